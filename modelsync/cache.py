@@ -1,0 +1,128 @@
+"""cache/: each catalog document exactly as the provider sent it, with fetch metadata beside it.
+
+`cache/<name>.json` holds the body (a file saved with curl works too); `cache/<name>.meta.json`
+holds where and when it came from, its sha256, and the validators for conditional requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .catalog import Document
+from .errors import CacheError
+from .files import write_atomic
+
+FORMAT = 1
+SECRET_QUERY = re.compile(r"key|token|secret|password|auth", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """How a cached document was fetched."""
+
+    url: str
+    fetched_at: datetime
+    sha256: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def body_path(cache_dir: Path, name: str) -> Path:
+    return cache_dir / f"{name}.json"
+
+
+def meta_path(cache_dir: Path, name: str) -> Path:
+    return cache_dir / f"{name}.meta.json"
+
+
+def _fix(name: str) -> str:
+    provider = name.split(".")[0]
+    return f"delete it and run `python generate.py --refresh --provider {provider}`, or restore it with git"
+
+
+def read_bytes(cache_dir: Path, name: str) -> bytes | None:
+    """The cached body, or None when there is none."""
+    path = body_path(cache_dir, name)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CacheError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
+
+
+def parse(raw: bytes, name: str, source: str) -> Any:
+    """A cached or fetched body as JSON; raises CacheError naming `source` when it is not."""
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise CacheError(f"{source} is not UTF-8 text", _fix(name)) from None
+    except json.JSONDecodeError as exc:
+        raise CacheError(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                         _fix(name)) from None
+
+
+def read(cache_dir: Path, name: str) -> Document | None:
+    """A cached document, parsed; None when there is none."""
+    raw = read_bytes(cache_dir, name)
+    if raw is None:
+        return None
+    path = body_path(cache_dir, name)
+    return Document(name, str(path), parse(raw, name, str(path)))
+
+
+def read_meta(cache_dir: Path, name: str) -> Meta | None:
+    """The document's fetch metadata, if it exists, is readable and still describes the body."""
+    try:
+        data = json.loads(meta_path(cache_dir, name).read_text(encoding="utf-8"))
+        meta = Meta(data["url"], datetime.fromisoformat(data["fetched_at"]), data["sha256"],
+                    data.get("etag"), data.get("last_modified"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or hand-made: the body's own mtime tells its age instead
+    raw = read_bytes(cache_dir, name)
+    return meta if raw is not None and hashlib.sha256(raw).hexdigest() == meta.sha256 else None
+
+
+def fetched_at(cache_dir: Path, name: str) -> datetime | None:
+    """When the cached document was fetched (its file's mtime when it has no metadata)."""
+    meta = read_meta(cache_dir, name)
+    if meta:
+        return meta.fetched_at
+    try:
+        return datetime.fromtimestamp(body_path(cache_dir, name).stat().st_mtime, timezone.utc)
+    except FileNotFoundError:
+        return None
+
+
+def write(cache_dir: Path, name: str, raw: bytes, url: str, headers: dict[str, str], now: datetime) -> None:
+    """Store a fetched body as sent, then its metadata; each file is replaced atomically."""
+    write_atomic(body_path(cache_dir, name), raw)
+    touch(cache_dir, name, Meta(redact_url(url), now, hashlib.sha256(raw).hexdigest(),
+                                headers.get("etag"), headers.get("last-modified")))
+
+
+def touch(cache_dir: Path, name: str, meta: Meta) -> None:
+    """Write a document's metadata (after a fetch, or a 304 that says it is still current)."""
+    data = {
+        "format": FORMAT,
+        "url": meta.url,
+        "fetched_at": meta.fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "sha256": meta.sha256,
+        "etag": meta.etag,
+        "last_modified": meta.last_modified,
+    }
+    write_atomic(meta_path(cache_dir, name), json.dumps(data, indent=2) + "\n")
+
+
+def redact_url(url: str) -> str:
+    """A URL without the values of query parameters that look like credentials."""
+    parts = urlsplit(url)
+    query = [(k, "REDACTED" if SECRET_QUERY.search(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/:"), netloc=parts.netloc.rpartition("@")[2]))

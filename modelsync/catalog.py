@@ -1,0 +1,135 @@
+"""What a normaliser makes of a provider's catalog: offers in USD per token, and what it skipped."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from .errors import CatalogError
+
+# LiteLLM modes. Globs select the first three; the media kinds only when named explicitly.
+GLOB_MODES = frozenset({"chat", "embedding", "rerank"})
+MEDIA_MODES = frozenset({"image_generation", "video_generation", "audio_speech", "audio_transcription"})
+
+PER_TOKEN = 1
+PER_MILLION = 1_000_000
+
+
+class Document(NamedTuple):
+    """One JSON document of a catalog as the provider sent it, and where it came from."""
+
+    name: str  # cache name: "openrouter", "openrouter.embeddings"
+    source: str  # URL or file, for messages
+    body: Any
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One model a provider sells, with every price in USD per token."""
+
+    id: str
+    mode: str = "chat"
+    input_cost: float | None = None
+    output_cost: float | None = None
+    cache_read_cost: float | None = None
+    cache_write_cost: float | None = None
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    capabilities: frozenset[str] = frozenset()  # model_info flags such as supports_vision
+    price_problem: str | None = None  # why the catalog's price cannot be used as it is
+    needs_pin: str | None = None  # why only an explicit, pinned selection may use it
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A catalog entry left out, and why."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A provider's normalised catalog."""
+
+    provider: str
+    offers: tuple[Offer, ...]
+    skipped: tuple[Skip, ...] = field(default=())
+
+    def by_id(self) -> dict[str, Offer]:
+        return {offer.id: offer for offer in self.offers}
+
+
+class PriceError(ValueError):
+    """A catalog price that is not a usable number; its message is the reason."""
+
+
+def price(raw: Any, per_tokens: float = PER_TOKEN) -> float | None:
+    """A catalog price as USD per token; None when absent. Raises PriceError when unusable."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise PriceError(f"price {_short(raw)} is not a number")
+    try:
+        value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(raw)
+    except (InvalidOperation, ValueError):
+        raise PriceError(f"price {_short(raw)} is not a number") from None
+    if not value.is_finite():
+        raise PriceError(f"price {_short(raw)} is not finite")
+    if value == -1:
+        raise PriceError("price -1 means a variable price")
+    if value < 0:
+        raise PriceError(f"price {_short(raw)} is negative")
+    per_token = float(value / Decimal(per_tokens))
+    if math.isinf(per_token):
+        raise PriceError(f"price {_short(raw)} is out of range")
+    # Twelve significant digits drop float noise (2.5500000000000003) and keep every real price.
+    return float(f"{per_token:.12g}")
+
+
+def limit(*candidates: Any) -> int | None:
+    """The first candidate that is a positive whole number of tokens; 0 and junk mean unknown."""
+    for raw in candidates:
+        if isinstance(raw, bool):
+            continue
+        if isinstance(raw, int) and raw > 0:
+            return raw
+        if isinstance(raw, float) and raw.is_integer() and 0 < raw < 2**53:
+            return int(raw)
+        if isinstance(raw, str) and raw.isdigit() and int(raw) > 0:
+            return int(raw)
+    return None
+
+
+def entries(doc: Document, provider: str, key: str = "data") -> list[Any]:
+    """The list of model entries in an OpenAI-style `{"data": [...]}` document."""
+    items = doc.body.get(key) if isinstance(doc.body, dict) else None
+    if not isinstance(items, list):
+        raise CatalogError(
+            f"{provider}: {doc.source} is not a model catalog (expected an object with a {key!r} list, "
+            f"got {_describe(doc.body)})",
+            "check the provider's catalog URL in providers.yaml; the cache was left as it was",
+        )
+    return items
+
+
+def entry_id(entry: Any, key: str = "id") -> str | None:
+    """An entry's model id, or None when it has none worth using."""
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _describe(body: Any) -> str:
+    if isinstance(body, dict):
+        keys = ", ".join(sorted(map(str, body))[:5])
+        return f"an object with keys {keys}" if keys else "an empty object"
+    return f"a JSON {type(body).__name__}"
+
+
+def _short(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."

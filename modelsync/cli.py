@@ -1,0 +1,99 @@
+"""The command line: parse arguments, run the pipeline, turn every outcome into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import ExitCode, GenerateError
+from .output import setup_logging, text
+from .pipeline import Options, Result, run
+from .settings import Settings
+
+log = logging.getLogger("modelsync")
+
+DESCRIPTION = """\
+Render a LiteLLM proxy config.yaml from provider catalogs (cached in cache/), overrides.yaml
+and the templates, and report what changed, model by model.
+
+To add or change a model, edit overrides.yaml and run this again; never edit config.yaml."""
+
+EPILOG = """\
+exit codes:
+  0  config.yaml is up to date (or was written)
+  1  --check: config.yaml is not what the inputs render; the report says what would change
+  2  an error you can fix: the message says what happened and what to do
+  3  an unexpected error (a bug): please report it with the traceback
+
+--check is the CI gate: it never touches the network and never writes."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="generate.py", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="exit 1 if config.yaml is not what cache/, overrides and templates render; no network, no writes")
+    mode.add_argument("--dry-run", action="store_true", help="fetch as needed and print the report, write nothing")
+    p.add_argument("--offline", action="store_true", help="use cache/ only, never the network")
+    p.add_argument("--refresh", action="store_true", help="fetch catalogs even when the cache is fresh")
+    p.add_argument("--provider", action="append", default=[], metavar="NAME",
+                   help="fetch only this provider (repeatable); the others come from cache/")
+    volume = p.add_mutually_exclusive_group()
+    volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
+    volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    for name, what in (("config", "the config.yaml to write or check"), ("overrides", "overrides.yaml"),
+                       ("providers", "providers.yaml"), ("cache-dir", "the catalog cache folder"),
+                       ("templates", "the Jinja templates folder")):
+        p.add_argument(f"--{name}", type=Path, metavar="PATH", help=f"{what} (default: the repo's own)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    verbosity = -1 if args.quiet else args.verbose
+    setup_logging(verbosity)
+    try:
+        settings = _settings(args)
+        options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
+                          refresh=args.refresh, only=tuple(args.provider))
+        result = run(settings, options)
+    except GenerateError as exc:
+        log.error("%s", exc)
+        return ExitCode.USER_ERROR
+    except KeyboardInterrupt:
+        log.error("interrupted — no file was left half-written; run again when ready")
+        return ExitCode.USER_ERROR
+    except Exception:  # a bug: say so, with the traceback a maintainer needs
+        log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
+        return ExitCode.BUG
+    return _finish(result, args, settings, verbosity)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    paths = {name: value for name in ("config", "overrides", "providers", "cache_dir", "templates")
+             if (value := getattr(args, name)) is not None}
+    return Settings(**paths)
+
+
+def _finish(result: Result, args: argparse.Namespace, settings: Settings, verbosity: int) -> int:
+    for outcome in result.outcomes:
+        if outcome.status in ("fetched", "not-modified"):
+            log.info("%s: %s, %s (%d bytes) in %.2f s", outcome.provider, outcome.status, outcome.detail,
+                     outcome.size, outcome.seconds)
+    if result.report is not None and verbosity >= 0:
+        sys.stdout.write(text(result.report, verbose=verbosity > 0))
+    if not result.changed:
+        if verbosity >= 0:
+            print(f"{settings.config} is up to date ({len(result.merged.deployments)} deployments)")
+        return ExitCode.OK
+    if args.check:
+        log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
+                  settings.config)
+        return ExitCode.WOULD_CHANGE
+    if verbosity >= 0:
+        print(f"{settings.config} {'would be' if args.dry_run else 'was'} updated")
+    return ExitCode.OK

@@ -1,0 +1,159 @@
+"""Merge catalogs with overrides.yaml into the deployments of config.yaml's model_list."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, NamedTuple
+
+from .catalog import GLOB_MODES, Catalog, Offer
+from .errors import InputError
+from .overrides import Entry, ModelRef, Overrides, Pin, ProviderSelection
+from .providers import Provider, apply_name_rule
+
+FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
+PARAMS_ORDER = ("model", "api_base", "api_key", "input_cost_per_token", "output_cost_per_token",
+                "cache_read_input_token_cost", "cache_creation_input_token_cost")
+INFO_ORDER = ("mode", "max_input_tokens", "max_output_tokens")
+
+
+class Deployment(NamedTuple):
+    """One model_list entry; `provider` is None for a hand-written entry."""
+
+    provider: str | None
+    model_name: str
+    litellm_params: dict[str, Any]
+    model_info: dict[str, Any]
+
+    def key(self) -> tuple[str, str]:
+        return self.model_name, str(self.litellm_params.get("model", ""))
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"model_name": self.model_name, "litellm_params": self.litellm_params}
+        if self.model_info:
+            body["model_info"] = self.model_info
+        return body
+
+
+@dataclass
+class Merged:
+    """The merge's result: the deployments, and what was left out and why."""
+
+    deployments: list[Deployment]
+    skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider → (id, reason)
+    warnings: list[str] = field(default_factory=list)
+
+
+def merge(providers: dict[str, Provider], overrides: Overrides, catalogs: dict[str, Catalog]) -> Merged:
+    """Select, name, price and order every deployment."""
+    merged = Merged([])
+    for name in sorted(overrides.enabled()):
+        _merge_provider(providers[name], overrides, catalogs[name], merged)
+    merged.deployments += [_entry(entry) for entry in overrides.entries]
+    _refuse_clashes(merged.deployments)
+    merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
+    return merged
+
+
+def _merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged) -> None:
+    selection = overrides.providers.get(provider.name, ProviderSelection())
+    named = [ref for ref in overrides.models if ref.provider == provider.name]
+    named_ids = {ref.model_id for ref in named}
+    skipped = merged.skipped.setdefault(provider.name, [])
+    skipped += [(skip.id, skip.reason) for skip in catalog.skipped]
+    for offer in sorted(catalog.offers, key=lambda o: o.id):
+        if offer.id in named_ids or not _globbed(offer, selection):
+            continue
+        problem = offer.needs_pin or offer.price_problem
+        if problem:
+            skipped.append((offer.id, f"{problem}; name it under models: with a pin to use it"))
+            continue
+        merged.deployments.append(_deploy(provider, selection, offer, ModelRef(id=f"{provider.name}:{offer.id}")))
+    offers = catalog.by_id()
+    for ref in named:
+        offer = offers.get(ref.model_id) or _pinned_absentee(ref, offers, merged)
+        problem = offer.needs_pin or offer.price_problem
+        if problem and not ref.pin.costs_both():
+            skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
+            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
+            continue
+        merged.deployments.append(_deploy(provider, selection, offer, ref))
+
+
+def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
+    """Whether a provider's include/exclude globs take this offer."""
+    if offer.mode not in GLOB_MODES:
+        return False  # media models only when named explicitly
+    included = any(fnmatchcase(offer.id, pattern) for pattern in selection.include)
+    return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
+
+
+def _pinned_absentee(ref: ModelRef, offers: dict[str, Offer], merged: Merged) -> Offer:
+    """A named model missing from the catalog: kept on its pins, or an error with close matches."""
+    if ref.pin.costs_both():
+        merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
+        return Offer(id=ref.model_id)
+    close = difflib.get_close_matches(ref.model_id, offers, n=3, cutoff=0.6)
+    hint = f"close matches: {', '.join(close)}" if close else f"try `python generate.py --list {ref.provider}`"
+    raise InputError(
+        f"overrides.yaml: models: {ref.id} is not in the {ref.provider} catalog",
+        f"{hint}; or pin its input and output costs to keep it anyway",
+    )
+
+
+def _deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:
+    rule = selection.name or provider.model_name
+    params: dict[str, Any] = provider.route.params(offer.id)
+    params.update(_costs(offer, ref.pin))
+    params.update(selection.params)
+    params.update(ref.params)
+    info: dict[str, Any] = {} if offer.mode == "chat" else {"mode": offer.mode}
+    info.update(_limits(offer, ref.pin))
+    info.update({flag: True for flag in offer.capabilities})
+    info.update(selection.model_info)
+    info.update(ref.model_info)
+    name = ref.name or apply_name_rule(rule, provider.name, offer.id)
+    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER))
+
+
+def _costs(offer: Offer, pin: Pin) -> dict[str, float]:
+    """Catalog costs with pins on top; a zero input or output cost becomes the free marker."""
+    catalog = {
+        "input_cost_per_token": FREE if offer.input_cost == 0 else offer.input_cost,
+        "output_cost_per_token": FREE if offer.output_cost == 0 else offer.output_cost,
+        "cache_read_input_token_cost": offer.cache_read_cost,
+        "cache_creation_input_token_cost": offer.cache_write_cost,
+    }
+    pinned = pin.model_dump(include=set(catalog), exclude_none=True)
+    return {key: value for key, value in {**catalog, **pinned}.items() if value is not None}
+
+
+def _limits(offer: Offer, pin: Pin) -> dict[str, int]:
+    limits = {"max_input_tokens": offer.max_input_tokens, "max_output_tokens": offer.max_output_tokens}
+    pinned = pin.model_dump(include=set(limits), exclude_none=True)
+    return {key: value for key, value in {**limits, **pinned}.items() if value is not None}
+
+
+def _entry(entry: Entry) -> Deployment:
+    return Deployment(None, entry.model_name, dict(entry.litellm_params), dict(entry.model_info or {}))
+
+
+def _ordered(values: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    """Known keys in a fixed, readable order, the rest alphabetically: same input, same bytes."""
+    keys = [k for k in first if k in values] + sorted(k for k in values if k not in first)
+    return {key: values[key] for key in keys}
+
+
+def _refuse_clashes(deployments: list[Deployment]) -> None:
+    """Two deployments with the same name and route would be one deployment listed twice."""
+    seen: set[tuple[str, str]] = set()
+    for deployment in deployments:
+        if deployment.key() in seen:
+            name, model = deployment.key()
+            raise InputError(
+                f"overrides.yaml: two deployments are both {name!r} routed to {model!r}",
+                "remove the repeated entry, or give one of them another name",
+            )
+        seen.add(deployment.key())

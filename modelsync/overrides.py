@@ -1,0 +1,187 @@
+"""overrides.yaml: the user's choices — which models, their names, pins, params and extra entries."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .providers import Provider, check_name_rule
+from .schema import Strict, explain, load_yaml
+
+Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Tokens = Annotated[int, Field(gt=0)]
+# Keys whose value is a credential: it must be a reference to the environment, never the value.
+SECRET_KEY = re.compile(r"(^|_)(api_key|key|secret|password|access_key_id|secret_access_key|credentials|master_key)$")
+COST_KEYS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+             "cache_creation_input_token_cost")
+
+
+def refuse_literal_secrets(values: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """Refuse a credential written out in full: it belongs in the environment."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            refuse_literal_secrets(value, f"{where}{key}.")
+        elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
+            raise ValueError(
+                f"{where}{key} holds a literal secret; write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR "
+                "in the environment or .env"
+            )
+    return values
+
+
+def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Costs belong under `pin`, where they are validated and win over the catalog."""
+    misplaced = [key for key in COST_KEYS if key in params]
+    if misplaced:
+        raise ValueError(f"{', '.join(misplaced)} belongs under `pin`, not `params`")
+    return refuse_literal_secrets(params)
+
+
+class Pin(Strict):
+    """Values that win over the catalog's."""
+
+    input_cost_per_token: Cost | None = None
+    output_cost_per_token: Cost | None = None
+    cache_read_input_token_cost: Cost | None = None
+    cache_creation_input_token_cost: Cost | None = None
+    max_input_tokens: Tokens | None = None
+    max_output_tokens: Tokens | None = None
+
+    def costs_both(self) -> bool:
+        return self.input_cost_per_token is not None and self.output_cost_per_token is not None
+
+
+class ModelRef(Strict):
+    """One model picked by `provider:model-id`, with its name and extras."""
+
+    id: str
+    name: str | None = Field(default=None, min_length=1)
+    params: dict[str, Any] = {}
+    model_info: dict[str, Any] = {}
+    pin: Pin = Pin()
+
+    _check_params = field_validator("params")(refuse_cost_params)
+
+    @field_validator("id")
+    @classmethod
+    def _provider_and_model(cls, value: str) -> str:
+        provider, _, model = value.partition(":")
+        if not provider or not model:
+            raise ValueError(f"{value!r} should be `provider:model-id`, like openrouter:openai/gpt-4o")
+        return value
+
+    @property
+    def provider(self) -> str:
+        return self.id.partition(":")[0]
+
+    @property
+    def model_id(self) -> str:
+        return self.id.partition(":")[2]
+
+
+class ProviderSelection(Strict):
+    """Which of a provider's models to take by glob, and what to give all of them."""
+
+    include: list[str] = []
+    exclude: list[str] = []
+    name: str | None = None  # naming rule, overriding providers.yaml's
+    params: dict[str, Any] = {}
+    model_info: dict[str, Any] = {}
+
+    _check_rule = field_validator("name")(lambda v: v if v is None else check_name_rule(v))
+    _check_params = field_validator("params")(refuse_cost_params)
+
+
+class Entry(Strict):
+    """A hand-written deployment, passed through as written."""
+
+    model_name: str = Field(min_length=1)
+    litellm_params: dict[str, Any]
+    model_info: dict[str, Any] | None = None
+
+    _check_params = field_validator("litellm_params")(refuse_literal_secrets)
+
+    @field_validator("litellm_params")
+    @classmethod
+    def _has_model(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(value.get("model"), str) or not value["model"]:
+            raise ValueError("litellm_params.model is required, like azure/gpt-4o")
+        return value
+
+
+class SettingsSections(Strict):
+    """The config's non-model sections, passed through as written."""
+
+    router_settings: dict[str, Any] | None = None
+    litellm_settings: dict[str, Any] | None = None
+    general_settings: dict[str, Any] | None = None
+
+    _check = field_validator("router_settings", "litellm_settings", "general_settings")(
+        lambda v: v if v is None else refuse_literal_secrets(v)
+    )
+
+
+class Overrides(Strict):
+    """The whole of overrides.yaml."""
+
+    providers: dict[str, ProviderSelection] = {}
+    models: list[ModelRef] = []
+    entries: list[Entry] = []
+    settings: SettingsSections = SettingsSections()
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        """`- openrouter:x/y` is short for `- id: openrouter:x/y`."""
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _no_duplicates(self) -> Overrides:
+        seen: dict[tuple[str, str | None], int] = {}
+        for index, ref in enumerate(self.models):
+            key = (ref.id, ref.name)
+            if key in seen:
+                raise ValueError(f"models[{index}] repeats models[{seen[key]}] ({ref.id}); remove one")
+            seen[key] = index
+        names: dict[tuple[str, str], int] = {}
+        for index, entry in enumerate(self.entries):
+            pair = (entry.model_name, entry.litellm_params["model"])
+            if pair in names:
+                raise ValueError(f"entries[{index}] repeats entries[{names[pair]}] ({pair[0]}); remove one")
+            names[pair] = index
+        return self
+
+    def enabled(self) -> set[str]:
+        """The providers this file uses: those with a selection or a named model."""
+        return set(self.providers) | {ref.provider for ref in self.models}
+
+
+def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
+    """Read overrides.yaml, validate it, and check every provider it names exists."""
+    raw = load_yaml(path, "overrides")
+    try:
+        overrides = Overrides.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        raise explain(exc, path, Overrides) from None
+    for where, name in _provider_mentions(overrides):
+        if name not in providers:
+            close = difflib.get_close_matches(name, providers, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                f"{path}: {where}: unknown provider {name!r}",
+                f"{hint}known providers: {', '.join(sorted(providers))}",
+            )
+    return overrides
+
+
+def _provider_mentions(overrides: Overrides) -> list[tuple[str, str]]:
+    found = [(f"providers.{name}", name) for name in overrides.providers]
+    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models)]
+    return found

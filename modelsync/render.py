@@ -1,0 +1,111 @@
+"""Render config.yaml from the Jinja templates. Pure: inputs in, text out."""
+
+from __future__ import annotations
+
+import math
+import re
+import traceback
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import InputError
+from .merge import Deployment
+
+# Strings that may stay unquoted: no YAML indicator can start them and ": " or " #" cannot occur.
+PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+~=-]*(?::[A-Za-z0-9_./@+~=-]+)*\Z")
+RESOLVER = yaml.resolver.Resolver()
+NO_WIDTH = 10**9  # never fold a long string over several lines
+
+
+@lru_cache(maxsize=65536)
+def _string(text: str) -> str:
+    plain = PLAIN.match(text) and RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    if plain:
+        return text
+    dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=NO_WIDTH)
+    return dumped.rstrip("\n")
+
+
+def _float(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write the non-finite number {value!r} into config.yaml")
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    if e and "." not in mantissa:
+        text = f"{mantissa}.0e{exponent}"  # YAML 1.1 reads 1e-09 as a string; 1.0e-09 is a float
+    return text
+
+
+def scalar(value: Any) -> str:
+    """Any leaf value as one valid YAML scalar that reads back as exactly that value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    return _string(str(value))
+
+
+def block(value: Any, indent: int) -> str:
+    """A mapping or list as block YAML at `indent`, every key and leaf through `scalar`."""
+    pad = " " * indent
+    lines = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            lines.append(f"{pad}{scalar(key)}:{_tail(item, indent + 2)}")
+    else:
+        for item in value:
+            if isinstance(item, dict) and item:
+                nested = block(item, indent + 2)
+                lines.append(f"{pad}- {nested[indent + 2:]}")  # `- key: value`, the rest below it
+            else:
+                lines.append(f"{pad}-{_tail(item, indent + 2)}")
+    return "\n".join(lines)
+
+
+def _tail(item: Any, indent: int) -> str:
+    """What follows `key:` or `-`: a nested block on the next lines, or a scalar on this one."""
+    if isinstance(item, (dict, list, tuple)):
+        return "\n" + block(item, indent) if item else (" {}" if isinstance(item, dict) else " []")
+    return " " + scalar(item)
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["yaml"] = scalar
+    env.filters["yaml_block"] = block
+    return env
+
+
+def render(templates: Path, deployments: list[Deployment], settings: dict[str, Any]) -> str:
+    """The whole config.yaml as text."""
+    try:
+        template = environment(templates).get_template("config.yaml.j2")
+        return template.render(deployments=deployments, settings=settings)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}",
+                         "fix the template") from None
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(f"template {exc.name} not found in {templates}", "point --templates at the folder") from None
+    except jinja2.TemplateError as exc:
+        raise InputError(f"{_template_place(exc)}template error: {exc}", "fix the template") from None
+
+
+def _template_place(exc: BaseException) -> str:
+    """`file:line: ` of the innermost template frame of an error raised while rendering."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""

@@ -1,0 +1,177 @@
+"""The change report: what a new config.yaml changes, model by model, grouped by provider."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .merge import Deployment
+from .providers import Provider, identify
+from .render import scalar
+
+SECTIONS = ("router_settings", "litellm_settings", "general_settings")
+HAND_WRITTEN = "entries"  # the group of hand-written deployments
+COST_SUFFIXES = ("_cost_per_token", "_token_cost")
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str
+    old: Any
+    new: Any
+
+    def describe(self) -> str:
+        if self.old is _ABSENT:
+            return f"{self.path}: added {_show(self.new)}"
+        if self.new is _ABSENT:
+            return f"{self.path}: removed (was {_show(self.old)})"
+        return f"{self.path}: {_show(self.old)} → {_show(self.new)}{_percent(self.path, self.old, self.new)}"
+
+
+@dataclass(frozen=True)
+class ModelChange:
+    sign: str  # + added, - removed, ~ changed
+    key: Key
+    fields: tuple[FieldChange, ...] = ()
+
+    def label(self) -> str:
+        name, model = self.key
+        return name if name == model else f"{name} ({model})"
+
+
+@dataclass
+class Report:
+    groups: dict[str, list[ModelChange]] = field(default_factory=dict)
+    settings: list[FieldChange] = field(default_factory=list)
+    skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    before: int | None = 0  # None: no readable config.yaml before
+    after: int = 0
+    note: str = ""
+
+    def has_changes(self) -> bool:
+        return bool(self.settings or any(self.groups.values()))
+
+    def counts(self) -> dict[str, int]:
+        signs = [c.sign for changes in self.groups.values() for c in changes]
+        return {"added": signs.count("+"), "removed": signs.count("-"), "changed": signs.count("~")}
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+_ABSENT = _Absent()
+
+
+def compare(old_text: str | None, new: list[Deployment], new_settings: dict[str, Any],
+            providers: dict[str, Provider]) -> Report:
+    """The report of what replacing `old_text` with the rendering of `new` changes."""
+    report = Report(after=len(new))
+    old_config = _parse(old_text, report)
+    old = _keyed(old_config.get("model_list") or [])
+    report.before = None if report.note else len(old)
+    fresh = {d.key(): d for d in new}
+    group_of = {key: d.provider or HAND_WRITTEN for key, d in fresh.items()}
+    for key, body in old.items():
+        group_of.setdefault(key, identify(providers, body.get("litellm_params") or {}) or HAND_WRITTEN)
+    groups: dict[str, list[ModelChange]] = defaultdict(list)
+    for key in sorted(fresh.keys() - old.keys()):
+        groups[group_of[key]].append(ModelChange("+", key))
+    for key in sorted(old.keys() - fresh.keys()):
+        groups[group_of[key]].append(ModelChange("-", key))
+    for key in sorted(fresh.keys() & old.keys()):
+        body = fresh[key].as_dict()
+        if body != old[key]:  # cheap equality first; deepdiff only where something differs
+            fields = field_changes(old[key], body)
+            if fields:
+                groups[group_of[key]].append(ModelChange("~", key, fields))
+    report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
+    report.settings = settings_changes(old_config, new_settings)
+    return report
+
+
+def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
+    """Every leaf that differs, numbers compared to 9 significant digits so float noise is no change."""
+    from deepdiff import DeepDiff  # only when something differs: --check's happy path never pays for it
+
+    diff = DeepDiff(old, new, significant_digits=9, number_format_notation="e", view="tree")
+    found = []
+    for kind, levels in diff.tree.items():
+        for level in levels:
+            old_value = _ABSENT if "added" in kind else level.t1
+            new_value = _ABSENT if "removed" in kind else level.t2
+            found.append(FieldChange(_path(level.path(output_format="list")), old_value, new_value))
+    return tuple(sorted(found, key=lambda c: c.path))
+
+
+def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """What changed in the settings sections; a section that appears or goes is one change."""
+    changes: list[FieldChange] = []
+    for name in SECTIONS:
+        before, after = old.get(name), new.get(name)
+        if before is None or after is None:
+            if before != after:
+                changes.append(FieldChange(name, _ABSENT if before is None else before,
+                                           _ABSENT if after is None else after))
+            continue
+        if before != after:
+            changes += [FieldChange(f"{name}.{c.path}", c.old, c.new) for c in field_changes(before, after)]
+    return changes
+
+
+def _parse(text: str | None, report: Report) -> dict[str, Any]:
+    if text is None:
+        report.note = "config.yaml does not exist yet"
+        return {}
+    try:
+        loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        report.note = "the current config.yaml is not valid YAML; it is replaced whole"
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _keyed(model_list: Any) -> dict[Key, dict[str, Any]]:
+    """Deployments keyed by (model_name, litellm_params.model); a repeated key gets a #n suffix."""
+    keyed: dict[Key, dict[str, Any]] = {}
+    for item in model_list if isinstance(model_list, list) else []:
+        if not isinstance(item, dict):
+            continue
+        params = item.get("litellm_params") if isinstance(item.get("litellm_params"), dict) else {}
+        name, model = str(item.get("model_name", "")), str(params.get("model", ""))
+        key, n = (name, model), 1
+        while key in keyed:
+            n += 1
+            key = (name, f"{model}#{n}")
+        keyed[key] = item
+    return keyed
+
+
+def _path(parts: list[Any]) -> str:
+    """`litellm_params.input_cost_per_token`, with the section dropped where it adds nothing."""
+    if parts and parts[0] in ("litellm_params", "model_info") and len(parts) > 1:
+        parts = parts[1:]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(whole value)"
+
+
+def _show(value: Any) -> str:
+    return scalar(value) if not isinstance(value, (dict, list)) else repr(value)
+
+
+def _percent(path: str, old: Any, new: Any) -> str:
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
+    if not numbers or not path.endswith(COST_SUFFIXES) or not old:
+        return ""
+    return f" ({(new - old) / old * 100:+.3g}%)"
+
+
+def _order(change: ModelChange) -> tuple[int, Key]:
+    return "+-~".index(change.sign), change.key
