@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ExitCode, GenerateError
-from .output import setup_logging, text
+from .output import setup_logging, shown, text
 from .pipeline import Options, Result, run
 from .settings import Settings
 
@@ -88,12 +88,12 @@ def _finish(result: Result, args: argparse.Namespace, settings: Settings, verbos
         sys.stdout.write(text(result.report, verbose=verbosity > 0))
     if not result.changed:
         if verbosity >= 0:
-            print(f"{settings.config} is up to date ({len(result.merged.deployments)} deployments)")
+            print(f"{shown(settings.config)} is up to date ({len(result.merged.deployments)} deployments)")
         return ExitCode.OK
     if args.check:
         log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
-                  settings.config)
+                  shown(settings.config))
         return ExitCode.WOULD_CHANGE
     if verbosity >= 0:
-        print(f"{settings.config} {'would be' if args.dry_run else 'was'} updated")
+        print(f"{shown(settings.config)} {'would be' if args.dry_run else 'was'} updated")
     return ExitCode.OK

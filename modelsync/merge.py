@@ -73,7 +73,7 @@ def _merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, 
         merged.deployments.append(_deploy(provider, selection, offer, ModelRef(id=f"{provider.name}:{offer.id}")))
     offers = catalog.by_id()
     for ref in named:
-        offer = offers.get(ref.model_id) or _pinned_absentee(ref, offers, merged)
+        offer = offers.get(ref.model_id) or _pinned_absentee(ref, overrides.models.index(ref), offers, merged)
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
@@ -90,7 +90,7 @@ def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
     return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
 
 
-def _pinned_absentee(ref: ModelRef, offers: dict[str, Offer], merged: Merged) -> Offer:
+def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged: Merged) -> Offer:
     """A named model missing from the catalog: kept on its pins, or an error with close matches."""
     if ref.pin.costs_both():
         merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
@@ -98,7 +98,7 @@ def _pinned_absentee(ref: ModelRef, offers: dict[str, Offer], merged: Merged) ->
     close = difflib.get_close_matches(ref.model_id, offers, n=3, cutoff=0.6)
     hint = f"close matches: {', '.join(close)}" if close else f"try `python generate.py --list {ref.provider}`"
     raise InputError(
-        f"overrides.yaml: models: {ref.id} is not in the {ref.provider} catalog",
+        f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
         f"{hint}; or pin its input and output costs to keep it anyway",
     )
 
@@ -153,7 +153,7 @@ def _refuse_clashes(deployments: list[Deployment]) -> None:
         if deployment.key() in seen:
             name, model = deployment.key()
             raise InputError(
-                f"overrides.yaml: two deployments are both {name!r} routed to {model!r}",
+                f"two deployments are both {name!r} routed to {model!r}",
                 "remove the repeated entry, or give one of them another name",
             )
         seen.add(deployment.key())

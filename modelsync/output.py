@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from .report import Report
 
@@ -60,3 +61,11 @@ def _total(report: Report) -> str:
             what += f"; {len(report.settings)} settings changed"
     before = "" if report.before is None else f" (was {report.before})"
     return f"total: {what}; {report.after} deployments{before}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
 
 from .errors import InputError
 from .providers import Provider, check_name_rule
@@ -28,8 +28,8 @@ def refuse_literal_secrets(values: dict[str, Any], where: str = "") -> dict[str,
             refuse_literal_secrets(value, f"{where}{key}.")
         elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
             raise ValueError(
-                f"{where}{key} holds a literal secret; write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR "
-                "in the environment or .env"
+                f"{where}{key} holds a literal secret, which must not be written into config.yaml — "
+                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
             )
     return values
 
@@ -38,7 +38,8 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
     """Costs belong under `pin`, where they are validated and win over the catalog."""
     misplaced = [key for key in COST_KEYS if key in params]
     if misplaced:
-        raise ValueError(f"{', '.join(misplaced)} belongs under `pin`, not `params`")
+        raise ValueError(f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it "
+                         "wins over the catalog's")
     return refuse_literal_secrets(params)
 
 
@@ -72,7 +73,8 @@ class ModelRef(Strict):
     def _provider_and_model(cls, value: str) -> str:
         provider, _, model = value.partition(":")
         if not provider or not model:
-            raise ValueError(f"{value!r} should be `provider:model-id`, like openrouter:openai/gpt-4o")
+            raise ValueError(f"{value!r} names no provider — write it as provider:model-id, "
+                             "like openrouter:openai/gpt-4o")
         return value
 
     @property
@@ -110,7 +112,7 @@ class Entry(Strict):
     @classmethod
     def _has_model(cls, value: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value.get("model"), str) or not value["model"]:
-            raise ValueError("litellm_params.model is required, like azure/gpt-4o")
+            raise ValueError("litellm_params has no model — add the LiteLLM route, like `model: azure/gpt-4o`")
         return value
 
 
@@ -142,30 +144,37 @@ class Overrides(Strict):
             return [{"id": item} if isinstance(item, str) else item for item in value]
         return value
 
-    @model_validator(mode="after")
-    def _no_duplicates(self) -> Overrides:
-        seen: dict[tuple[str, str | None], int] = {}
-        for index, ref in enumerate(self.models):
-            key = (ref.id, ref.name)
-            if key in seen:
-                raise ValueError(f"models[{index}] repeats models[{seen[key]}] ({ref.id}); remove one")
-            seen[key] = index
-        names: dict[tuple[str, str], int] = {}
-        for index, entry in enumerate(self.entries):
-            pair = (entry.model_name, entry.litellm_params["model"])
-            if pair in names:
-                raise ValueError(f"entries[{index}] repeats entries[{names[pair]}] ({pair[0]}); remove one")
-            names[pair] = index
-        return self
+    @field_validator("models")
+    @classmethod
+    def _no_repeated_models(cls, models: list[ModelRef]) -> list[ModelRef]:
+        _refuse_repeats([(ref.id, ref.name) for ref in models], lambda key: key[0])
+        return models
+
+    @field_validator("entries")
+    @classmethod
+    def _no_repeated_entries(cls, entries: list[Entry]) -> list[Entry]:
+        _refuse_repeats([(e.model_name, e.litellm_params["model"]) for e in entries], lambda key: key[0])
+        return entries
 
     def enabled(self) -> set[str]:
         """The providers this file uses: those with a selection or a named model."""
         return set(self.providers) | {ref.provider for ref in self.models}
 
 
+def _refuse_repeats(keys: list[Any], label: Any) -> None:
+    seen: dict[Any, int] = {}
+    for index, key in enumerate(keys):
+        if key in seen:
+            raise ValueError(f"item [{index}] repeats item [{seen[key]}] ({label(key)}) — remove one of them")
+        seen[key] = index
+
+
 def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
     """Read overrides.yaml, validate it, and check every provider it names exists."""
     raw = load_yaml(path, "overrides")
+    if raw is not None and not isinstance(raw, dict):
+        raise InputError(f"{path}: the file holds a {type(raw).__name__}, not a mapping",
+                         "write it as keys providers:, models:, entries:, settings: (see the README)")
     try:
         overrides = Overrides.model_validate(raw if raw is not None else {})
     except ValidationError as exc:

@@ -62,7 +62,11 @@ def run(settings: Settings, options: Options, client: httpx.Client | None = None
     """Do what the command line asked; return what was rendered and what it changes."""
     inputs = load_inputs(settings)
     outcomes = [] if options.check or options.offline else _refresh(inputs, settings, options, client, now)
-    merged = merge(inputs.providers, inputs.overrides, load_catalogs(inputs, settings.cache_dir))
+    catalogs = load_catalogs(inputs, settings.cache_dir)
+    try:
+        merged = merge(inputs.providers, inputs.overrides, catalogs)
+    except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
+        raise InputError(f"{settings.overrides}: {exc.what}", exc.fix) from None
     for warning in merged.warnings:
         log.warning("%s", warning)
     sections = inputs.overrides.settings.model_dump()

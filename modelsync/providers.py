@@ -19,10 +19,12 @@ def check_name_rule(rule: str) -> str:
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(rule) if f is not None}
     except ValueError as exc:
-        raise ValueError(f"naming rule {rule!r} is not a valid format string: {exc}") from None
+        raise ValueError(f"naming rule {rule!r} is not a valid format string ({exc}) — "
+                         "write it like '{provider}/{id}'") from None
     unknown = fields - NAME_FIELDS
     if unknown:
-        raise ValueError(f"naming rule {rule!r} uses {sorted(unknown)}; allowed: {sorted(NAME_FIELDS)}")
+        raise ValueError(f"naming rule {rule!r} uses {{{sorted(unknown)[0]}}} — use only {{provider}}, {{id}} "
+                         "and {model} (the id's last part)")
     return rule
 
 

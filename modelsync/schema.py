@@ -30,7 +30,9 @@ def load_yaml(path: Path, what: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark:  # where the unclosed thing began helps most
+            problem += f" ({exc.context} that began at line {exc.context_mark.line + 1})"
         raise InputError(f"{where}: YAML syntax error: {problem}", "fix the YAML at that place") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: YAML error: {exc}", "fix the file") from None
@@ -59,7 +61,10 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> InputEr
             f"use one of: {allowed}" if allowed else "remove it",
         )
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
-    return InputError(f"{path}: {where or 'top level'}: {error['msg']}{more}", "fix that value")
+    if error["type"] == "value_error":  # our own validators say what to do after " — "
+        what, _, fix = str(error["ctx"]["error"]).partition(" — ")
+        return InputError(f"{path}: {where or 'top level'}: {what}{more}", fix or "fix that value")
+    return InputError(f"{path}: {where or 'top level'}: {error['msg']}{more}", f"fix that value in {path.name}")
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -1,0 +1,157 @@
+"""Fetching: freshness, fallback to the cache, conditional requests, and keys kept at home."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+
+from modelsync import cache
+from modelsync.pipeline import Options, run
+from tests.helpers import Project, openrouter_entry, serve
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+CATALOG = {"data": [openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "0.000010"),
+                    openrouter_entry("google/gemini-2.5-flash"), openrouter_entry("google/gemini-2.5-flash-lite"),
+                    openrouter_entry("openai/text-embedding-3-small"), openrouter_entry("anthropic/claude-sonnet-4.5")]}
+EMBEDDINGS = {"data": [openrouter_entry("openai/text-embedding-3-small", "0.00000002", "0")]}
+
+
+def _age_cache(project: Project, hours: float) -> None:
+    """Make every cached document look `hours` old."""
+    stamp = (NOW - timedelta(hours=hours)).timestamp()
+    for path in project.cache.glob("*.json"):
+        os.utime(path, (stamp, stamp))
+
+
+def _client(handler: Callable[[httpx.Request], httpx.Response], seen: list[httpx.Request]) -> httpx.Client:
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    return httpx.Client(transport=httpx.MockTransport(record))
+
+
+def _serve_catalogs(request: httpx.Request) -> httpx.Response:
+    body = EMBEDDINGS if "embeddings" in request.url.path else CATALOG
+    return httpx.Response(200, json=body, headers={"ETag": '"v1"'})
+
+
+def test_a_fresh_cache_is_used_without_fetching(project: Project) -> None:
+    _age_cache(project, hours=1)
+    seen: list[httpx.Request] = []
+    run(project.settings(), Options(dry_run=True), client=_client(_serve_catalogs, seen), now=NOW)
+    assert seen == []
+
+
+def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Project) -> None:
+    _age_cache(project, hours=25)
+    seen: list[httpx.Request] = []
+    result = run(project.settings(), Options(), client=_client(_serve_catalogs, seen), now=NOW)
+    assert sorted(str(r.url) for r in seen) == ["https://openrouter.ai/api/v1/embeddings/models",
+                                               "https://openrouter.ai/api/v1/models"]
+    raw = (project.cache / "openrouter.json").read_bytes()
+    assert json.loads(raw) == CATALOG
+    meta = cache.read_meta(project.cache, "openrouter")
+    assert meta and meta.url == "https://openrouter.ai/api/v1/models" and meta.fetched_at == NOW and meta.etag == '"v1"'
+    assert [o.status for o in result.outcomes] == ["fetched"]
+    assert result.report and "input_cost_per_token: 1.0e-06 → 2.0e-06 (+100%)" in [
+        f.describe() for c in result.report.groups["openrouter"] for f in c.fields]
+
+
+def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
+    _age_cache(project, hours=25)
+    run(project.settings(), Options(), client=_client(_serve_catalogs, []), now=NOW)
+    later = NOW + timedelta(days=2)
+    seen: list[httpx.Request] = []
+
+    def not_modified(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(304) if request.headers.get("if-none-match") == '"v1"' else _serve_catalogs(request)
+
+    result = run(project.settings(), Options(), client=_client(not_modified, seen), now=later)
+    assert [o.status for o in result.outcomes] == ["not-modified"] and len(seen) == 2
+    assert cache.read_meta(project.cache, "openrouter").fetched_at == later  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("answer", [
+    httpx.Response(500), httpx.Response(404), httpx.Response(200, text="<html>maintenance</html>"),
+    httpx.Response(200, json={"error": "nope"}), httpx.Response(200, json={"data": []}),
+])
+def test_a_failed_fetch_falls_back_to_the_cache_and_changes_nothing(
+        project: Project, answer: httpx.Response, caplog: pytest.LogCaptureFixture) -> None:
+    _age_cache(project, hours=72)
+    before = project.snapshot_files()
+    result = run(project.settings(retries=1, backoff_base=0.001), Options(),
+                 client=_client(lambda r: answer, []), now=NOW)
+    assert [o.status for o in result.outcomes] == ["fallback"] and not result.changed
+    assert project.snapshot_files() == before
+    assert "openrouter:" in caplog.text and "using the cached catalog from 3 days ago" in caplog.text
+
+
+def test_a_failed_fetch_without_a_cache_is_exit_2(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    for path in project.cache.glob("openrouter*"):
+        path.unlink()
+    with serve({}) as base:  # answers 404 to everything
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run() == 2
+    err = capsys.readouterr().err
+    assert "openrouter:" in err and "HTTP 404" in err and "no cached catalog to fall back on" in err
+
+
+def test_check_and_offline_never_touch_the_network(project: Project) -> None:
+    hits: list[str] = []
+
+    def count(handler: object) -> tuple[int, dict[str, str], bytes]:
+        hits.append("hit")
+        return 200, {}, json.dumps(CATALOG).encode()
+
+    _age_cache(project, hours=1000)
+    with serve({"/api/v1/models": count, "/api/v1/embeddings/models": count}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--check") == 0
+        assert project.run("--offline", "--dry-run") == 0
+        assert hits == []
+        assert project.run("--dry-run", "-q") == 0
+        assert hits == ["hit", "hit"]
+
+
+def test_a_catalog_served_from_loopback_is_fetched_end_to_end(project: Project) -> None:
+    with serve({"/api/v1/models": (200, {}, json.dumps(CATALOG).encode()),
+                "/api/v1/embeddings/models": (200, {}, json.dumps(EMBEDDINGS).encode())}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "-q") == 0
+    assert json.loads((project.cache / "openrouter.json").read_text()) == CATALOG
+    assert "input_cost_per_token: 2.0e-06" in project.config.read_text()
+
+
+def test_provider_flag_limits_fetching_and_unknown_names_are_errors(project: Project) -> None:
+    seen: list[httpx.Request] = []
+    run(project.settings(), Options(refresh=True, only=("openrouter",)), client=_client(_serve_catalogs, seen), now=NOW)
+    assert len(seen) == 2
+    from modelsync.errors import InputError
+
+    with pytest.raises(InputError, match="--provider openroute: unknown provider"):
+        run(project.settings(), Options(only=("openroute",)), client=_client(_serve_catalogs, []), now=NOW)
+
+
+def test_retry_after_is_honoured_then_the_fetch_succeeds(project: Project) -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "0"}), httpx.Response(503)])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        return next(answers, None) or _serve_catalogs(request)
+
+    started = time.monotonic()
+    result = run(project.settings(backoff_base=0.01), Options(refresh=True), client=_client(flaky, []), now=NOW)
+    assert [o.status for o in result.outcomes] == ["fetched"] and time.monotonic() - started < 5
+
+
+def test_metadata_never_holds_a_key_from_the_url(tmp_path: Path) -> None:
+    cache.write(tmp_path, "x", b"{}", "https://user:pw@h.test/v1/models?key=SECRET&page=2", {}, NOW)
+    text = (tmp_path / "x.meta.json").read_text()
+    assert "SECRET" not in text and "pw" not in text and "page=2" in text
