@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def text_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's .env, settings or keys, or writes outside tmp_path."""
     monkeypatch.chdir(tmp_path)
+    # main() points the logger at stderr; undo that so caplog sees every test's warnings.
+    logger = logging.getLogger("modelsync")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "propagate", True)
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
     for name in list(os.environ):
         if name.startswith("MODELSYNC_") or name.endswith("_API_KEY"):
             monkeypatch.delenv(name)
