@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from modelsync.catalog import Document  # noqa: E402
 from modelsync.merge import merge  # noqa: E402
-from modelsync.normalise import normalise_openrouter  # noqa: E402
+from modelsync.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.overrides import Overrides  # noqa: E402
 from modelsync.providers import load_providers  # noqa: E402
 from modelsync.render import render  # noqa: E402

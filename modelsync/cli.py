@@ -42,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="fetch catalogs even when the cache is fresh")
     p.add_argument("--provider", action="append", default=[], metavar="NAME",
                    help="fetch only this provider (repeatable); the others come from cache/")
+    p.add_argument("--list", nargs="+", metavar=("PROVIDER", "GLOB"),
+                   help="print PROVIDER's cached catalog (ids matching GLOB): kind, prices per million "
+                        "tokens, context window and whether overrides.yaml selects it")
     volume = p.add_mutually_exclusive_group()
     volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -58,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(verbosity)
     try:
         settings = _settings(args)
+        if args.list:
+            return _list(args.list, settings)
         options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
                           refresh=args.refresh, only=tuple(args.provider))
         result = run(settings, options)
@@ -71,6 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
         return ExitCode.BUG
     return _finish(result, args, settings, verbosity)
+
+
+def _list(words: list[str], settings: Settings) -> int:
+    from .listing import list_catalog
+
+    if len(words) > 2:
+        raise GenerateError(f"--list takes a provider and at most one glob, not {len(words)} words",
+                            "quote the glob, like --list openrouter 'google/*'")
+    sys.stdout.write(list_catalog(settings, *words))
+    return ExitCode.OK
 
 
 def _settings(args: argparse.Namespace) -> Settings:

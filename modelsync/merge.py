@@ -20,12 +20,13 @@ INFO_ORDER = ("mode", "max_input_tokens", "max_output_tokens")
 
 
 class Deployment(NamedTuple):
-    """One model_list entry; `provider` is None for a hand-written entry."""
+    """One model_list entry; `provider` and `model_id` are None for a hand-written entry."""
 
     provider: str | None
     model_name: str
     litellm_params: dict[str, Any]
     model_info: dict[str, Any]
+    model_id: str | None = None  # the id in the provider's catalog
 
     def key(self) -> tuple[str, str]:
         return self.model_name, str(self.litellm_params.get("model", ""))
@@ -50,14 +51,15 @@ def merge(providers: dict[str, Provider], overrides: Overrides, catalogs: dict[s
     """Select, name, price and order every deployment."""
     merged = Merged([])
     for name in sorted(overrides.enabled()):
-        _merge_provider(providers[name], overrides, catalogs[name], merged)
+        merge_provider(providers[name], overrides, catalogs[name], merged)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 
 
-def _merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged) -> None:
+def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged) -> None:
+    """Add one provider's selected models to `merged`, and what it skipped."""
     selection = overrides.providers.get(provider.name, ProviderSelection())
     named = [ref for ref in overrides.models if ref.provider == provider.name]
     named_ids = {ref.model_id for ref in named}
@@ -115,7 +117,7 @@ def _deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref:
     info.update(selection.model_info)
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
-    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER))
+    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id)
 
 
 def _costs(offer: Offer, pin: Pin) -> dict[str, float]:

@@ -13,7 +13,7 @@ from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
 from .merge import Merged, merge
-from .normalise import NORMALISERS
+from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
 from .providers import Provider, load_providers
 from .render import render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator
 
@@ -68,7 +68,7 @@ class Provider(Strict):
     embeddings_url: str | None = None
     listing_key: ListingKey | None = None
     headers: dict[str, str] = {}
-    paging: str | None = None
+    paging: Literal["anthropic", "gemini"] | None = None  # how to follow pages; see paging.py
     route: Route
     model_name: str
 
@@ -91,7 +91,7 @@ class Provider(Strict):
 
 def load_providers(path: Path) -> dict[str, Provider]:
     """Read and validate providers.yaml, keyed by provider name."""
-    from .normalise import NORMALISERS
+    from .normalisers import NORMALISERS
 
     raw = load_yaml(path, "providers")
     if not isinstance(raw, dict):

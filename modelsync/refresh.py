@@ -13,9 +13,9 @@ import httpx
 
 from . import cache
 from .catalog import Document
-from .errors import CacheError, CatalogError, FetchError
+from .errors import CacheError, CatalogError, FetchError, GenerateError
 from .fetch import Fetcher, Response
-from .normalise import NORMALISERS
+from .normalisers import NORMALISERS
 from .paging import fetch_all_pages
 from .providers import Provider
 from .settings import Settings, secret
@@ -60,8 +60,10 @@ def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, n
     started = time.monotonic()
     key_headers = _key_headers(provider)
     if key_headers is None:
+        env = provider.listing_key.env if provider.listing_key else "its key"
         return _fallback(provider, settings.cache_dir, now, "no-key",
-                         f"{provider.listing_key.env if provider.listing_key else 'its key'} is not set")
+                         FetchError(f"{provider.name}: not fetched, {env} is not set",
+                                    f"set {env} in the environment or .env to refresh it"))
     fetcher = Fetcher(client, settings, provider.name, key_headers)
     try:
         responses = {name: fetch_all_pages(fetcher, provider, url, _validators(settings.cache_dir, name))
@@ -71,7 +73,7 @@ def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, n
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
     except (FetchError, CatalogError, CacheError) as exc:
-        return _fallback(provider, settings.cache_dir, now, "fallback", str(exc))
+        return _fallback(provider, settings.cache_dir, now, "fallback", exc)
     size = sum(len(r.raw) for r in responses.values())
     for name, response in responses.items():
         _store(settings.cache_dir, name, response, now)
@@ -126,15 +128,15 @@ def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> Non
     cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
 
 
-def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, reason: str) -> Outcome:
+def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, error: GenerateError) -> Outcome:
     """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
     ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
     if any(age is None for age in ages):
-        raise FetchError(f"{provider.name}: {reason}, and there is no cached catalog to fall back on",
-                         f"fix the cause and run again, or save the catalog to {cache.body_path(cache_dir, provider.name)}")
+        raise FetchError(f"{error.what}, and there is no cached catalog to fall back on",
+                         f"{error.fix}; or save the catalog to {cache.body_path(cache_dir, provider.name)}")
     oldest = min(a for a in ages if a is not None)
-    detail = f"{reason}; using the cached catalog from {describe_age(now - oldest)}"
-    log.warning("%s: %s", provider.name, detail)
+    detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
+    log.warning("%s — %s", detail, error.fix)
     return Outcome(provider.name, status, detail)
 
 

@@ -23,6 +23,14 @@ CATALOG = {"data": [openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "
 EMBEDDINGS = {"data": [openrouter_entry("openai/text-embedding-3-small", "0.00000002", "0")]}
 
 
+@pytest.fixture(autouse=True)
+def openrouter_only(project: Project) -> None:
+    """These tests fetch OpenRouter alone; the other providers have their own tests."""
+    project.write_overrides({"models": [{"id": f"openrouter:{e['id']}", "name": e["id"]} for e in CATALOG["data"]]
+                             + [{"id": "openrouter:openai/text-embedding-3-small", "name": "embed"}]})
+    run(project.settings(), Options(offline=True))
+
+
 def _age_cache(project: Project, hours: float) -> None:
     """Make every cached document look `hours` old."""
     stamp = (NOW - timedelta(hours=hours)).timestamp()
@@ -55,11 +63,11 @@ def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Pr
     seen: list[httpx.Request] = []
     result = run(project.settings(), Options(), client=_client(_serve_catalogs, seen), now=NOW)
     assert sorted(str(r.url) for r in seen) == ["https://openrouter.ai/api/v1/embeddings/models",
-                                               "https://openrouter.ai/api/v1/models"]
+                                               "https://openrouter.ai/api/v1/models?output_modalities=all"]
     raw = (project.cache / "openrouter.json").read_bytes()
     assert json.loads(raw) == CATALOG
     meta = cache.read_meta(project.cache, "openrouter")
-    assert meta and meta.url == "https://openrouter.ai/api/v1/models" and meta.fetched_at == NOW and meta.etag == '"v1"'
+    assert meta and meta.url == "https://openrouter.ai/api/v1/models?output_modalities=all" and meta.fetched_at == NOW and meta.etag == '"v1"'
     assert [o.status for o in result.outcomes] == ["fetched"]
     assert result.report and "input_cost_per_token: 1.0e-06 → 2.0e-06 (+100%)" in [
         f.describe() for c in result.report.groups["openrouter"] for f in c.fields]
