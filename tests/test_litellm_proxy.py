@@ -1,0 +1,161 @@
+"""Acceptance: a real LiteLLM proxy loads the generated config, routes with it and bills with its prices.
+
+Every deployment's api_base points (through overrides.yaml) at a fake upstream on 127.0.0.1, and
+every key is a fake one in the environment, referenced by the config as os.environ/VAR.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from modelsync.pipeline import Options, run
+from modelsync.providers import load_providers
+from tests.fake_upstream import COMPLETION_TOKENS, PROMPT_TOKENS, Upstream, fake_upstream
+from tests.helpers import ROOT, make_project
+from tests.litellm_proxy import MASTER_KEY, running_proxy
+
+pytestmark = pytest.mark.litellm
+
+PROVIDERS = load_providers(ROOT / "providers.yaml")
+KEYS = {p.route.api_key: f"key-of-{name}" for name, p in PROVIDERS.items() if p.route.api_key}
+HAND_WRITTEN_ENV = {"AZURE_API_KEY": "key-of-azure"}
+HEADERS = {"Authorization": f"Bearer {MASTER_KEY}"}
+
+
+def _generate(root: Path, upstream: Upstream, keep_names: bool) -> list[dict[str, Any]]:
+    """The example inputs, every provider's api_base set to the fake upstream through overrides.yaml."""
+    project = make_project(root)
+    overrides = yaml.safe_load(project.overrides.read_text())
+    for name in PROVIDERS:
+        overrides.setdefault("providers", {}).setdefault(name, {})["params"] = {"api_base": f"{upstream.base}/{name}"}
+    if not keep_names:  # every deployment its own model_name, so each one can be called alone
+        overrides["models"] = [{k: v for k, v in (m if isinstance(m, dict) else {"id": m}).items() if k != "name"}
+                               for m in overrides["models"]]
+    overrides["settings"]["general_settings"] = {"master_key": "os.environ/LITELLM_MASTER_KEY"}
+    project.write_overrides(overrides)
+    run(project.settings(), Options(offline=True))
+    return yaml.safe_load(project.config.read_text())["model_list"]
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[Upstream]:
+    with fake_upstream() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def solo(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A proxy whose every deployment has its own name."""
+    root = tmp_path_factory.mktemp("solo")
+    deployments = _generate(root, upstream, keep_names=False)
+    env = {**KEYS, **HAND_WRITTEN_ENV, "AZURE_API_BASE": f"{upstream.base}/azure"}
+    with running_proxy(root / "project" / "config.yaml", env, root / "litellm.log") as base:
+        yield base, deployments
+
+
+def _provider_of(deployment: dict[str, Any], upstream: Upstream) -> str:
+    """Which path of the fake upstream a deployment's api_base points at (the hand-written one: azure)."""
+    api_base = str(deployment["litellm_params"].get("api_base", ""))
+    return api_base.removeprefix(f"{upstream.base}/") if api_base.startswith(upstream.base) else "azure"
+
+
+def test_models_lists_exactly_the_generated_names(solo: tuple[str, list[dict[str, Any]]]) -> None:
+    base, deployments = solo
+    listed = httpx.get(f"{base}/v1/models", headers=HEADERS, timeout=30).json()["data"]
+    assert sorted(m["id"] for m in listed) == sorted({d["model_name"] for d in deployments})
+
+
+def test_model_info_shows_our_costs_and_limits(solo: tuple[str, list[dict[str, Any]]]) -> None:
+    base, deployments = solo
+    info = httpx.get(f"{base}/model/info", headers=HEADERS, timeout=30).json()["data"]
+    served = {(i["model_name"], i["litellm_params"]["model"]): i for i in info}
+    assert len(served) == len(deployments)
+    for deployment in deployments:
+        entry = served[(deployment["model_name"], deployment["litellm_params"]["model"])]
+        for key, value in deployment["litellm_params"].items():
+            if key.endswith("cost_per_token") or key.endswith("token_cost"):
+                assert math.isclose(entry["litellm_params"][key], value, rel_tol=1e-12), (deployment["model_name"], key)
+                assert math.isclose(entry["model_info"][key], value, rel_tol=1e-12), (deployment["model_name"], key)
+        for key in ("max_input_tokens", "max_output_tokens", "mode"):
+            if key in deployment.get("model_info", {}):
+                assert entry["model_info"][key] == deployment["model_info"][key], (deployment["model_name"], key)
+
+
+def _expected_cost(params: dict[str, Any], completion: bool) -> float | None:
+    if "input_cost_per_token" not in params:
+        return None  # a direct vendor: LiteLLM prices it from its own cost map
+    return PROMPT_TOKENS * params["input_cost_per_token"] + (
+        COMPLETION_TOKENS * params["output_cost_per_token"] if completion else 0)
+
+
+def _key_sent(seen_headers: dict[str, str]) -> str:
+    for header in ("x-api-key", "x-goog-api-key", "api-key", "authorization"):
+        if header in seen_headers:
+            return seen_headers[header].removeprefix("Bearer ")
+    return ""
+
+
+def test_a_chat_completion_reaches_each_provider_with_its_id_key_and_our_price(
+        solo: tuple[str, list[dict[str, Any]]], upstream: Upstream) -> None:
+    base, deployments = solo
+    reached = set()
+    for deployment in (d for d in deployments if d.get("model_info", {}).get("mode", "chat") == "chat"):
+        upstream.requests.clear()
+        answer = httpx.post(f"{base}/v1/chat/completions", headers=HEADERS, timeout=60, json={
+            "model": deployment["model_name"], "messages": [{"role": "user", "content": "ping"}]})
+        assert answer.status_code == 200, (deployment["model_name"], answer.text[:500])
+        (seen,) = upstream.requests
+        provider = _provider_of(deployment, upstream)
+        assert seen.path.startswith(f"/{provider}/")
+        route = deployment["litellm_params"]["model"]
+        model_id = route.split("/", 1)[1] if provider != "azure" else "gpt-4o"
+        assert seen.body.get("model") == model_id or f"/models/{model_id}:" in seen.path, (route, seen.path)
+        env_var = deployment["litellm_params"]["api_key"].removeprefix("os.environ/")
+        assert _key_sent(seen.headers) == {**KEYS, **HAND_WRITTEN_ENV}[env_var]
+        cost = float(answer.headers["x-litellm-response-cost"])
+        expected = _expected_cost(deployment["litellm_params"], completion=True)
+        assert cost > 0 if expected is None else math.isclose(cost, expected, rel_tol=1e-9), (route, cost, expected)
+        reached.add(provider)
+    assert reached == {*PROVIDERS, "azure"}
+
+
+def test_embedding_deployments_answer_embeddings(solo: tuple[str, list[dict[str, Any]]], upstream: Upstream) -> None:
+    base, deployments = solo
+    embeddings = [d for d in deployments if d.get("model_info", {}).get("mode") == "embedding"]
+    assert len(embeddings) >= 3
+    for deployment in embeddings:
+        upstream.requests.clear()
+        answer = httpx.post(f"{base}/v1/embeddings", headers=HEADERS, timeout=60,
+                            json={"model": deployment["model_name"], "input": "ping"})
+        assert answer.status_code == 200, (deployment["model_name"], answer.text[:500])
+        assert answer.json()["data"][0]["embedding"] == [0.1, 0.2, 0.3]
+        (seen,) = upstream.requests
+        assert seen.path.startswith(f"/{_provider_of(deployment, upstream)}/")
+        expected = _expected_cost(deployment["litellm_params"], completion=False)
+        if expected is not None:
+            assert math.isclose(float(answer.headers["x-litellm-response-cost"]), expected, rel_tol=1e-9)
+
+
+def test_cost_based_routing_picks_the_cheapest_deployment_of_a_group(
+        tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> None:
+    root = tmp_path_factory.mktemp("groups")
+    deployments = _generate(root, upstream, keep_names=True)
+    group = [d for d in deployments if d["model_name"] == "claude-haiku-4.5" and "input_cost_per_token" in d["litellm_params"]]
+    cheapest = min(group, key=lambda d: d["litellm_params"]["input_cost_per_token"] + d["litellm_params"]["output_cost_per_token"])
+    assert len(group) >= 3
+    with running_proxy(root / "project" / "config.yaml", KEYS, root / "litellm.log") as base:
+        for _ in range(3):
+            upstream.requests.clear()
+            answer = httpx.post(f"{base}/v1/chat/completions", headers=HEADERS, timeout=60, json={
+                "model": "claude-haiku-4.5", "messages": [{"role": "user", "content": "ping"}]})
+            assert answer.status_code == 200, answer.text[:500]
+            assert upstream.requests[0].path.startswith(f"/{_provider_of(cheapest, upstream)}/")
+            assert math.isclose(float(answer.headers["x-litellm-response-cost"]),
+                                _expected_cost(cheapest["litellm_params"], completion=True) or 0, rel_tol=1e-9)
