@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--list", nargs="+", metavar=("PROVIDER", "GLOB"),
                    help="print PROVIDER's cached catalog (ids matching GLOB): kind, prices per million "
                         "tokens, context window and whether overrides.yaml selects it")
+    p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG",
+                   help="write overrides.yaml from a hand-kept LiteLLM config.yaml (see README)")
+    p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
     volume = p.add_mutually_exclusive_group()
     volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         if args.list:
             return _list(args.list, settings)
+        if args.import_from:
+            return _import(args.import_from, settings, args.force, verbosity)
         options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
                           refresh=args.refresh, only=tuple(args.provider))
         result = run(settings, options)
@@ -85,6 +90,18 @@ def _list(words: list[str], settings: Settings) -> int:
         raise GenerateError(f"--list takes a provider and at most one glob, not {len(words)} words",
                             "quote the glob, like --list openrouter 'google/*'")
     sys.stdout.write(list_catalog(settings, *words))
+    return ExitCode.OK
+
+
+def _import(source: Path, settings: Settings, force: bool, verbosity: int) -> int:
+    from .importer import import_config
+
+    imported = import_config(settings, source, force)
+    if verbosity >= 0:
+        print(f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
+              f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
+              f"{len(imported.settings)} settings sections → {shown(settings.overrides)}\n"
+              "next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file")
     return ExitCode.OK
 
 

@@ -72,7 +72,7 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
         if problem:
             skipped.append((offer.id, f"{problem}; name it under models: with a pin to use it"))
             continue
-        merged.deployments.append(_deploy(provider, selection, offer, ModelRef(id=f"{provider.name}:{offer.id}")))
+        merged.deployments.append(deploy(provider, selection, offer, ModelRef(id=f"{provider.name}:{offer.id}")))
     offers = catalog.by_id()
     for ref in named:
         offer = offers.get(ref.model_id) or _pinned_absentee(ref, overrides.models.index(ref), offers, merged)
@@ -81,7 +81,7 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
             merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
             continue
-        merged.deployments.append(_deploy(provider, selection, offer, ref))
+        merged.deployments.append(deploy(provider, selection, offer, ref))
 
 
 def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
@@ -105,7 +105,8 @@ def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged
     )
 
 
-def _deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:
+def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:
+    """The deployment of one catalog offer, with the user's name, params, model_info and pins."""
     rule = selection.name or provider.model_name
     params: dict[str, Any] = provider.route.params(offer.id)
     params.update(_costs(offer, ref.pin))

@@ -59,6 +59,13 @@ class Route(Strict):
         return params
 
 
+class OtherRoute(Strict):
+    """Another way configs reach the provider, such as `openai/` plus its api_base; read on import."""
+
+    prefix: str
+    api_base: str | None = None
+
+
 class Provider(Strict):
     """One provider's entry in providers.yaml."""
 
@@ -70,6 +77,7 @@ class Provider(Strict):
     headers: dict[str, str] = {}
     paging: Literal["anthropic", "gemini"] | None = None  # how to follow pages; see paging.py
     route: Route
+    other_routes: list[OtherRoute] = []
     model_name: str
 
     _check_rule = field_validator("model_name")(check_name_rule)
@@ -81,12 +89,17 @@ class Provider(Strict):
             urls[f"{self.name}.embeddings"] = self.embeddings_url
         return urls
 
-    def owns(self, litellm_params: dict[str, Any]) -> bool:
-        """Whether a deployment's route is this provider's (same prefix, and api_base if any)."""
+    def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
+        """The route of this provider a deployment uses: same prefix, same api_base or none.
+
+        An `openai/` deployment with another api_base (a local server, say) is nobody's.
+        """
         model = str(litellm_params.get("model", ""))
-        if not model.startswith(self.route.prefix):
-            return False
-        return self.route.api_base is None or litellm_params.get("api_base") == self.route.api_base
+        api_base = str(litellm_params.get("api_base") or "").rstrip("/")
+        for route in (self.route, *self.other_routes):
+            if model.startswith(route.prefix) and api_base == (route.api_base or "").rstrip("/"):
+                return route
+        return None
 
 
 def load_providers(path: Path) -> dict[str, Provider]:
@@ -115,9 +128,9 @@ def load_providers(path: Path) -> dict[str, Provider]:
 
 def identify(providers: dict[str, Provider], litellm_params: dict[str, Any]) -> str | None:
     """The provider whose route a deployment uses; the most specific route wins."""
-    owners = [p for p in providers.values() if p.owns(litellm_params)]
-    owners.sort(key=lambda p: (p.route.api_base is None, -len(p.route.prefix)))
-    return owners[0].name if owners else None
+    owners = [(p, route) for p in providers.values() if (route := p.route_of(litellm_params))]
+    owners.sort(key=lambda owner: -len(owner[1].prefix))
+    return owners[0][0].name if owners else None
 
 
 def _in_provider(error: InputError, name: str) -> InputError:

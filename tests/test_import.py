@@ -1,0 +1,110 @@
+"""--import: a hand-kept config becomes overrides.yaml, and regenerating it loses nothing."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.helpers import Project
+
+LEGACY = Path(__file__).parent / "fixtures" / "legacy_config.yaml"
+Key = tuple[str, str]
+
+
+def _deployments(path: Path) -> dict[Key, dict[str, Any]]:
+    return {(d["model_name"], d["litellm_params"]["model"]): d for d in yaml.safe_load(path.read_text())["model_list"]}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, numbers within a relative 1e-9."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9)
+    return bool(a == b)
+
+
+@pytest.fixture
+def imported(project: Project) -> Project:
+    legacy = project.root / "legacy.yaml"
+    shutil.copyfile(LEGACY, legacy)
+    project.overrides.unlink()
+    assert project.run("--import", str(legacy), "-q") == 0
+    project.config.unlink()
+    return project
+
+
+def test_import_then_generate_round_trips_without_semantic_difference(imported: Project) -> None:
+    assert imported.run("--offline", "-q") == 0
+    old, new = _deployments(LEGACY), _deployments(imported.config)
+    assert old.keys() == new.keys()
+    for key in old:
+        assert _same({"model_info": {}, **old[key]}, {"model_info": {}, **new[key]}), key
+    legacy, generated = yaml.safe_load(LEGACY.read_text()), yaml.safe_load(imported.config.read_text())
+    for section in ("router_settings", "litellm_settings", "general_settings"):
+        assert generated[section] == legacy[section]
+
+
+def test_imported_overrides_keep_names_params_and_hand_written_entries(imported: Project) -> None:
+    overrides = yaml.safe_load(imported.overrides.read_text())
+    models = {m["id"]: m for m in overrides["models"]}
+    assert models["requesty:anthropic/claude-haiku-4-5"] == {
+        "id": "requesty:anthropic/claude-haiku-4-5", "name": "claude-haiku-4.5", "params": {"timeout": 30}}
+    assert models["poe:Claude-Haiku-4.5"]["params"] == {"model": "openai/Claude-Haiku-4.5",
+                                                        "api_base": "https://api.poe.com/v1"}
+    assert "pin" not in models["openrouter:anthropic/claude-haiku-4.5"], "catalog prices stay the catalog's"
+    assert [e["model_name"] for e in overrides["entries"]] == ["az-gpt-4o", "local-llama"]
+
+
+def test_moved_prices_are_reported_exactly(imported: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert imported.run("--offline", "-q") == 0
+    openrouter = json.loads((imported.cache / "openrouter.json").read_text())
+    for entry in openrouter["data"]:
+        if entry["id"] == "anthropic/claude-haiku-4.5":
+            entry["pricing"]["prompt"] = "0.0000012"
+    (imported.cache / "openrouter.json").write_text(json.dumps(openrouter))
+    novita = json.loads((imported.cache / "novita.json").read_text())
+    novita["data"][0]["output_token_price_per_m"] = 12000  # deepseek/deepseek-v3.1: $1.00 → $1.20 per million
+    (imported.cache / "novita.json").write_text(json.dumps(novita))
+    capsys.readouterr()
+    assert imported.run("--offline", "--dry-run") == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    changes = [line for line in lines if line.startswith(("+", "-", "~")) or "→" in line]
+    assert changes == [
+        "~ deepseek-v3.1 (novita/deepseek/deepseek-v3.1)",
+        "output_cost_per_token: 1.0e-06 → 1.2e-06 (+20%)",
+        "~ claude-haiku-4.5 (openrouter/anthropic/claude-haiku-4.5)",
+        "input_cost_per_token: 1.0e-06 → 1.2e-06 (+20%)",
+    ]
+
+
+def test_import_refuses_to_overwrite_unless_forced(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    before = project.overrides.read_text()
+    assert project.run("--import", str(LEGACY)) == 2
+    assert "already exists" in capsys.readouterr().err and project.overrides.read_text() == before
+    assert project.run("--import", str(LEGACY), "--force", "-q") == 0
+    assert project.overrides.read_text() != before
+
+
+def test_literal_secrets_are_moved_to_the_environment(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    legacy = project.root / "legacy.yaml"
+    legacy.write_text(yaml.safe_dump({
+        "general_settings": {"master_key": "sk-1234-literal"},
+        "model_list": [{"model_name": "local", "litellm_params": {
+            "model": "openai/x", "api_base": "http://localhost:8000/v1", "api_key": "sk-local-literal"}}]}))
+    assert project.run("--import", str(legacy), "--force") == 0
+    text = project.overrides.read_text()
+    assert "literal" not in text and "sk-1234" not in text and "sk-local" not in text
+    overrides = yaml.safe_load(text)
+    assert overrides["entries"][0]["litellm_params"]["api_key"] == "os.environ/LOCAL_API_KEY"
+    assert overrides["settings"]["general_settings"]["master_key"] == "os.environ/GENERAL_SETTINGS_MASTER_KEY"
+    err = capsys.readouterr().err
+    assert "literal" in err and "sk-" not in err and "set LOCAL_API_KEY" in err
