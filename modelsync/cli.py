@@ -27,6 +27,8 @@ exit codes:
   1  --check: config.yaml is not what the inputs render; the report says what would change
   2  an error you can fix: the message says what happened and what to do
   3  an unexpected error (a bug): please report it with the traceback
+  4  written, but some catalog changes look wrong and were held back for review
+     (listed in the report); --accept-held takes them
 
 --check is the CI gate: it never touches the network and never writes."""
 
@@ -40,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--dry-run", action="store_true", help="fetch as needed and print the report, write nothing")
     p.add_argument("--offline", action="store_true", help="use cache/ only, never the network")
     p.add_argument("--refresh", action="store_true", help="fetch catalogs even when the cache is fresh")
+    p.add_argument("--accept-held", action="store_true",
+                   help="take catalog changes the guards hold back (mass removals, 10x price moves, free<->paid)")
     p.add_argument("--provider", action="append", default=[], metavar="NAME",
                    help="fetch only this provider (repeatable); the others come from cache/")
     p.add_argument("--list", nargs="+", metavar=("PROVIDER", "GLOB"),
@@ -69,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.import_from:
             return _import(args.import_from, settings, args.force, verbosity)
         options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
-                          refresh=args.refresh, only=tuple(args.provider))
+                          refresh=args.refresh, only=tuple(args.provider), accept_held=args.accept_held)
         result = run(settings, options)
     except GenerateError as exc:
         log.error("%s", exc)
@@ -118,14 +122,15 @@ def _finish(result: Result, args: argparse.Namespace, settings: Settings, verbos
                      outcome.size, outcome.seconds)
     if result.report is not None and verbosity >= 0:
         sys.stdout.write(text(result.report, verbose=verbosity > 0))
-    if not result.changed:
-        if verbosity >= 0:
-            print(f"{shown(settings.config)} is up to date ({len(result.merged.deployments)} deployments)")
-        return ExitCode.OK
-    if args.check:
+    if args.check and result.changed:
         log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
                   shown(settings.config))
         return ExitCode.WOULD_CHANGE
     if verbosity >= 0:
-        print(f"{shown(settings.config)} {'would be' if args.dry_run else 'was'} updated")
+        state = "is up to date" if not result.changed else "would be updated" if args.dry_run else "was updated"
+        print(f"{shown(settings.config)} {state} ({len(result.merged.deployments)} deployments)")
+    if result.held:
+        log.warning("%d catalog change(s) held back for review — read the report, then run with --accept-held",
+                    len(result.held))
+        return ExitCode.OK if args.check else ExitCode.HELD
     return ExitCode.OK

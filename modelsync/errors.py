@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     WOULD_CHANGE = 1
     USER_ERROR = 2
     BUG = 3
+    HELD = 4  # written, but some catalog changes were held back for review
 
 
 class GenerateError(Exception):

@@ -27,6 +27,7 @@ class Deployment(NamedTuple):
     litellm_params: dict[str, Any]
     model_info: dict[str, Any]
     model_id: str | None = None  # the id in the provider's catalog
+    pinned: frozenset[str] = frozenset()  # keys whose value the user pinned in overrides.yaml
 
     def key(self) -> tuple[str, str]:
         return self.model_name, str(self.litellm_params.get("model", ""))
@@ -118,7 +119,8 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     info.update(selection.model_info)
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
-    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id)
+    pinned = frozenset(ref.pin.model_dump(exclude_none=True)) | frozenset(selection.params) | frozenset(ref.params)
+    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id, pinned)
 
 
 def _costs(offer: Offer, pin: Pin) -> dict[str, float]:

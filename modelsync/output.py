@@ -32,6 +32,10 @@ class _LevelPrefix(logging.Formatter):
 def text(report: Report, verbose: bool = False) -> str:
     """The report for a terminal: one line per model, grouped by provider, counts last."""
     lines = [f"note: {report.note}"] if report.note else []
+    if report.held:
+        lines.append(f"held for review ({len(report.held)}): kept at their old values; "
+                     "`python generate.py --accept-held` takes them")
+        lines += [f"  ! {held.provider}: {_label(held.key)}: {held.reason}" for held in report.held]
     for group, changes in report.groups.items():
         counts = {s: sum(c.sign == s for c in changes) for s in "+-~"}
         summary = ", ".join(f"{n} {word}" for n, word in zip(counts.values(), ("added", "removed", "changed")) if n)
@@ -49,6 +53,11 @@ def text(report: Report, verbose: bool = False) -> str:
                 lines += [f"  ! {model_id}: {reason}" for model_id, reason in sorted(skipped)]
     lines.append(_total(report))
     return "\n".join(lines) + "\n"
+
+
+def _label(key: tuple[str, str]) -> str:
+    name, model = key
+    return name if name == model else f"{name} ({model})"
 
 
 def _total(report: Report) -> str:

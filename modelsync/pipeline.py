@@ -12,6 +12,7 @@ from . import cache
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
+from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
@@ -22,6 +23,7 @@ from .settings import Settings
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
 
+    from .guards import Held
     from .refresh import Outcome
     from .report import Report
 
@@ -35,6 +37,7 @@ class Options:
     offline: bool = False
     refresh: bool = False  # fetch even fresh catalogs
     only: tuple[str, ...] = ()  # fetch only these providers
+    accept_held: bool = False  # take catalog changes the guards would hold
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Result:
     merged: Merged
     report: Report | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,17 @@ def load_inputs(settings: Settings) -> Inputs:
 def run(settings: Settings, options: Options, client: httpx.Client | None = None,
         now: datetime | None = None) -> Result:
     """Do what the command line asked; return what was rendered and what it changes."""
+    if options.check:  # reads only: no lock, so a check never waits for or blocks a run
+        return _run(settings, options, client, now)
+    with exclusive(settings.config):
+        return _run(settings, options, client, now)
+
+
+def _run(settings: Settings, options: Options, client: httpx.Client | None, now: datetime | None) -> Result:
     inputs = load_inputs(settings)
     outcomes = [] if options.check or options.offline else _refresh(inputs, settings, options, client, now)
-    catalogs = load_catalogs(inputs, settings.cache_dir)
+    fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
+    catalogs = load_catalogs(inputs, settings.cache_dir, fetched)
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
@@ -72,20 +84,40 @@ def run(settings: Settings, options: Options, client: httpx.Client | None = None
     sections = inputs.overrides.settings.model_dump()
     text = render(settings.templates, merged.deployments, sections)
     old = _read_config(settings.config)
-    result = Result(text, old != text, merged, outcomes=outcomes)
-    if result.changed:
+    held: list[Held] = []
+    if old is not None and old != text and not options.accept_held:  # only a change can need holding
+        held = _hold(old, merged, inputs, settings)
+        if held:
+            text = render(settings.templates, merged.deployments, sections)
+    result = Result(text, old != text, merged, outcomes=outcomes, held=held)
+    if result.changed or held:
         from .report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
         result.report.skipped = merged.skipped
-        if not (options.check or options.dry_run):
-            _write(settings.config, old, text)
+        result.report.held = held
+    if result.changed and not (options.check or options.dry_run):
+        _write(settings.config, old, text)
     return result
 
 
-def load_catalogs(inputs: Inputs, cache_dir: Path) -> dict[str, Catalog]:
-    """Every enabled provider's cached catalog, normalised."""
-    return {name: load_catalog(inputs.providers[name], cache_dir) for name in sorted(inputs.overrides.enabled())}
+def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:
+    """Apply the change guards to `merged`; return what they held back."""
+    from .guards import Limits, guard
+    from .report import parse_config
+
+    limits = Limits(settings.max_removed_share, settings.max_price_factor)
+    deployments, held = guard(parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits)
+    if held:
+        merged.deployments = deployments
+    return held
+
+
+def load_catalogs(inputs: Inputs, cache_dir: Path, fetched: dict[str, Catalog] | None = None) -> dict[str, Catalog]:
+    """Every enabled provider's catalog, normalised: just fetched, else from the cache."""
+    fetched = fetched or {}
+    return {name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir)
+            for name in sorted(inputs.overrides.enabled())}
 
 
 def load_catalog(provider: Provider, cache_dir: Path) -> Catalog:
@@ -115,7 +147,8 @@ def _refresh(inputs: Inputs, settings: Settings, options: Options, client: httpx
     own_client = client is None
     client = client or make_client(settings)
     try:
-        return refresh(targets, settings, client, now or datetime.now(timezone.utc), force=options.refresh)
+        return refresh(targets, settings, client, now or datetime.now(timezone.utc), force=options.refresh,
+                       store=not options.dry_run)
     finally:
         if own_client:
             client.close()

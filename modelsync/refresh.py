@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from . import cache
-from .catalog import Document
+from .catalog import Catalog, Document
 from .errors import CacheError, CatalogError, FetchError, GenerateError
 from .fetch import Fetcher, Response
 from .normalisers import NORMALISERS
@@ -32,6 +32,7 @@ class Outcome:
     detail: str = ""
     seconds: float = 0.0
     size: int = 0
+    catalog: Catalog | None = None  # what was fetched, normalised, when the fetch succeeded
 
 
 def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedelta) -> bool:
@@ -44,19 +45,22 @@ def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedel
 
 
 def refresh(providers: list[Provider], settings: Settings, client: httpx.Client, now: datetime,
-            force: bool = False) -> list[Outcome]:
-    """Refresh every stale provider at once; a failed one falls back to its cache."""
+            force: bool = False, store: bool = True) -> list[Outcome]:
+    """Refresh every stale provider at once; a failed one falls back to its cache.
+
+    With `store`, good catalogs replace the cache; without (a dry run) they are only returned.
+    """
     window = timedelta(hours=settings.freshness_hours)
     due = [p for p in providers if force or is_stale(p, settings.cache_dir, now, window)]
     fresh = [Outcome(p.name, "fresh") for p in providers if p not in due]
     if not due:
         return fresh
     with ThreadPoolExecutor(max_workers=min(len(due), 16)) as pool:
-        done = list(pool.map(lambda p: _refresh_one(p, settings, client, now), due))
+        done = list(pool.map(lambda p: _refresh_one(p, settings, client, now, store), due))
     return fresh + done
 
 
-def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, now: datetime) -> Outcome:
+def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, now: datetime, store: bool) -> Outcome:
     started = time.monotonic()
     key_headers = _key_headers(provider)
     if key_headers is None:
@@ -75,10 +79,11 @@ def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, n
     except (FetchError, CatalogError, CacheError) as exc:
         return _fallback(provider, settings.cache_dir, now, "fallback", exc)
     size = sum(len(r.raw) for r in responses.values())
-    for name, response in responses.items():
-        _store(settings.cache_dir, name, response, now)
+    if store:
+        for name, response in responses.items():
+            _store(settings.cache_dir, name, response, now)
     status = "not-modified" if all(r.not_modified for r in responses.values()) else "fetched"
-    return Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size)
+    return Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
 
 
 def _key_headers(provider: Provider) -> dict[str, str] | None:

@@ -48,6 +48,7 @@ class Report:
     groups: dict[str, list[ModelChange]] = field(default_factory=dict)
     settings: list[FieldChange] = field(default_factory=list)
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    held: list[Any] = field(default_factory=list)  # guards.Held: changes kept back for review
     before: int | None = 0  # None: no readable config.yaml before
     after: int = 0
     note: str = ""
@@ -72,8 +73,8 @@ def compare(old_text: str | None, new: list[Deployment], new_settings: dict[str,
             providers: dict[str, Provider]) -> Report:
     """The report of what replacing `old_text` with the rendering of `new` changes."""
     report = Report(after=len(new))
-    old_config = _parse(old_text, report)
-    old = _keyed(old_config.get("model_list") or [])
+    old_config = parse_config(old_text, report)
+    old = keyed_deployments(old_config.get("model_list"))
     report.before = None if report.note else len(old)
     fresh = {d.key(): d for d in new}
     group_of = {key: d.provider or HAND_WRITTEN for key, d in fresh.items()}
@@ -124,19 +125,22 @@ def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChan
     return changes
 
 
-def _parse(text: str | None, report: Report) -> dict[str, Any]:
+def parse_config(text: str | None, report: Report | None = None) -> dict[str, Any]:
+    """config.yaml as data; {} when it is missing or unreadable (and the report says so)."""
     if text is None:
-        report.note = "config.yaml does not exist yet"
+        if report:
+            report.note = "config.yaml does not exist yet"
         return {}
     try:
         loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
-        report.note = "the current config.yaml is not valid YAML; it is replaced whole"
+        if report:
+            report.note = "the current config.yaml is not valid YAML; it is replaced whole"
         return {}
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _keyed(model_list: Any) -> dict[Key, dict[str, Any]]:
+def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:
     """Deployments keyed by (model_name, litellm_params.model); a repeated key gets a #n suffix."""
     keyed: dict[Key, dict[str, Any]] = {}
     for item in model_list if isinstance(model_list, list) else []:

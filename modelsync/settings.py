@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     retry_after_cap: float = 60.0
     max_catalog_bytes: int = 64 * 1024 * 1024
 
+    # Change guards: a refresh that would remove more than this share of a provider's selected
+    # models, or move a price more than this factor, is held for review.
+    max_removed_share: float = 0.25
+    max_price_factor: float = 10.0
+
 
 def secret(env_var: str, env_file: Path = Path(".env")) -> SecretStr | None:
     """The value of a key from the environment, else from `.env`; None when unset or empty."""

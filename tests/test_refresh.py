@@ -125,7 +125,7 @@ def test_check_and_offline_never_touch_the_network(project: Project) -> None:
         assert project.run("--check") == 0
         assert project.run("--offline", "--dry-run") == 0
         assert hits == []
-        assert project.run("--dry-run", "-q") == 0
+        assert project.run("--dry-run", "-q", "--accept-held") == 0
         assert hits == ["hit", "hit"]
 
 
