@@ -112,7 +112,8 @@ def openrouter_entry(model_id: str, prompt: Any = "0.000001", completion: Any = 
     return entry
 
 
-Handler = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+# A route answers (status, headers, body), or None when it wrote its own (possibly broken) reply.
+Handler = Callable[[BaseHTTPRequestHandler], "tuple[int, dict[str, str], bytes] | None"]
 
 
 @contextmanager
@@ -122,8 +123,10 @@ def serve(routes: dict[str, Handler | tuple[int, dict[str, str], bytes]]) -> Ite
     class Answer(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             route = routes.get(self.path.split("?")[0])
-            status, headers, body = (404, {}, b"not found") if route is None else (
-                route(self) if callable(route) else route)
+            answer = (404, {}, b"not found") if route is None else (route(self) if callable(route) else route)
+            if answer is None:
+                return
+            status, headers, body = answer
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
