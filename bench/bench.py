@@ -1,42 +1,54 @@
 #!/usr/bin/env python3
-"""Print how long the generator takes on the real catalogs in ../shared/catalogs.
+"""Print how fast the generator is, each figure beside its target, measured in this run.
 
-    python bench/bench.py            # --check and the change report
-    python bench/bench.py --baseline # also time DeepDiff(ignore_order=True) over whole lists (~12 s)
+    python bench/bench.py              # everything, in about a minute
+    python bench/bench.py check report # only some: check, report, scale, refresh
+    python bench/bench.py report --pairing  # also DeepDiff made to pair changed models (~1 min more)
 
-Figures, not assertions: each is printed beside what it is compared with, measured in this run.
+Figures, not assertions. Ratios compare two things timed in the same run, interleaved, as medians.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
+import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from modelsync.catalog import Document  # noqa: E402
-from modelsync.merge import merge  # noqa: E402
+from modelsync.merge import Deployment, merge  # noqa: E402
 from modelsync.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.overrides import Overrides  # noqa: E402
+from modelsync.paths import Paths  # noqa: E402
+from modelsync.pipeline import Options, run  # noqa: E402
 from modelsync.providers import load_providers  # noqa: E402
 from modelsync.render import render  # noqa: E402
 from modelsync.report import compare  # noqa: E402
 
 CATALOGS = ROOT.parent / "shared" / "catalogs"
-ALL = {"providers": {"openrouter": {"include": ["*"]}}}
+PYTHON = sys.executable
+REAL = {  # every real catalog, as the provider whose shape it has
+    "openrouter": "openrouter/2026-08-19-all-modalities.json", "vercel": "vercel/2025-11-18.json",
+    "nvidia": "nvidia/2026-05-03.json", "openai": "openai/2026-08-17.json",
+    "anthropic": "anthropic/2026-08-17.json", "gemini": "gemini/2025-12-25-page1.json",
+    "novita": "novita/2025-05-02-two-models.json",
+}
 
 
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    """The median wall time of `runs` calls, in seconds."""
+def median_time(action: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -45,60 +57,204 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def project_with(catalog: Path) -> Path:
-    """A temp project whose cache holds a real catalog, every model selected, config rendered."""
-    root = Path(tempfile.mkdtemp(prefix="modelsync-bench-"))
-    shutil.copyfile(ROOT / "providers.yaml", root / "providers.yaml")
+def interleaved(a: list[str], b: list[str], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of commands a and b, run alternately so machine noise falls on both."""
+    samples: dict[str, list[tuple[float, float]]] = {"a": [], "b": []}
+    for _ in range(runs):
+        for name, command in (("a", a), ("b", b)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run(command, check=True)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            samples[name].append((wall, cpu))
+    return {kind: (statistics.median(s[i] for s in samples["a"]), statistics.median(s[i] for s in samples["b"]))
+            for i, kind in enumerate(("wall", "cpu"))}
+
+
+def project(root: Path, catalogs: dict[str, Any], overrides: dict[str, Any], providers: Path | None = None) -> Paths:
+    """A temp project: providers.yaml, templates, a cache holding `catalogs`, and overrides."""
+    root.mkdir(parents=True)
+    shutil.copyfile(providers or ROOT / "providers.yaml", root / "providers.yaml")
     shutil.copytree(ROOT / "templates", root / "templates")
     (root / "cache").mkdir()
-    shutil.copyfile(catalog, root / "cache" / "openrouter.json")
-    (root / "cache" / "openrouter.embeddings.json").write_text('{"data": []}')
-    (root / "overrides.yaml").write_text(json.dumps(ALL))
-    subprocess.run(command(root, "--offline", "-q"), check=True)
-    return root
+    for name, body in catalogs.items():
+        target = root / "cache" / f"{name}.json"
+        shutil.copyfile(body, target) if isinstance(body, Path) else target.write_text(json.dumps(body))
+    (root / "overrides.yaml").write_text(json.dumps(overrides))
+    return Paths(root / "config.yaml", root / "overrides.yaml", root / "providers.yaml", root / "cache", root / "templates")
 
 
-def command(root: Path, *args: str) -> list[str]:
-    return [sys.executable, str(ROOT / "generate.py"), *args, "--config", str(root / "config.yaml"),
-            "--overrides", str(root / "overrides.yaml"), "--providers", str(root / "providers.yaml"),
-            "--cache-dir", str(root / "cache"), "--templates", str(root / "templates")]
+def cli(paths: Paths, *args: str) -> list[str]:
+    return [PYTHON, str(ROOT / "generate.py"), *args, "--config", str(paths.config), "--overrides",
+            str(paths.overrides), "--providers", str(paths.providers), "--cache-dir", str(paths.cache_dir),
+            "--templates", str(paths.templates)]
 
 
-def deployments(date: str) -> list:
+def line(what: str, figure: str, target: str, met: bool) -> None:
+    print(f"  {what:<46} {figure:<34} target {target:<18} {'met' if met else 'NOT MET'}")
+
+
+# 1. --check on an up-to-date config of every real catalog ----------------------------------
+
+def bench_check(work: Path) -> None:
+    catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
+    catalogs["openrouter.embeddings"] = {"data": []}
+    paths = project(work / "check", catalogs, {"providers": {name: {"include": ["*"]} for name in REAL}})
+    subprocess.run(cli(paths, "--offline", "-q"), check=True)
+    count = (paths.config.read_text()).count("\n  - model_name: ")
+    figures = interleaved([PYTHON, "-c", "import yaml, jinja2, pydantic"], cli(paths, "--check", "-q"), runs=21)
+    print(f"1. --check, up to date, {count} deployments from every real catalog (medians of 21, interleaved)")
+    for kind, (imports, check) in figures.items():
+        line(f"{kind}: whole process / `import yaml, jinja2, pydantic`",
+             f"{check:.3f} s / {imports:.3f} s = {check / imports:.2f}x", "<= 2.5x", check / imports <= 2.5)
+    probe = ("import sys; sys.path.insert(0, %r); from modelsync.cli import main; main(sys.argv[1:]); "
+             "print(' '.join(m for m in ('httpx', 'deepdiff', 'pydantic_settings') if m in sys.modules) or 'none')")
+    loaded = subprocess.run([PYTHON, "-c", probe % str(ROOT), *cli(paths, "--check", "-q")[2:]],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    line("httpx / deepdiff / pydantic-settings imported", loaded, "none", loaded == "none")
+
+
+# 2. The change report between two real OpenRouter catalogs --------------------------------
+
+def deployments(date: str) -> list[Deployment]:
     body = json.loads((CATALOGS / "openrouter" / f"{date}.json").read_text())
     catalog = normalise_openrouter("openrouter", [Document("openrouter", date, body)])
     providers = load_providers(ROOT / "providers.yaml")
-    return merge(providers, Overrides.model_validate(ALL), {"openrouter": catalog}).deployments
+    overrides = Overrides.model_validate({"providers": {"openrouter": {"include": ["*"]}}})
+    return merge(providers, overrides, {"openrouter": catalog}).deployments
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", action="store_true", help="also time DeepDiff with ignore_order (slow)")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    if not CATALOGS.is_dir():
-        sys.exit(f"no real catalogs at {CATALOGS}")
-
-    root = project_with(CATALOGS / "openrouter" / "2026-08-19.json")
-    count = sum(1 for line in (root / "config.yaml").read_text().splitlines() if line.startswith("  - model_name:"))
-    imports = best_of(args.runs, lambda: subprocess.run([sys.executable, "-c", "import yaml, jinja2, pydantic"], check=True))
-    check = best_of(args.runs, lambda: subprocess.run(command(root, "--check", "-q"), check=True))
-    print(f"--check, {count} deployments:         {check:.3f} s  "
-          f"({check / imports:.2f}x `python -c 'import yaml, jinja2, pydantic'` = {imports:.3f} s)")
+def bench_report(work: Path) -> None:
+    from deepdiff import DeepDiff
 
     old, new = deployments("2025-05-23"), deployments("2026-08-19")
     providers = load_providers(ROOT / "providers.yaml")
     old_text = render(ROOT / "templates", old, {})
-    report_time = best_of(args.runs, lambda: compare(old_text, new, {}, providers))
-    report = compare(old_text, new, {}, providers)
-    print(f"report 2025-05-23 → 2026-08-19:      {report_time:.3f} s  ({report.counts()}, parse of old config included)")
-    if args.baseline:
-        from deepdiff import DeepDiff
+    ours = median_time(lambda: compare(old_text, new, {}, providers), runs=7)
+    counts = compare(old_text, new, {}, providers).counts()
+    old_list, new_list = [d.as_dict() for d in old], [d.as_dict() for d in new]
+    baseline = median_time(lambda: DeepDiff(old_list, new_list, ignore_order=True), runs=3)
+    print(f"2. change report 2025-05-23 → 2026-08-19, all models ({len(old)} → {len(new)} deployments, {counts})")
+    line("ours, parsing the old config.yaml included", f"{ours:.3f} s", "< 0.2 s", ours < 0.2)
+    line("DeepDiff(old, new, ignore_order=True) / ours", f"{baseline:.2f} s / {ours:.3f} s = {baseline / ours:.1f}x",
+         ">= 50x", baseline / ours >= 50)
+    # With its defaults DeepDiff gives up pairing lists this different (over 30% unmatched) and reports
+    # most changed models as removed + added. Made to pair them, it says what ours says, per field:
+    if "--pairing" in sys.argv:
+        pairing = median_time(lambda: DeepDiff(old_list, new_list, ignore_order=True, cutoff_intersection_for_pairs=1,
+                                               cutoff_distance_for_pairs=1), runs=1)
+        line("same, pairing changed models (as ours) / ours", f"{pairing:.1f} s / {ours:.3f} s = {pairing / ours:.0f}x",
+             ">= 50x", pairing / ours >= 50)
 
-        old_list, new_list = [d.as_dict() for d in old], [d.as_dict() for d in new]
-        baseline = best_of(1, lambda: DeepDiff(old_list, new_list, ignore_order=True))
-        print(f"DeepDiff(ignore_order=True) baseline: {baseline:.3f} s  (ours is {baseline / report_time:.0f}x faster)")
-    shutil.rmtree(root)
+
+# 3. Scale: synthetic catalogs of 10,000 and 50,000 models ---------------------------------
+
+def synthetic(count: int) -> dict[str, Any]:
+    rng = random.Random(count)
+    return {"data": [{
+        "id": f"vendor{i % 97}/model-{i}", "name": f"Model {i}", "description": "d" * 200,
+        "context_length": rng.choice([8192, 32768, 131072]),
+        "architecture": {"input_modalities": ["text", "image"] if i % 3 == 0 else ["text"], "output_modalities": ["text"]},
+        "pricing": {"prompt": str(rng.randint(1, 5000) / 1e9), "completion": str(rng.randint(1, 20000) / 1e9),
+                    "input_cache_read": str(rng.randint(1, 100) / 1e10)},
+        "top_provider": {"context_length": 131072, "max_completion_tokens": 8192},
+        "supported_parameters": ["tools", "max_tokens"]} for i in range(count)]}
+
+
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:])
+elapsed = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{done.returncode} {elapsed:.3f} {peak:.1f}")
+"""
+
+
+def generate_once(paths: Paths) -> tuple[float, float]:
+    """Seconds and peak MB of one whole `generate.py --offline` writing a new config.yaml."""
+    paths.config.unlink(missing_ok=True)
+    out = subprocess.run([PYTHON, "-c", MEASURE, *cli(paths, "--offline", "-q")], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[0] == "0", out
+    return float(out[1]), float(out[2])
+
+
+def bench_scale(work: Path) -> None:
+    figures = {}
+    for count in (10_000, 50_000):
+        paths = project(work / f"scale-{count}", {"openrouter": synthetic(count), "openrouter.embeddings": {"data": []}},
+                        {"providers": {"openrouter": {"include": ["*"]}}})
+        runs = [generate_once(paths) for _ in range(3)]
+        figures[count] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+    (t10, m10), (t50, m50) = figures[10_000], figures[50_000]
+    print("3. scale: synthetic OpenRouter catalogs, every model selected, config.yaml written from scratch")
+    line("10,000 deployments", f"{t10:.2f} s, peak {m10:.0f} MB", "", True)
+    line("50,000 deployments", f"{t50:.2f} s, peak {m50:.0f} MB", "< 400 MB", m50 < 400)
+    line("t(50k) / t(10k)", f"{t50 / t10:.2f}", "<= 6", t50 / t10 <= 6)
+
+
+# 4. Refresh: ten providers behind 300 ms of latency each ----------------------------------
+
+def bench_refresh(work: Path) -> None:
+    latency, body = 0.3, json.dumps(synthetic(50)).encode()
+    hits = {"200": 0, "304": 0}
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            time.sleep(latency)
+            if self.headers.get("If-None-Match") == '"v1"':
+                hits["304"] += 1
+                self.send_response(304)
+                self.end_headers()
+                return
+            hits["200"] += 1
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    names = [f"p{i}" for i in range(10)]
+    providers = work / "ten-providers.yaml"
+    providers.write_text("".join(
+        f"{n}:\n  normaliser: openrouter\n  catalog_url: {base}/{n}/models\n"
+        f"  route: {{prefix: openai/, api_base: 'https://{n}.example/v1', api_key: {n.upper()}_KEY}}\n"
+        f"  model_name: '{n}/{{id}}'\n" for n in names))
+    paths = project(work / "refresh", {n: {"data": []} for n in names},
+                    {"providers": {n: {"include": ["*"]} for n in names}}, providers)
+    single = median_time(lambda: run(paths, Options(refresh=True, dry_run=True, only=("p0",))), runs=5)
+    full = median_time(lambda: run(paths, Options(refresh=True, dry_run=True)), runs=5)
+    print(f"4. refresh: 10 providers on 127.0.0.1, {latency * 1000:.0f} ms latency each")
+    line("all ten / the slowest single one", f"{full:.3f} s / {single:.3f} s = {full / single:.2f}x", "<= 1.5x",
+         full / single <= 1.5)
+    run(paths, Options(refresh=True, accept_held=True))  # stores the catalogs with their ETag
+    hits.update({"200": 0, "304": 0})
+    again = median_time(lambda: run(paths, Options(refresh=True, accept_held=True)), runs=1)
+    line("second refresh: conditional requests", f"{hits['304']} x 304, {hits['200']} x 200 in {again:.3f} s",
+         "all 304", hits["200"] == 0)
+    server.shutdown()
+
+
+BENCHES = {"check": bench_check, "report": bench_report, "scale": bench_scale, "refresh": bench_refresh}
+
+
+def main() -> None:
+    chosen = [arg for arg in sys.argv[1:] if not arg.startswith("--")] or list(BENCHES)
+    unknown = [name for name in chosen if name not in BENCHES]
+    if unknown or not CATALOGS.is_dir():
+        sys.exit(f"usage: bench.py [{' '.join(BENCHES)}] (needs the real catalogs at {CATALOGS})")
+    with tempfile.TemporaryDirectory(prefix="modelsync-bench-") as folder:
+        for name in chosen:
+            BENCHES[name](Path(folder))
 
 
 if __name__ == "__main__":

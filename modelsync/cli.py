@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import ExitCode, GenerateError
 from .output import setup_logging, shown, text
 from .pipeline import Options, Result, run
-from .settings import Settings
+from .paths import Paths
 
 log = logging.getLogger("modelsync")
 
@@ -67,14 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbosity = -1 if args.quiet else args.verbose
     setup_logging(verbosity)
     try:
-        settings = _settings(args)
+        paths = _paths(args)
         if args.list:
-            return _list(args.list, settings)
+            return _list(args.list, paths)
         if args.import_from:
-            return _import(args.import_from, settings, args.force, verbosity)
+            return _import(args.import_from, paths, args.force, verbosity)
         options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
                           refresh=args.refresh, only=tuple(args.provider), accept_held=args.accept_held)
-        result = run(settings, options)
+        result = run(paths, options)
     except GenerateError as exc:
         log.error("%s", exc)
         return ExitCode.USER_ERROR
@@ -84,38 +84,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug: say so, with the traceback a maintainer needs
         log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
         return ExitCode.BUG
-    return _finish(result, args, settings, verbosity)
+    return _finish(result, args, paths, verbosity)
 
 
-def _list(words: list[str], settings: Settings) -> int:
+def _list(words: list[str], paths: Paths) -> int:
     from .listing import list_catalog
 
     if len(words) > 2:
         raise GenerateError(f"--list takes a provider and at most one glob, not {len(words)} words",
                             "quote the glob, like --list openrouter 'google/*'")
-    sys.stdout.write(list_catalog(settings, *words))
+    sys.stdout.write(list_catalog(paths, *words))
     return ExitCode.OK
 
 
-def _import(source: Path, settings: Settings, force: bool, verbosity: int) -> int:
+def _import(source: Path, paths: Paths, force: bool, verbosity: int) -> int:
     from .importer import import_config
 
-    imported = import_config(settings, source, force)
+    imported = import_config(paths, source, force)
     if verbosity >= 0:
         print(f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
               f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
-              f"{len(imported.settings)} settings sections → {shown(settings.overrides)}\n"
+              f"{len(imported.settings)} settings sections → {shown(paths.overrides)}\n"
               "next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file")
     return ExitCode.OK
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    paths = {name: value for name in ("config", "overrides", "providers", "cache_dir", "templates")
+def _paths(args: argparse.Namespace) -> Paths:
+    given = {name: value for name in ("config", "overrides", "providers", "cache_dir", "templates")
              if (value := getattr(args, name)) is not None}
-    return Settings(**paths)
+    return Paths(**given)
 
 
-def _finish(result: Result, args: argparse.Namespace, settings: Settings, verbosity: int) -> int:
+def _finish(result: Result, args: argparse.Namespace, paths: Paths, verbosity: int) -> int:
     for outcome in result.outcomes:
         if outcome.status in ("fetched", "not-modified"):
             log.info("%s: %s, %s (%d bytes) in %.2f s", outcome.provider, outcome.status, outcome.detail,
@@ -124,11 +124,11 @@ def _finish(result: Result, args: argparse.Namespace, settings: Settings, verbos
         sys.stdout.write(text(result.report, verbose=verbosity > 0))
     if args.check and result.changed:
         log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
-                  shown(settings.config))
+                  shown(paths.config))
         return ExitCode.WOULD_CHANGE
     if verbosity >= 0:
         state = "is up to date" if not result.changed else "would be updated" if args.dry_run else "was updated"
-        print(f"{shown(settings.config)} {state} ({len(result.merged.deployments)} deployments)")
+        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)")
     if result.held:
         log.warning("%d catalog change(s) held back for review — read the report, then run with --accept-held",
                     len(result.held))

@@ -26,7 +26,7 @@ from .pipeline import load_catalog
 from .providers import Provider, apply_name_rule, identify, load_providers
 from .report import SECTIONS
 from .schema import explain, load_yaml
-from .settings import Settings
+from .paths import Paths
 
 log = logging.getLogger("modelsync")
 DERIVED_INFO = ("mode", "max_input_tokens", "max_output_tokens")
@@ -45,17 +45,17 @@ class Imported:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def import_config(settings: Settings, source: Path, force: bool = False) -> Imported:
-    """Write settings.overrides from the legacy config at `source`; refuse to overwrite unless forced."""
-    target = settings.overrides
+def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
+    """Write paths.overrides from the legacy config at `source`; refuse to overwrite unless forced."""
+    target = paths.overrides
     if target.exists() and not force:
         raise InputError(f"{target} already exists", "pass --force to replace it, or --overrides to write elsewhere")
-    providers = load_providers(settings.providers)
+    providers = load_providers(paths.providers)
     legacy = load_yaml(source, "import")
     if not isinstance(legacy, dict) or not isinstance(legacy.get("model_list", []), list):
         raise InputError(f"{source}: not a LiteLLM config (expected a mapping with a model_list list)",
                          "point --import at the proxy's config.yaml")
-    catalogs = _catalogs(providers, settings.cache_dir)
+    catalogs = _catalogs(providers, paths.cache_dir)
     result = Imported()
     for index, item in enumerate(legacy.get("model_list") or []):
         _import_deployment(index, item, providers, catalogs, result)

@@ -8,19 +8,19 @@ from .catalog import Offer
 from .errors import InputError
 from .merge import Merged, merge_provider
 from .pipeline import load_catalog, load_inputs
-from .settings import Settings
+from .paths import Paths
 
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
 
 
-def list_catalog(settings: Settings, provider_name: str, pattern: str = "*") -> str:
+def list_catalog(paths: Paths, provider_name: str, pattern: str = "*") -> str:
     """One row per model of the provider's cached catalog whose id matches `pattern`."""
-    inputs = load_inputs(settings)
+    inputs = load_inputs(paths)
     provider = inputs.providers.get(provider_name)
     if provider is None:
         raise InputError(f"--list {provider_name}: unknown provider",
                          f"known providers: {', '.join(sorted(inputs.providers))}")
-    catalog = load_catalog(provider, settings.cache_dir)
+    catalog = load_catalog(provider, paths.cache_dir)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
         merge_provider(provider, inputs.overrides, catalog, merged)

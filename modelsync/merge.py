@@ -10,13 +10,16 @@ from typing import Any, NamedTuple
 
 from .catalog import GLOB_MODES, Catalog, Offer
 from .errors import InputError
-from .overrides import Entry, ModelRef, Overrides, Pin, ProviderSelection
+from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .providers import Provider, apply_name_rule
 
 FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
 PARAMS_ORDER = ("model", "api_base", "api_key", "input_cost_per_token", "output_cost_per_token",
                 "cache_read_input_token_cost", "cache_creation_input_token_cost")
 INFO_ORDER = ("mode", "max_input_tokens", "max_output_tokens")
+COST_FIELDS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+               "cache_creation_input_token_cost")
+BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
 class Deployment(NamedTuple):
@@ -73,7 +76,7 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
         if problem:
             skipped.append((offer.id, f"{problem}; name it under models: with a pin to use it"))
             continue
-        merged.deployments.append(deploy(provider, selection, offer, ModelRef(id=f"{provider.name}:{offer.id}")))
+        merged.deployments.append(deploy(provider, selection, offer, BY_GLOB))
     offers = catalog.by_id()
     for ref in named:
         offer = offers.get(ref.model_id) or _pinned_absentee(ref, overrides.models.index(ref), offers, merged)
@@ -110,35 +113,32 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     """The deployment of one catalog offer, with the user's name, params, model_info and pins."""
     rule = selection.name or provider.model_name
     params: dict[str, Any] = provider.route.params(offer.id)
-    params.update(_costs(offer, ref.pin))
+    pins = ref.pins
+    params.update(_costs(offer, pins))
     params.update(selection.params)
     params.update(ref.params)
     info: dict[str, Any] = {} if offer.mode == "chat" else {"mode": offer.mode}
-    info.update(_limits(offer, ref.pin))
+    info.update(_limits(offer, pins))
     info.update({flag: True for flag in offer.capabilities})
     info.update(selection.model_info)
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
-    pinned = frozenset(ref.pin.model_dump(exclude_none=True)) | frozenset(selection.params) | frozenset(ref.params)
+    pinned = frozenset(pins) | frozenset(selection.params) | frozenset(ref.params)
     return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id, pinned)
 
 
-def _costs(offer: Offer, pin: Pin) -> dict[str, float]:
+def _costs(offer: Offer, pins: dict[str, Any]) -> dict[str, float]:
     """Catalog costs with pins on top; a zero input or output cost becomes the free marker."""
-    catalog = {
-        "input_cost_per_token": FREE if offer.input_cost == 0 else offer.input_cost,
-        "output_cost_per_token": FREE if offer.output_cost == 0 else offer.output_cost,
-        "cache_read_input_token_cost": offer.cache_read_cost,
-        "cache_creation_input_token_cost": offer.cache_write_cost,
-    }
-    pinned = pin.model_dump(include=set(catalog), exclude_none=True)
-    return {key: value for key, value in {**catalog, **pinned}.items() if value is not None}
+    values = (FREE if offer.input_cost == 0 else offer.input_cost,
+              FREE if offer.output_cost == 0 else offer.output_cost, offer.cache_read_cost, offer.cache_write_cost)
+    costs = {key: pins.get(key, value) for key, value in zip(COST_FIELDS, values)}
+    return {key: value for key, value in costs.items() if value is not None}
 
 
-def _limits(offer: Offer, pin: Pin) -> dict[str, int]:
-    limits = {"max_input_tokens": offer.max_input_tokens, "max_output_tokens": offer.max_output_tokens}
-    pinned = pin.model_dump(include=set(limits), exclude_none=True)
-    return {key: value for key, value in {**limits, **pinned}.items() if value is not None}
+def _limits(offer: Offer, pins: dict[str, Any]) -> dict[str, int]:
+    limits = {"max_input_tokens": pins.get("max_input_tokens", offer.max_input_tokens),
+              "max_output_tokens": pins.get("max_output_tokens", offer.max_output_tokens)}
+    return {key: value for key, value in limits.items() if value is not None}
 
 
 def _entry(entry: Entry) -> Deployment:

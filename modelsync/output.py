@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .report import Report
+if TYPE_CHECKING:
+    from .report import Report
 
 log = logging.getLogger("modelsync")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import cached_property
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,6 +77,11 @@ class ModelRef(Strict):
             raise ValueError(f"{value!r} names no provider — write it as provider:model-id, "
                              "like openrouter:openai/gpt-4o")
         return value
+
+    @cached_property
+    def pins(self) -> dict[str, Any]:
+        """The pinned values that are set, by key."""
+        return self.pin.model_dump(exclude_none=True)
 
     @property
     def provider(self) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
+from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
@@ -18,7 +18,7 @@ from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
 from .providers import Provider, load_providers
 from .render import render
-from .settings import Settings
+from .paths import Paths
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     from .guards import Held
     from .refresh import Outcome
     from .report import Report
+    from .settings import Settings
 
 log = logging.getLogger("modelsync")
 
@@ -56,39 +57,51 @@ class Inputs:
     overrides: Overrides
 
 
-def load_inputs(settings: Settings) -> Inputs:
-    providers = load_providers(settings.providers)
-    return Inputs(providers, load_overrides(settings.overrides, providers))
+def load_inputs(paths: Paths) -> Inputs:
+    providers = load_providers(paths.providers)
+    return Inputs(providers, load_overrides(paths.overrides, providers))
 
 
-def run(settings: Settings, options: Options, client: httpx.Client | None = None,
+def run(paths: Paths, options: Options, settings: Settings | None = None, client: httpx.Client | None = None,
         now: datetime | None = None) -> Result:
-    """Do what the command line asked; return what was rendered and what it changes."""
+    """Do what the command line asked; return what was rendered and what it changes.
+
+    `settings` (timeouts, guard limits) are read from the environment when first needed.
+    """
     if options.check:  # reads only: no lock, so a check never waits for or blocks a run
-        return _run(settings, options, client, now)
-    with exclusive(settings.config):
-        return _run(settings, options, client, now)
+        return _run(paths, options, settings, client, now)
+    with exclusive(paths.config):
+        return _run(paths, options, settings, client, now)
 
 
-def _run(settings: Settings, options: Options, client: httpx.Client | None, now: datetime | None) -> Result:
-    inputs = load_inputs(settings)
-    outcomes = [] if options.check or options.offline else _refresh(inputs, settings, options, client, now)
+def _settings(settings: Settings | None) -> Settings:
+    from .settings import Settings
+
+    return settings or Settings()
+
+
+def _run(paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None,
+         now: datetime | None) -> Result:
+    inputs = load_inputs(paths)
+    outcomes = [] if options.check or options.offline else _refresh(inputs, paths, _settings(settings), options,
+                                                                     client, now)
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
-    catalogs = load_catalogs(inputs, settings.cache_dir, fetched)
+    to_remember: dict[str, tuple[str, Catalog]] = {}
+    catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
-        raise InputError(f"{settings.overrides}: {exc.what}", exc.fix) from None
+        raise InputError(f"{paths.overrides}: {exc.what}", exc.fix) from None
     for warning in merged.warnings:
         log.warning("%s", warning)
     sections = inputs.overrides.settings.model_dump()
-    text = render(settings.templates, merged.deployments, sections)
-    old = _read_config(settings.config)
+    text = render(paths.templates, merged.deployments, sections)
+    old = _read_config(paths.config)
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
-        held = _hold(old, merged, inputs, settings)
+        held = _hold(old, merged, inputs, _settings(settings))
         if held:
-            text = render(settings.templates, merged.deployments, sections)
+            text = render(paths.templates, merged.deployments, sections)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .report import compare
@@ -96,8 +109,11 @@ def _run(settings: Settings, options: Options, client: httpx.Client | None, now:
         result.report = compare(old, merged.deployments, sections, inputs.providers)
         result.report.skipped = merged.skipped
         result.report.held = held
-    if result.changed and not (options.check or options.dry_run):
-        _write(settings.config, old, text)
+    if not (options.check or options.dry_run):
+        if result.changed:
+            _write(paths.config, old, text)
+        for made_from, catalog in to_remember.values():
+            memo.remember(paths.cache_dir, catalog, made_from)
     return result
 
 
@@ -113,27 +129,45 @@ def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[
     return held
 
 
-def load_catalogs(inputs: Inputs, cache_dir: Path, fetched: dict[str, Catalog] | None = None) -> dict[str, Catalog]:
+def load_catalogs(inputs: Inputs, cache_dir: Path, fetched: dict[str, Catalog] | None = None,
+                  to_remember: dict[str, tuple[str, Catalog]] | None = None) -> dict[str, Catalog]:
     """Every enabled provider's catalog, normalised: just fetched, else from the cache."""
     fetched = fetched or {}
-    return {name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir)
+    return {name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir, to_remember)
             for name in sorted(inputs.overrides.enabled())}
 
 
-def load_catalog(provider: Provider, cache_dir: Path) -> Catalog:
-    docs: list[Document] = []
-    for name in provider.urls():
-        doc = cache.read(cache_dir, name)
-        if doc is None:
-            raise CacheError(
-                f"no cached catalog for {provider.name}: {cache.body_path(cache_dir, name)} does not exist",
-                f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
-            )
-        docs.append(doc)
-    return NORMALISERS[provider.normaliser](provider.name, docs)
+def load_catalog(provider: Provider, cache_dir: Path,
+                 to_remember: dict[str, tuple[str, Catalog]] | None = None) -> Catalog:
+    """A provider's cached catalog, normalised, or recalled when its bytes have not changed.
+
+    A catalog normalised afresh is added to `to_remember`, for the caller to store once the run
+    has succeeded (a check stores nothing).
+    """
+    raws = [(name, _cached_bytes(provider, cache_dir, name)) for name in provider.urls()]
+    made_from = memo.key(provider.name, provider.normaliser, raws)
+    recalled = memo.recall(cache_dir, provider.name, made_from)
+    if recalled is not None:
+        return recalled
+    docs = [Document(name, str(cache.body_path(cache_dir, name)), cache.parse(raw, name, str(cache.body_path(cache_dir, name))))
+            for name, raw in raws]
+    catalog = NORMALISERS[provider.normaliser](provider.name, docs)
+    if to_remember is not None:
+        to_remember[provider.name] = (made_from, catalog)
+    return catalog
 
 
-def _refresh(inputs: Inputs, settings: Settings, options: Options, client: httpx.Client | None,
+def _cached_bytes(provider: Provider, cache_dir: Path, name: str) -> bytes:
+    raw = cache.read_bytes(cache_dir, name)
+    if raw is None:
+        raise CacheError(
+            f"no cached catalog for {provider.name}: {cache.body_path(cache_dir, name)} does not exist",
+            f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
+        )
+    return raw
+
+
+def _refresh(inputs: Inputs, paths: Paths, settings: Settings, options: Options, client: httpx.Client | None,
              now: datetime | None) -> list[Outcome]:
     from .fetch import make_client
     from .refresh import refresh
@@ -147,8 +181,8 @@ def _refresh(inputs: Inputs, settings: Settings, options: Options, client: httpx
     own_client = client is None
     client = client or make_client(settings)
     try:
-        return refresh(targets, settings, client, now or datetime.now(timezone.utc), force=options.refresh,
-                       store=not options.dry_run)
+        return refresh(targets, settings, paths.cache_dir, client, now or datetime.now(timezone.utc),
+                       force=options.refresh, store=not options.dry_run)
     finally:
         if own_client:
             client.close()

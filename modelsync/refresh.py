@@ -44,44 +44,48 @@ def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedel
     return False
 
 
-def refresh(providers: list[Provider], settings: Settings, client: httpx.Client, now: datetime,
+def refresh(providers: list[Provider], settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,
             force: bool = False, store: bool = True) -> list[Outcome]:
     """Refresh every stale provider at once; a failed one falls back to its cache.
 
     With `store`, good catalogs replace the cache; without (a dry run) they are only returned.
     """
     window = timedelta(hours=settings.freshness_hours)
-    due = [p for p in providers if force or is_stale(p, settings.cache_dir, now, window)]
+    due = [p for p in providers if force or is_stale(p, cache_dir, now, window)]
     fresh = [Outcome(p.name, "fresh") for p in providers if p not in due]
     if not due:
         return fresh
     with ThreadPoolExecutor(max_workers=min(len(due), 16)) as pool:
-        done = list(pool.map(lambda p: _refresh_one(p, settings, client, now, store), due))
+        done = list(pool.map(lambda p: _refresh_one(p, settings, cache_dir, client, now, store), due))
     return fresh + done
 
 
-def _refresh_one(provider: Provider, settings: Settings, client: httpx.Client, now: datetime, store: bool) -> Outcome:
+def _refresh_one(provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,
+                 store: bool) -> Outcome:
     started = time.monotonic()
     key_headers = _key_headers(provider)
     if key_headers is None:
         env = provider.listing_key.env if provider.listing_key else "its key"
-        return _fallback(provider, settings.cache_dir, now, "no-key",
+        return _fallback(provider, cache_dir, now, "no-key",
                          FetchError(f"{provider.name}: not fetched, {env} is not set",
                                     f"set {env} in the environment or .env to refresh it"))
     fetcher = Fetcher(client, settings, provider.name, key_headers)
+    urls = provider.urls()
     try:
-        responses = {name: fetch_all_pages(fetcher, provider, url, _validators(settings.cache_dir, name))
-                     for name, url in provider.urls().items()}
-        docs = [_document(settings.cache_dir, name, response) for name, response in responses.items()]
+        with ThreadPoolExecutor(max_workers=len(urls)) as pool:  # a provider's documents at once, too
+            fetched = pool.map(lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])),
+                               urls.items())
+            responses = dict(zip(urls, fetched))
+        docs = [_document(cache_dir, name, response) for name, response in responses.items()]
         catalog = NORMALISERS[provider.normaliser](provider.name, docs)
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
     except (FetchError, CatalogError, CacheError) as exc:
-        return _fallback(provider, settings.cache_dir, now, "fallback", exc)
+        return _fallback(provider, cache_dir, now, "fallback", exc)
     size = sum(len(r.raw) for r in responses.values())
     if store:
         for name, response in responses.items():
-            _store(settings.cache_dir, name, response, now)
+            _store(cache_dir, name, response, now)
     status = "not-modified" if all(r.not_modified for r in responses.values()) else "fetched"
     return Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import traceback
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,16 +39,21 @@ def _float(value: float) -> str:
     return text
 
 
+_WRITERS = {str: _string, float: _float, int: str, bool: lambda v: "true" if v else "false",
+            type(None): lambda v: "null"}
+
+
 def scalar(value: Any) -> str:
     """Any leaf value as one valid YAML scalar that reads back as exactly that value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
+    writer = _WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value)
+    if isinstance(value, bool):  # subclasses, rarely: dispatch on what they are
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        return str(int(value))
     if isinstance(value, float):
-        return _float(value)
+        return _float(float(value))
     return _string(str(value))
 
 
@@ -59,7 +63,9 @@ def block(value: Any, indent: int) -> str:
     lines = []
     if isinstance(value, dict):
         for key, item in value.items():
-            lines.append(f"{pad}{scalar(key)}:{_tail(item, indent + 2)}")
+            writer = _WRITERS.get(type(item))  # the common case, a plain scalar, without _tail's checks
+            tail = f" {writer(item)}" if writer else _tail(item, indent + 2)
+            lines.append(f"{pad}{scalar(key)}:{tail}")
     else:
         for item in value:
             if isinstance(item, dict) and item:
@@ -107,5 +113,7 @@ def render(templates: Path, deployments: list[Deployment], settings: dict[str, A
 
 def _template_place(exc: BaseException) -> str:
     """`file:line: ` of the innermost template frame of an error raised while rendering."""
+    import traceback
+
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""

@@ -11,6 +11,7 @@ import yaml
 from .merge import Deployment
 from .providers import Provider, identify
 from .render import scalar
+from .schema import SAFE_LOADER
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
@@ -132,7 +133,7 @@ def parse_config(text: str | None, report: Report | None = None) -> dict[str, An
             report.note = "config.yaml does not exist yet"
         return {}
     try:
-        loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        loaded = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         if report:
             report.note = "the current config.yaml is not valid YAML; it is replaced whole"

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import InputError
 
+# libyaml's safe loader when PyYAML has it: the same documents, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Strict(BaseModel):
     """A record read from a user's file: unknown keys are typos, and typos fail loudly."""
@@ -26,7 +29,7 @@ def load_yaml(path: Path, what: str) -> Any:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

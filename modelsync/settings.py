@@ -1,4 +1,8 @@
-"""Settings from the environment and `.env`: file locations, freshness, network limits, keys."""
+"""Tunables from the environment and `.env`: freshness, network limits, change guards, keys.
+
+Only runs that fetch or guard load these: `--check` on an up-to-date config never imports
+pydantic-settings, which costs more start-up time than all the rest of the check.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,12 @@ from dotenv import dotenv_values
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 class Settings(BaseSettings):
     """Tunables, read from `MODELSYNC_*` environment variables or `.env`."""
 
     model_config = SettingsConfigDict(
         env_prefix="MODELSYNC_", env_file=".env", extra="ignore", frozen=True
     )
-
-    config: Path = ROOT / "config.yaml"
-    overrides: Path = ROOT / "overrides.yaml"
-    providers: Path = ROOT / "providers.yaml"
-    cache_dir: Path = ROOT / "cache"
-    templates: Path = ROOT / "templates"
 
     # A cached catalog younger than this is used as it is; older ones are refreshed.
     freshness_hours: float = 24.0

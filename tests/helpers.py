@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from modelsync.cli import main
-from modelsync.settings import Settings
+from modelsync.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT.parent / "shared" / "catalogs"
@@ -57,16 +57,17 @@ class Project:
     def templates(self) -> Path:
         return self.root / "templates"
 
-    def paths(self) -> list[str]:
+    def path_args(self) -> list[str]:
         return ["--config", str(self.config), "--overrides", str(self.overrides), "--providers",
                 str(self.providers), "--cache-dir", str(self.cache), "--templates", str(self.templates)]
 
-    def settings(self, **changes: Any) -> Settings:
-        return Settings(config=self.config, overrides=self.overrides, providers=self.providers,
-                        cache_dir=self.cache, templates=self.templates, **changes)
+    @property
+    def paths(self) -> Paths:
+        return Paths(config=self.config, overrides=self.overrides, providers=self.providers,
+                     cache_dir=self.cache, templates=self.templates)
 
     def run(self, *args: str) -> int:
-        return main([*args, *self.paths()])
+        return main([*args, *self.path_args()])
 
     def write_overrides(self, data: dict[str, Any] | str) -> None:
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
@@ -92,7 +93,7 @@ def make_project(tmp_path: Path) -> Project:
     for name in ("providers.yaml", "overrides.yaml", "config.yaml"):
         shutil.copyfile(ROOT / name, root / name)
     for folder in ("templates", "cache"):
-        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.meta.json"))
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.meta.json", ".normalised"))
     return Project(root)
 
 

@@ -42,7 +42,8 @@ def test_bad_overrides_are_explained(case: str, project: Project, capsys: pytest
 
 def test_a_template_error_names_the_template_and_line(project: Project, capsys: pytest.CaptureFixture[str],
                                                       text_snapshot: SnapshotAssertion) -> None:
-    (project.templates / "deployment.yaml.j2").write_text("  - model_name: {{ deployment.nmae | yaml }}\n")
+    (project.templates / "model_list.yaml.j2").write_text(
+        "{% for deployment in deployments %}\n  - model_name: {{ deployment.nmae | yaml }}\n{% endfor %}\n")
     assert project.run("--offline") == 2
     assert capsys.readouterr().err.replace(str(project.root), "<project>") == text_snapshot
 

@@ -15,6 +15,7 @@ import pytest
 
 from modelsync.errors import FetchError
 from modelsync.pipeline import Options, run
+from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry, serve
 
 GOOD = json.dumps({"data": [openrouter_entry("vendor/model", "0.000002", "0.000004")]}).encode()
@@ -28,7 +29,7 @@ def provider_project(project: Project) -> Project:
     project.write_overrides({"models": ["openrouter:vendor/model"]})
     project.use_catalog("openrouter", {"data": [openrouter_entry("vendor/model")]})
     project.use_catalog("openrouter.embeddings", {"data": []})
-    run(project.settings(), Options(offline=True))
+    run(project.paths, Options(offline=True))
     return project
 
 
@@ -102,7 +103,7 @@ def test_a_failing_provider_leaves_cache_and_config_as_they_were(
         _point_at(provider_project, base)
         before = provider_project.snapshot_files()
         started = time.monotonic()
-        result = run(provider_project.settings(**TIGHT), Options(refresh=True))
+        result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
     assert time.monotonic() - started < 10, "retries are bounded"
     assert [o.status for o in result.outcomes] == ["fallback"] and not result.changed
     assert provider_project.snapshot_files() == before
@@ -114,7 +115,7 @@ def test_connection_refused_falls_back(provider_project: Project, caplog: pytest
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
     _point_at(provider_project, f"http://127.0.0.1:{port}")
-    result = run(provider_project.settings(**TIGHT), Options(refresh=True))
+    result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
     assert [o.status for o in result.outcomes] == ["fallback"] and "ConnectError" in caplog.text
 
 
@@ -142,7 +143,7 @@ def test_connect_timeout_falls_back(provider_project: Project, caplog: pytest.Lo
     with _unanswered_listener() as port:
         _point_at(provider_project, f"http://127.0.0.1:{port}")
         started = time.monotonic()
-        result = run(provider_project.settings(**TIGHT), Options(refresh=True))
+        result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
     assert [o.status for o in result.outcomes] == ["fallback"] and time.monotonic() - started < 10
     assert "timed out (ConnectTimeout)" in caplog.text
 
@@ -152,7 +153,7 @@ def test_server_errors_then_success_are_retried(provider_project: Project, first
     with serve({"/api/v1/models": _sequence(first, first, (200, {}, GOOD)),
                 "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
         _point_at(provider_project, base)
-        result = run(provider_project.settings(**TIGHT), Options(refresh=True))
+        result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
     assert [o.status for o in result.outcomes] == ["fetched"]
     assert "input_cost_per_token: 2.0e-06" in provider_project.config.read_text()
 
@@ -167,7 +168,7 @@ def test_429_retry_after_is_honoured(provider_project: Project, retry_after: str
                 "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
         _point_at(provider_project, base)
         started = time.monotonic()
-        result = run(provider_project.settings(**TIGHT), Options(refresh=True))
+        result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
         waited = time.monotonic() - started
     assert [o.status for o in result.outcomes] == ["fetched"]
     assert 0.5 <= waited <= 1.5 + 1.0, "waits as asked, but never past retry_after_cap"
@@ -178,4 +179,4 @@ def test_no_cache_and_a_failing_provider_is_a_clear_error(provider_project: Proj
     with serve({"/api/v1/models": (503, {}, b""), "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
         _point_at(provider_project, base)
         with pytest.raises(FetchError, match="HTTP 503, and there is no cached catalog to fall back on"):
-            run(provider_project.settings(**TIGHT), Options(refresh=True))
+            run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))

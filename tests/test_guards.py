@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from modelsync.pipeline import Options, run
+from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry
 
 MODELS = [openrouter_entry(f"vendor/model-{i}", "0.000001", "0.000002") for i in range(8)]
@@ -93,5 +94,5 @@ def test_guard_thresholds_are_settings(guarded: Project) -> None:
     models = json.loads(json.dumps(MODELS))
     models[1]["pricing"]["prompt"] = "0.000005"  # ×5
     _catalog(guarded, models)
-    result = run(guarded.settings(max_price_factor=4.0), Options(offline=True))
+    result = run(guarded.paths, Options(offline=True), settings=Settings(max_price_factor=4.0))
     assert [h.key[0] for h in result.held] == ["openrouter/vendor/model-1"]

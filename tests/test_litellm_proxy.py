@@ -40,7 +40,7 @@ def _generate(root: Path, upstream: Upstream, keep_names: bool) -> list[dict[str
                                for m in overrides["models"]]
     overrides["settings"]["general_settings"] = {"master_key": "os.environ/LITELLM_MASTER_KEY"}
     project.write_overrides(overrides)
-    run(project.settings(), Options(offline=True))
+    run(project.paths, Options(offline=True))
     return yaml.safe_load(project.config.read_text())["model_list"]
 
 

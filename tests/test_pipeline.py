@@ -19,14 +19,14 @@ ALL_OPENROUTER = {"providers": {"openrouter": {"include": ["*"]}}}
 
 
 def test_the_example_config_renders_as_reviewed(project: Project, yaml_snapshot: SnapshotAssertion) -> None:
-    result = run(project.settings(), Options(offline=True, dry_run=True))
+    result = run(project.paths, Options(offline=True, dry_run=True))
     assert result.text == yaml_snapshot
 
 
 def test_the_committed_config_is_what_the_committed_inputs_render() -> None:
-    from modelsync.settings import Settings
+    from modelsync.paths import Paths
 
-    result = run(Settings(), Options(check=True))
+    result = run(Paths(), Options(check=True))
     assert not result.changed, "config.yaml is stale: run `python generate.py --offline` and commit it"
 
 
@@ -78,8 +78,8 @@ def test_same_inputs_give_the_same_bytes_whatever_the_catalog_order(project: Pro
     renders = set()
     for seed in (1, 2, 3):
         _shuffled_copy(source, project.cache / "openrouter.json", seed)
-        renders.add(run(project.settings(), Options(offline=True, dry_run=True)).text)
-        renders.add(run(project.settings(), Options(offline=True, dry_run=True)).text)
+        renders.add(run(project.paths, Options(offline=True, dry_run=True)).text)
+        renders.add(run(project.paths, Options(offline=True, dry_run=True)).text)
     assert len(renders) == 1
 
 

@@ -31,7 +31,7 @@ def test_a_missing_listing_key_skips_the_fetch_with_one_warning(
     _stale(project)
     seen: list[httpx.Request] = []
     client = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(500)))
-    result = run(project.settings(), Options(dry_run=True), client=client, now=NOW)
+    result = run(project.paths, Options(dry_run=True), client=client, now=NOW)
     assert seen == [] and [o.status for o in result.outcomes] == ["no-key"]
     (warning,) = caplog.messages
     assert warning.startswith("requesty: not fetched, REQUESTY_API_KEY is not set; using the cached catalog from")
@@ -56,7 +56,7 @@ def test_listing_keys_go_in_each_providers_header_and_nowhere_else(
         seen.append(request)
         return httpx.Response(200, content=cached)
 
-    run(project.settings(), Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
+    run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
     assert seen and all(r.headers[header] == value for r in seen)
     assert all(value.split()[-1] not in str(r.url) for r in seen)
     stored = "".join(p.read_text() for p in project.cache.iterdir()) + project.config.read_text()
@@ -68,7 +68,7 @@ def test_an_optional_listing_key_is_not_needed(project: Project) -> None:
     cached = (project.cache / "nano_gpt.json").read_bytes()
     seen: list[httpx.Request] = []
     client = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, content=cached)))
-    result = run(project.settings(), Options(refresh=True), client=client, now=NOW)
+    result = run(project.paths, Options(refresh=True), client=client, now=NOW)
     assert [o.status for o in result.outcomes] == ["fetched"] and "authorization" not in seen[0].headers
 
 
@@ -86,7 +86,7 @@ def test_gemini_pages_are_all_followed_and_cached_as_one_document(
         return httpx.Response(200, json=page2 if request.url.params.get("pageToken") else page1)
 
     _only(project, "gemini:gemini-3-flash", "gemini:gemini-2.5-flash")
-    run(project.settings(), Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
+    run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
     assert pages == ["", page1["nextPageToken"]]
     cached = json.loads((project.cache / "gemini.json").read_text())
     assert len(cached["models"]) == len(page1["models"]) + 2
@@ -106,7 +106,7 @@ def test_anthropic_pages_follow_last_id(project: Project, monkeypatch: pytest.Mo
         return httpx.Response(200, json=second if request.url.params.get("after_id") else first)
 
     _only(project, "anthropic:claude-b")
-    run(project.settings(), Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
+    run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
     assert after == [None, "claude-a"]
     assert [m["id"] for m in json.loads((project.cache / "anthropic.json").read_text())["data"]] == ["claude-a", "claude-b"]
 

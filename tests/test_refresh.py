@@ -14,6 +14,7 @@ import pytest
 
 from modelsync import cache
 from modelsync.pipeline import Options, run
+from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry, serve
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -28,7 +29,7 @@ def openrouter_only(project: Project) -> None:
     """These tests fetch OpenRouter alone; the other providers have their own tests."""
     project.write_overrides({"models": [{"id": f"openrouter:{e['id']}", "name": e["id"]} for e in CATALOG["data"]]
                              + [{"id": "openrouter:openai/text-embedding-3-small", "name": "embed"}]})
-    run(project.settings(), Options(offline=True))
+    run(project.paths, Options(offline=True))
 
 
 def _age_cache(project: Project, hours: float) -> None:
@@ -54,14 +55,14 @@ def _serve_catalogs(request: httpx.Request) -> httpx.Response:
 def test_a_fresh_cache_is_used_without_fetching(project: Project) -> None:
     _age_cache(project, hours=1)
     seen: list[httpx.Request] = []
-    run(project.settings(), Options(dry_run=True), client=_client(_serve_catalogs, seen), now=NOW)
+    run(project.paths, Options(dry_run=True), client=_client(_serve_catalogs, seen), now=NOW)
     assert seen == []
 
 
 def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Project) -> None:
     _age_cache(project, hours=25)
     seen: list[httpx.Request] = []
-    result = run(project.settings(), Options(), client=_client(_serve_catalogs, seen), now=NOW)
+    result = run(project.paths, Options(), client=_client(_serve_catalogs, seen), now=NOW)
     assert sorted(str(r.url) for r in seen) == ["https://openrouter.ai/api/v1/embeddings/models",
                                                "https://openrouter.ai/api/v1/models?output_modalities=all"]
     raw = (project.cache / "openrouter.json").read_bytes()
@@ -75,14 +76,14 @@ def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Pr
 
 def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
     _age_cache(project, hours=25)
-    run(project.settings(), Options(), client=_client(_serve_catalogs, []), now=NOW)
+    run(project.paths, Options(), client=_client(_serve_catalogs, []), now=NOW)
     later = NOW + timedelta(days=2)
     seen: list[httpx.Request] = []
 
     def not_modified(request: httpx.Request) -> httpx.Response:
         return httpx.Response(304) if request.headers.get("if-none-match") == '"v1"' else _serve_catalogs(request)
 
-    result = run(project.settings(), Options(), client=_client(not_modified, seen), now=later)
+    result = run(project.paths, Options(), client=_client(not_modified, seen), now=later)
     assert [o.status for o in result.outcomes] == ["not-modified"] and len(seen) == 2
     assert cache.read_meta(project.cache, "openrouter").fetched_at == later  # type: ignore[union-attr]
 
@@ -95,7 +96,7 @@ def test_a_failed_fetch_falls_back_to_the_cache_and_changes_nothing(
         project: Project, answer: httpx.Response, caplog: pytest.LogCaptureFixture) -> None:
     _age_cache(project, hours=72)
     before = project.snapshot_files()
-    result = run(project.settings(retries=1, backoff_base=0.001), Options(),
+    result = run(project.paths, Options(), settings=Settings(retries=1, backoff_base=0.001),
                  client=_client(lambda r: answer, []), now=NOW)
     assert [o.status for o in result.outcomes] == ["fallback"] and not result.changed
     assert project.snapshot_files() == before
@@ -140,12 +141,12 @@ def test_a_catalog_served_from_loopback_is_fetched_end_to_end(project: Project) 
 
 def test_provider_flag_limits_fetching_and_unknown_names_are_errors(project: Project) -> None:
     seen: list[httpx.Request] = []
-    run(project.settings(), Options(refresh=True, only=("openrouter",)), client=_client(_serve_catalogs, seen), now=NOW)
+    run(project.paths, Options(refresh=True, only=("openrouter",)), client=_client(_serve_catalogs, seen), now=NOW)
     assert len(seen) == 2
     from modelsync.errors import InputError
 
     with pytest.raises(InputError, match="--provider openroute: unknown provider"):
-        run(project.settings(), Options(only=("openroute",)), client=_client(_serve_catalogs, []), now=NOW)
+        run(project.paths, Options(only=("openroute",)), client=_client(_serve_catalogs, []), now=NOW)
 
 
 def test_retry_after_is_honoured_then_the_fetch_succeeds(project: Project) -> None:
@@ -155,7 +156,7 @@ def test_retry_after_is_honoured_then_the_fetch_succeeds(project: Project) -> No
         return next(answers, None) or _serve_catalogs(request)
 
     started = time.monotonic()
-    result = run(project.settings(backoff_base=0.01), Options(refresh=True), client=_client(flaky, []), now=NOW)
+    result = run(project.paths, Options(refresh=True), settings=Settings(backoff_base=0.01), client=_client(flaky, []), now=NOW)
     assert [o.status for o in result.outcomes] == ["fetched"] and time.monotonic() - started < 5
 
 

@@ -49,7 +49,7 @@ def test_no_key_leaks_into_files_output_or_errors(project: Project, monkeypatch:
                 text = text.replace(f"catalog_url: {host}", f"catalog_url: {base}{path}")
             text = text.replace("https://generativelanguage.googleapis.com", f"http://127.0.0.1:{_closed_port()}")
             project.providers.write_text(text)
-            done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--refresh", "-vv", *project.paths()],
+            done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--refresh", "-vv", *project.path_args()],
                                   capture_output=True, text=True, timeout=120, cwd=project.root,
                                   env={**FAKE_KEYS, "PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0"})
     assert done.returncode in (0, 4), done.stderr

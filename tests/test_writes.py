@@ -47,3 +47,12 @@ def test_write_atomic_replaces_whole_files(tmp_path: os.PathLike[str]) -> None:
     files.write_atomic(target, "one\n")
     files.write_atomic(target, "two\n")
     assert target.read_text() == "two\n" and [p.name for p in target.parent.iterdir()] == ["x.yaml"]
+
+
+def test_written_files_keep_their_permissions(tmp_path: os.PathLike[str]) -> None:
+    new = tmp_path / "new.yaml"  # type: ignore[operator]
+    files.write_atomic(new, "x\n")
+    assert new.stat().st_mode & 0o777 == 0o644, "readable by the proxy, like any config file"
+    os.chmod(new, 0o640)
+    files.write_atomic(new, "y\n")
+    assert new.stat().st_mode & 0o777 == 0o640

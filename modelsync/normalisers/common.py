@@ -15,22 +15,24 @@ OfferMaker = Callable[[str, dict[str, Any], Document], "Offer | Skip"]
 def collect(provider: str, docs: Sequence[Document], make: OfferMaker, list_key: str = "data",
             id_of: Callable[[Any], str | None] = entry_id) -> Catalog:
     """Run `make` over every entry; skip entries without an id; collapse repeated ids."""
-    chosen: dict[str, tuple[str, Offer | Skip]] = {}
+    chosen: dict[str, tuple[Any, Document]] = {}
     skipped: list[Skip] = []
     for doc in docs:
         for position, entry in enumerate(entries(doc, provider, list_key)):
             model_id = id_of(entry)
             if model_id is None:
                 skipped.append(Skip(f"{doc.name}[{position}]", "entry has no id"))
-                continue
-            # Repeated ids collapse to one offer, chosen by content so catalog order never matters.
-            fingerprint = json.dumps(entry, sort_keys=True, default=str)
-            if model_id not in chosen or fingerprint < chosen[model_id][0]:
-                chosen[model_id] = (fingerprint, make(model_id, entry, doc))
-    made = [item for _, item in chosen.values()]
+            elif model_id not in chosen or _first(entry, chosen[model_id][0]):
+                chosen[model_id] = (entry, doc)
+    made = [make(model_id, entry, doc) for model_id, (entry, doc) in chosen.items()]
     skipped += [item for item in made if isinstance(item, Skip)]
     offers = tuple(item for item in made if isinstance(item, Offer))
     return Catalog(provider, offers, tuple(sorted(skipped, key=lambda s: s.id)))
+
+
+def _first(entry: Any, other: Any) -> bool:
+    """Of two entries with one id, the one that sorts first by content: order never matters."""
+    return json.dumps(entry, sort_keys=True, default=str) < json.dumps(other, sort_keys=True, default=str)
 
 
 def costs(pricing: dict[str, Any], keys: dict[str, str], per_tokens: float) -> tuple[dict[str, float | None], str | None]:

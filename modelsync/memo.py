@@ -1,0 +1,65 @@
+"""Normalised catalogs remembered between runs, keyed by the sha256 of what made them.
+
+A catalog whose bytes, normaliser and normalising code are unchanged since the last writing run
+is not parsed and normalised again: on every real catalog together that is most of the work of
+`--check` after start-up. The memo lives in `cache/.normalised/` (ignored by git); a missing,
+stale or unreadable one just means normalising as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+
+from .catalog import Catalog, Offer, Skip
+from .files import write_atomic
+
+FOLDER = ".normalised"
+OFFER_FIELDS = tuple(f.name for f in fields(Offer))
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the code that turns catalogs into offers: a change there invalidates every memo."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted([here / "catalog.py", *(here / "normalisers").glob("*.py")]):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def key(provider: str, normaliser: str, raws: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(f"{provider}\0{normaliser}\0{code_digest()}".encode())
+    for name, raw in raws:
+        digest.update(f"\0{name}\0{len(raw)}\0".encode())
+        digest.update(raw)
+    return digest.hexdigest()
+
+
+def recall(cache_dir: Path, provider: str, expected: str) -> Catalog | None:
+    """The remembered catalog, if there is one for exactly these inputs."""
+    try:
+        data = json.loads((cache_dir / FOLDER / f"{provider}.json").read_bytes())
+        if data["key"] != expected:
+            return None
+        offers = tuple(_offer(row) for row in data["offers"])
+        return Catalog(provider, offers, tuple(Skip(*row) for row in data["skipped"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _offer(row: list[object]) -> Offer:
+    values = dict(zip(OFFER_FIELDS, row, strict=True))
+    values["capabilities"] = frozenset(values["capabilities"])  # type: ignore[arg-type]
+    return Offer(**values)  # type: ignore[arg-type]
+
+
+def remember(cache_dir: Path, catalog: Catalog, made_from: str) -> None:
+    """Store a normalised catalog under the key of what it was made from."""
+    rows = [[sorted(v) if isinstance(v, frozenset) else v for v in (getattr(o, f) for f in OFFER_FIELDS)]
+            for o in catalog.offers]
+    data = {"key": made_from, "offers": rows, "skipped": [[s.id, s.reason] for s in catalog.skipped]}
+    write_atomic(cache_dir / FOLDER / f"{catalog.provider}.json", json.dumps(data, separators=(",", ":")))

@@ -1,0 +1,17 @@
+"""Where the inputs and outputs live; the repo's own files unless the command line says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    config: Path = ROOT / "config.yaml"
+    overrides: Path = ROOT / "overrides.yaml"
+    providers: Path = ROOT / "providers.yaml"
+    cache_dir: Path = ROOT / "cache"
+    templates: Path = ROOT / "templates"

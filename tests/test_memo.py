@@ -1,0 +1,46 @@
+"""Normalised catalogs are remembered by the sha256 of what made them, and only then reused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import modelsync.pipeline
+from modelsync.pipeline import Options, run
+from tests.helpers import Project, openrouter_entry
+
+
+def _refuse_normalising(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(provider: str, docs: object) -> None:
+        raise AssertionError(f"{provider} was normalised again")
+
+    monkeypatch.setattr(modelsync.pipeline, "NORMALISERS", {name: refuse for name in modelsync.pipeline.NORMALISERS})
+
+
+def test_an_unchanged_catalog_is_recalled_not_normalised(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = run(project.paths, Options(offline=True, accept_held=True))
+    assert (project.cache / ".normalised" / "openrouter.json").exists()
+    _refuse_normalising(monkeypatch)
+    assert run(project.paths, Options(check=True)).text == first.text
+
+
+def test_a_changed_catalog_is_normalised_again(project: Project) -> None:
+    run(project.paths, Options(offline=True))
+    project.use_catalog("openrouter", {"data": [openrouter_entry("anthropic/claude-haiku-4.5", "0.000003", "0.000005")]
+                                       + json.loads((project.cache / "openrouter.json").read_text())["data"][1:]})
+    result = run(project.paths, Options(offline=True, dry_run=True, accept_held=True))
+    assert "input_cost_per_token: 3.0e-06" in result.text
+
+
+def test_check_and_dry_run_remember_nothing(project: Project) -> None:
+    run(project.paths, Options(check=True))
+    run(project.paths, Options(offline=True, dry_run=True))
+    assert not (project.cache / ".normalised").exists()
+
+
+def test_a_damaged_memo_is_ignored(project: Project) -> None:
+    first = run(project.paths, Options(offline=True))
+    for memo in (project.cache / ".normalised").iterdir():
+        memo.write_text('{"key": ')
+    assert run(project.paths, Options(check=True)).text == first.text
