@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ExitCode, GenerateError
-from .output import setup_logging, shown, text
+from .output import ProgressPrinter, setup_logging, shown
 from .pipeline import Options, Result, run
 from .paths import Paths
 
@@ -52,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG",
                    help="write overrides.yaml from a hand-kept LiteLLM config.yaml (see README)")
     p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
+    p.add_argument("--report", choices=("text", "markdown", "json"), default="text",
+                   help="the change report's form: text for terminals (colour on a tty unless NO_COLOR), "
+                        "markdown for pull requests, json for tools (see report.schema.json)")
     volume = p.add_mutually_exclusive_group()
     volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -72,8 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.list, paths)
         if args.import_from:
             return _import(args.import_from, paths, args.force, verbosity)
+        show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
         options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
-                          refresh=args.refresh, only=tuple(args.provider), accept_held=args.accept_held)
+                          refresh=args.refresh, only=tuple(args.provider), accept_held=args.accept_held,
+                          progress=ProgressPrinter() if show_progress else None)
         result = run(paths, options)
     except GenerateError as exc:
         log.error("%s", exc)
@@ -115,20 +121,33 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths(**given)
 
 
+def _print_report(result: Result, args: argparse.Namespace, paths: Paths, verbosity: int) -> None:
+    """The report on stdout: text when something changed; Markdown and JSON always, for tools."""
+    from . import formats
+    from .report import Report
+
+    report = result.report
+    if args.report == "text":
+        if report is not None and verbosity >= 0:
+            colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            sys.stdout.write(formats.text(report, verbose=verbosity > 0, colour=colour))
+        return
+    count = len(result.merged.deployments)
+    report = report or Report(after=count, before=count, skipped=result.merged.skipped)
+    write = formats.markdown if args.report == "markdown" else formats.as_json
+    sys.stdout.write(write(report, paths.config.name))
+
+
 def _finish(result: Result, args: argparse.Namespace, paths: Paths, verbosity: int) -> int:
-    for outcome in result.outcomes:
-        if outcome.status in ("fetched", "not-modified"):
-            log.info("%s: %s, %s (%d bytes) in %.2f s", outcome.provider, outcome.status, outcome.detail,
-                     outcome.size, outcome.seconds)
-    if result.report is not None and verbosity >= 0:
-        sys.stdout.write(text(result.report, verbose=verbosity > 0))
+    _print_report(result, args, paths, verbosity)
     if args.check and result.changed:
         log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
                   shown(paths.config))
         return ExitCode.WOULD_CHANGE
-    if verbosity >= 0:
+    if verbosity >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if args.dry_run else "was updated"
-        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)")
+        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
+              file=sys.stdout if args.report == "text" else sys.stderr)
     if result.held:
         log.warning("%d catalog change(s) held back for review — read the report, then run with --accept-held",
                     len(result.held))

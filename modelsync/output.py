@@ -1,15 +1,15 @@
-"""How results reach the terminal: the change report as text, and the log's format."""
+"""How messages reach the terminal: the log's format and paths as the user types them."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .report import Report
-
+    from .refresh import Outcome
 log = logging.getLogger("modelsync")
 
 
@@ -31,52 +31,37 @@ class _LevelPrefix(logging.Formatter):
         return message if record.levelno <= logging.INFO else f"{record.levelname.lower()}: {message}"
 
 
-def text(report: Report, verbose: bool = False) -> str:
-    """The report for a terminal: one line per model, grouped by provider, counts last."""
-    lines = [f"note: {report.note}"] if report.note else []
-    if report.held:
-        lines.append(f"held for review ({len(report.held)}): kept at their old values; "
-                     "`python generate.py --accept-held` takes them")
-        lines += [f"  ! {held.provider}: {_label(held.key)}: {held.reason}" for held in report.held]
-    for group, changes in report.groups.items():
-        counts = {s: sum(c.sign == s for c in changes) for s in "+-~"}
-        summary = ", ".join(f"{n} {word}" for n, word in zip(counts.values(), ("added", "removed", "changed")) if n)
-        lines.append(f"{group}: {summary}")
-        for change in changes:
-            lines.append(f"  {change.sign} {change.label()}")
-            lines += [f"      {field.describe()}" for field in change.fields]
-    if report.settings:
-        lines.append("settings:")
-        lines += [f"  ~ {field.describe()}" for field in report.settings]
-    for provider, skipped in sorted(report.skipped.items()):
-        if skipped:
-            lines.append(f"{provider}: {len(skipped)} skipped")
-            if verbose:
-                lines += [f"  ! {model_id}: {reason}" for model_id, reason in sorted(skipped)]
-    lines.append(_total(report))
-    return "\n".join(lines) + "\n"
-
-
-def _label(key: tuple[str, str]) -> str:
-    name, model = key
-    return name if name == model else f"{name} ({model})"
-
-
-def _total(report: Report) -> str:
-    counts = report.counts()
-    if not report.has_changes():
-        what = "no model or settings changes" + (" (layout or comments differ)" if report.before is not None else "")
-    else:
-        what = ", ".join(f"{n} {word}" for word, n in counts.items()) + (" deployments" if any(counts.values()) else "")
-        if report.settings:
-            what += f"; {len(report.settings)} settings changed"
-    before = "" if report.before is None else f" (was {report.before})"
-    return f"total: {what}; {report.after} deployments{before}"
-
-
 def shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+class ProgressPrinter:
+    """Per provider on stderr: that it is fetching, then its outcome (models, bytes, time, cache or not)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()  # fetches run in threads: one line at a time
+
+    def __call__(self, provider: str, outcome: Outcome | None) -> None:
+        if outcome is None:
+            line = f"{provider}: fetching…"
+        elif outcome.status in ("fetched", "not-modified"):
+            source = "unchanged (304), cache kept" if outcome.status == "not-modified" else "fetched"
+            line = f"{provider}: {source}, {outcome.detail}, {_size(outcome.size)} in {outcome.seconds:.2f} s"
+        elif outcome.status == "fresh":
+            line = f"{provider}: from cache ({outcome.detail or 'fresh'})"
+        else:
+            line = f"{provider}: from cache after a failed fetch (see the warning)"
+        with self.lock:
+            print(line, file=self.stream or sys.stderr, flush=True)
+
+
+def _size(count: int) -> str:
+    for unit, size in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count} bytes"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
 
     from .guards import Held
-    from .refresh import Outcome
+    from .refresh import Outcome, Progress
     from .report import Report
     from .settings import Settings
 
@@ -39,6 +39,7 @@ class Options:
     refresh: bool = False  # fetch even fresh catalogs
     only: tuple[str, ...] = ()  # fetch only these providers
     accept_held: bool = False  # take catalog changes the guards would hold
+    progress: Progress | None = None  # told when each provider's fetch starts and ends
 
 
 @dataclass
@@ -109,6 +110,7 @@ def _run(paths: Paths, options: Options, settings: Settings | None, client: http
         result.report = compare(old, merged.deployments, sections, inputs.providers)
         result.report.skipped = merged.skipped
         result.report.held = held
+        result.report.changed = result.changed
     if not (options.check or options.dry_run):
         if result.changed:
             _write(paths.config, old, text)
@@ -182,7 +184,7 @@ def _refresh(inputs: Inputs, paths: Paths, settings: Settings, options: Options,
     client = client or make_client(settings)
     try:
         return refresh(targets, settings, paths.cache_dir, client, now or datetime.now(timezone.utc),
-                       force=options.refresh, store=not options.dry_run)
+                       force=options.refresh, store=not options.dry_run, progress=options.progress)
     finally:
         if own_client:
             client.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,20 +45,38 @@ def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedel
     return False
 
 
+Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
+
+
 def refresh(providers: list[Provider], settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,
-            force: bool = False, store: bool = True) -> list[Outcome]:
+            force: bool = False, store: bool = True, progress: Progress | None = None) -> list[Outcome]:
     """Refresh every stale provider at once; a failed one falls back to its cache.
 
     With `store`, good catalogs replace the cache; without (a dry run) they are only returned.
     """
+    tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
     due = [p for p in providers if force or is_stale(p, cache_dir, now, window)]
-    fresh = [Outcome(p.name, "fresh") for p in providers if p not in due]
+    fresh = [Outcome(p.name, "fresh", _age_of(p, cache_dir, now)) for p in providers if p not in due]
+    for outcome in fresh:
+        tell(outcome.provider, outcome)
     if not due:
         return fresh
+
+    def one(provider: Provider) -> Outcome:
+        tell(provider.name, None)
+        outcome = _refresh_one(provider, settings, cache_dir, client, now, store)
+        tell(provider.name, outcome)
+        return outcome
+
     with ThreadPoolExecutor(max_workers=min(len(due), 16)) as pool:
-        done = list(pool.map(lambda p: _refresh_one(p, settings, cache_dir, client, now, store), due))
+        done = list(pool.map(one, due))
     return fresh + done
+
+
+def _age_of(provider: Provider, cache_dir: Path, now: datetime) -> str:
+    ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
+    return f"cached {describe_age(now - min(a for a in ages if a))}" if all(ages) else ""
 
 
 def _refresh_one(provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,

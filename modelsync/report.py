@@ -17,6 +17,7 @@ SECTIONS = ("router_settings", "litellm_settings", "general_settings")
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
 COST_SUFFIXES = ("_cost_per_token", "_token_cost")
 Key = tuple[str, str]
+SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,24 @@ class FieldChange:
     old: Any
     new: Any
 
+    @property
+    def kind(self) -> str:
+        return "added" if self.old is _ABSENT else "removed" if self.new is _ABSENT else "changed"
+
+    def percent(self) -> float | None:
+        """The relative move of a cost, in percent; None for anything else."""
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new))
+        if not numbers or not self.path.endswith(COST_SUFFIXES) or not self.old:
+            return None
+        return float((self.new - self.old) / self.old * 100)
+
     def describe(self) -> str:
         if self.old is _ABSENT:
             return f"{self.path}: added {_show(self.new)}"
         if self.new is _ABSENT:
             return f"{self.path}: removed (was {_show(self.old)})"
-        return f"{self.path}: {_show(self.old)} → {_show(self.new)}{_percent(self.path, self.old, self.new)}"
+        percent = self.percent()
+        return f"{self.path}: {_show(self.old)} → {_show(self.new)}" + ("" if percent is None else f" ({percent:+.3g}%)")
 
 
 @dataclass(frozen=True)
@@ -53,9 +66,14 @@ class Report:
     before: int | None = 0  # None: no readable config.yaml before
     after: int = 0
     note: str = ""
+    changed: bool = False  # whether config.yaml's bytes change, even with no model or settings change
 
     def has_changes(self) -> bool:
         return bool(self.settings or any(self.groups.values()))
+
+    def counts_by_group(self) -> dict[str, dict[str, int]]:
+        return {group: {word: sum(c.sign == sign for c in changes) for sign, word in SIGNS.items()}
+                for group, changes in self.groups.items()}
 
     def counts(self) -> dict[str, int]:
         signs = [c.sign for changes in self.groups.values() for c in changes]
@@ -73,7 +91,7 @@ _ABSENT = _Absent()
 def compare(old_text: str | None, new: list[Deployment], new_settings: dict[str, Any],
             providers: dict[str, Provider]) -> Report:
     """The report of what replacing `old_text` with the rendering of `new` changes."""
-    report = Report(after=len(new))
+    report = Report(after=len(new), changed=True)
     old_config = parse_config(old_text, report)
     old = keyed_deployments(old_config.get("model_list"))
     report.before = None if report.note else len(old)
@@ -169,13 +187,6 @@ def _path(parts: list[Any]) -> str:
 
 def _show(value: Any) -> str:
     return scalar(value) if not isinstance(value, (dict, list)) else repr(value)
-
-
-def _percent(path: str, old: Any, new: Any) -> str:
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
-    if not numbers or not path.endswith(COST_SUFFIXES) or not old:
-        return ""
-    return f" ({(new - old) / old * 100:+.3g}%)"
 
 
 def _order(change: ModelChange) -> tuple[int, Key]:

@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from modelsync.merge import Deployment
-from modelsync.output import text
+from modelsync.formats import text
 from modelsync.providers import load_providers
 from modelsync.render import scalar
 from modelsync.report import compare

@@ -1,0 +1,157 @@
+"""The change report in three forms: text for terminals, Markdown for pull requests, JSON for tools.
+
+The JSON form follows `report.schema.json` at the repo root.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
+
+FOLD_AFTER = 25  # Markdown rows per provider before "…and N more"
+COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
+SCHEMA_VERSION = 1
+
+
+def _label(key: Key) -> str:
+    name, model = key
+    return name if name == model else f"{name} ({model})"
+
+
+def _printable(value: str) -> str:
+    """Text a terminal shows as it is: control characters from a catalog are escaped, never obeyed."""
+    return value if value.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
+    """One line per model, grouped by provider, counts last; colour only when asked."""
+
+    def paint(sign: str, line: str) -> str:
+        return f"\033[{COLOURS[sign]}m{line}\033[0m" if colour else line
+
+    lines = [f"note: {report.note}"] if report.note else []
+    if report.held:
+        lines.append(paint("!", f"held for review ({len(report.held)}): kept at their old values; "
+                                "`python generate.py --accept-held` takes them"))
+        lines += [paint("!", _printable(f"  ! {held.provider}: {_label(held.key)}: {held.reason}"))
+                  for held in report.held]
+    for group, counts in report.counts_by_group().items():
+        lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
+        for change in report.groups[group]:
+            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}"))
+            lines += [f"      {_printable(field.describe())}" for field in change.fields]
+    if report.settings:
+        lines.append("settings:")
+        lines += [paint("~", f"  ~ {field.describe()}") for field in report.settings]
+    for provider, skipped in sorted(report.skipped.items()):
+        if skipped:
+            lines.append(f"{provider}: {len(skipped)} skipped")
+            if verbose:
+                lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
+    lines.append(f"total: {_summary(report)}")
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts()
+    if not report.has_changes():
+        what = "no model or settings changes" + (" (layout or comments differ)" if report.changed else "")
+    else:
+        what = ", ".join(f"{n} {word}" for word, n in counts.items()) + (" deployments" if any(counts.values()) else "")
+        if report.settings:
+            what += f"; {len(report.settings)} settings changed"
+    before = "" if report.before is None else f" (was {report.before})"
+    return f"{what}; {report.after} deployments{before}"
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+def markdown(report: Report, config_name: str = "config.yaml") -> str:
+    """A pull-request body: held changes first, counts per provider, then each provider's models."""
+    out = [f"## {config_name}: {_summary(report)}", ""]
+    if report.note:
+        out += [f"> {report.note}", ""]
+    if report.held:
+        out += [f"### ⚠️ Held for review ({len(report.held)})", "",
+                "These changes look wrong and kept their old values; after review, run "
+                "`python generate.py --accept-held`.", "", "| provider | deployment | reason |", "|---|---|---|"]
+        out += [f"| {h.provider} | {_code(_label(h.key))} | {_cell(h.reason)} |" for h in report.held]
+        out.append("")
+    skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
+    groups = sorted(set(report.groups) | set(skipped))
+    if groups:
+        out += ["| provider | added | removed | changed | skipped |", "|---|---:|---:|---:|---:|"]
+        by_group = report.counts_by_group()
+        for group in groups:
+            counts = by_group.get(group, dict.fromkeys(SIGNS.values(), 0))
+            out.append(f"| {group} | {counts['added']} | {counts['removed']} | {counts['changed']} | "
+                       f"{skipped.get(group, 0)} |")
+        out.append("")
+    for group, changes in report.groups.items():
+        changes = sorted(changes, key=lambda c: "~-+".index(c.sign))  # what moved first: it needs review most
+        out += [f"### {group}", "", "| | deployment | what changed |", "|---|---|---|"]
+        out += [_row(change) for change in changes[:FOLD_AFTER]]
+        if len(changes) > FOLD_AFTER:
+            out.append(f"| | …and {len(changes) - FOLD_AFTER} more | |")
+        out.append("")
+    if report.settings:
+        out += ["### settings", ""] + [f"- {_cell(f.describe())}" for f in report.settings]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _row(change: ModelChange) -> str:
+    what = "<br>".join(_cell(f.describe()) for f in change.fields)
+    return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
+
+
+def _cell(value: str) -> str:
+    """Text that cannot break a table row, whatever a catalog put in it."""
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _code(value: str) -> str:
+    return f"`{_cell(value)}`" if "`" not in value else _cell(value)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+def as_json(report: Report, config_name: str = "config.yaml") -> str:
+    """The report as JSON, in the shape `report.schema.json` describes."""
+    counts = report.counts()
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "config": config_name,
+        "changed": report.changed,
+        "note": report.note or None,
+        "totals": {**counts, "held": len(report.held), "deployments": report.after,
+                   "deployments_before": report.before,
+                   "skipped": sum(len(items) for items in report.skipped.values())},
+        "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
+        "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
+        "settings": [_field(f) for f in report.settings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _group(report: Report, group: str) -> dict[str, Any]:
+    changes = report.groups.get(group, [])
+    return {
+        "added": [_deployment(c.key) for c in changes if c.sign == "+"],
+        "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
+        "changed": [{**_deployment(c.key), "fields": [_field(f) for f in c.fields]} for c in changes if c.sign == "~"],
+        "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
+    }
+
+
+def _deployment(key: Key) -> dict[str, str]:
+    return {"model_name": key[0], "model": key[1]}
+
+
+def _field(change: FieldChange) -> dict[str, Any]:
+    return {"path": change.path, "kind": change.kind, "old": None if change.old is _ABSENT else change.old,
+            "new": None if change.new is _ABSENT else change.new, "percent": change.percent()}
+

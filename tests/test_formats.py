@@ -1,0 +1,117 @@
+"""The change report as text, Markdown and JSON: snapshot-tested, and the JSON against its schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from modelsync import formats
+from modelsync.pipeline import Options, Result, run
+from tests.helpers import ROOT, Project, openrouter_entry, serve
+
+BEFORE = [openrouter_entry(f"vendor/model-{i}", "0.000001", "0.000002") for i in range(8)]
+
+
+@pytest.fixture
+def result(project: Project) -> Result:
+    """A refresh with a little of everything: added (more than one table folds), removed, repriced, held."""
+    project.write_overrides({"providers": {"openrouter": {"include": ["vendor/*"]}},
+                             "settings": {"router_settings": {"routing_strategy": "simple-shuffle"}}})
+    project.use_catalog("openrouter", {"data": BEFORE + [{"name": "no id"}]})
+    project.use_catalog("openrouter.embeddings", {"data": []})
+    run(project.paths, Options(offline=True))
+    after = [e for e in json.loads(json.dumps(BEFORE)) if e["id"] != "vendor/model-7"]
+    after[1]["pricing"]["prompt"] = "0.00002"  # ×20: held
+    after[2]["pricing"]["completion"] = "0.0000025"  # +25%
+    after[3]["top_provider"]["max_completion_tokens"] = 16384
+    after += [openrouter_entry(f"vendor/new-{i:02d}", "0.0000001", "0.0000002") for i in range(30)]
+    after += [openrouter_entry("vendor/a-pipe|and\nnewline", "0.000001", "0.000001"), {"name": "no id"}]
+    project.use_catalog("openrouter", {"data": after})
+    project.write_overrides(project.overrides.read_text().replace("simple-shuffle", "cost-based-routing"))
+    outcome = run(project.paths, Options(offline=True, dry_run=True))
+    assert outcome.report is not None
+    return outcome
+
+
+def test_text(result: Result, text_snapshot: SnapshotAssertion) -> None:
+    assert result.report and formats.text(result.report, verbose=True) == text_snapshot
+
+
+def test_text_in_colour_only_when_asked(result: Result) -> None:
+    assert result.report
+    assert "\033[" not in formats.text(result.report)
+    coloured = formats.text(result.report, colour=True)
+    assert "\033[32m  + openrouter/vendor/new-00\033[0m" in coloured and "\033[1;31m" in coloured
+
+
+def test_markdown(result: Result, text_snapshot: SnapshotAssertion) -> None:
+    assert result.report
+    body = formats.markdown(result.report)
+    assert body == text_snapshot
+    assert body.index("Held for review") < body.index("| provider | added |") < body.index("### openrouter")
+    assert "…and 9 more" in body and "pipe\\|and newline" in body
+
+
+def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertion) -> None:
+    assert result.report
+    document = json.loads(formats.as_json(result.report))
+    jsonschema.validate(document, json.loads((ROOT / "report.schema.json").read_text()))
+    assert document["totals"] == {"added": 31, "removed": 1, "changed": 2, "held": 1, "deployments": 38,
+                                  "deployments_before": 8, "skipped": 1}
+    assert formats.as_json(result.report) == text_snapshot
+
+
+def test_cli_prints_markdown_and_json_even_when_up_to_date(project: Project,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert project.run("--check", "--report", "json") == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["changed"] is False and "is up to date" in err
+    assert project.run("--check", "--report", "markdown") == 0
+    assert capsys.readouterr().out.startswith("## config.yaml: no model or settings changes")
+
+
+def test_no_colour_when_not_a_tty_or_no_color(project: Project, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    project.run("--offline", "--dry-run")
+    assert "\033[" not in capsys.readouterr().out
+    monkeypatch.delenv("NO_COLOR")
+    project.run("--offline", "--dry-run")
+    assert "\033[" in capsys.readouterr().out
+
+
+def _serve_example(project: Project) -> Any:
+    catalog = (project.cache / "openrouter.json").read_bytes()
+    return serve({"/api/v1/models": (200, {}, catalog), "/api/v1/embeddings/models": (200, {}, b'{"data": []}')})
+
+
+def test_progress_per_provider_on_a_tty(project: Project, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    with _serve_example(project) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "--dry-run") == 0
+    err = capsys.readouterr().err.splitlines()
+    models = len(json.loads((project.cache / "openrouter.json").read_text())["data"])
+    assert err[0] == "openrouter: fetching…"
+    assert re.fullmatch(rf"openrouter: fetched, {models} models, [0-9.]+ KB in [0-9.]+ s", err[1]), err
+
+
+def test_no_progress_when_quiet_or_not_a_tty(project: Project, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    with _serve_example(project) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "--dry-run") == 0
+        assert "fetching" not in capsys.readouterr().err
+        monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+        assert project.run("--refresh", "--dry-run", "-q") == 0
+        assert capsys.readouterr().err == ""
