@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 from .errors import ExitCode, GenerateError
 from .output import ProgressPrinter, setup_logging, shown
 from .pipeline import Options, Result, run
-from .paths import Paths
+from .listing_filters import CAPABILITIES, Filters
+from .paths import ROOT, Paths
 
 log = logging.getLogger("modelsync")
 
@@ -59,21 +61,56 @@ def parser() -> argparse.ArgumentParser:
     volume = p.add_mutually_exclusive_group()
     volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    listing = p.add_argument_group("filters for --list")
+    listing.add_argument("--free", action="store_true", help="free models only")
+    listing.add_argument("--max-input-price", type=float, metavar="USD", help="input price per million tokens at most")
+    listing.add_argument("--max-output-price", type=float, metavar="USD", help="output price per million tokens at most")
+    listing.add_argument("--capability", action="append", default=[], choices=sorted(CAPABILITIES),
+                         help="models that have it (repeatable)")
+    _path_options(p)
+    return p
+
+
+def _path_options(p: argparse.ArgumentParser) -> None:
     for name, what in (("config", "the config.yaml to write or check"), ("overrides", "overrides.yaml"),
                        ("providers", "providers.yaml"), ("cache-dir", "the catalog cache folder"),
                        ("templates", "the Jinja templates folder")):
         p.add_argument(f"--{name}", type=Path, metavar="PATH", help=f"{what} (default: the repo's own)")
+
+
+def add_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="generate.py add", description=(
+        "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
+        "regenerate config.yaml offline and show the change."))
+    p.add_argument("model", metavar="PROVIDER:ID", help="like openrouter:anthropic/claude-haiku-4.5")
+    p.add_argument("--name", help="its model_name; equal names form one load-balanced group")
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _path_options(p)
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def console() -> None:
+    """The installed `modelsync` command: the same as generate.py, on the project in the current folder."""
+    raise SystemExit(main(home=Path.cwd()))
+
+
+def main(argv: Sequence[str] | None = None, home: Path | None = None) -> int:
+    """Run the command line; `home` is the folder of the project's files (default: this repo)."""
+    home = home or ROOT
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["add"]:
+        return _add(add_parser().parse_args(argv[1:]), home)
+    if argv[:1] == ["list"]:  # `list PROVIDER [GLOB]` reads better than `--list`; both work
+        argv = ["--list", *argv[1:]]
     args = parser().parse_args(argv)
     verbosity = -1 if args.quiet else args.verbose
     setup_logging(verbosity)
     try:
-        paths = _paths(args)
+        paths = _paths(args, home)
         if args.list:
-            return _list(args.list, paths)
+            return _list(args.list, paths, Filters(args.free, args.max_input_price, args.max_output_price,
+                                                   tuple(args.capability)))
         if args.import_from:
             return _import(args.import_from, paths, args.force, verbosity)
         show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
@@ -93,14 +130,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _finish(result, args, paths, verbosity)
 
 
-def _list(words: list[str], paths: Paths) -> int:
+def _list(words: list[str], paths: Paths, filters: Filters) -> int:
     from .listing import list_catalog
 
     if len(words) > 2:
         raise GenerateError(f"--list takes a provider and at most one glob, not {len(words)} words",
                             "quote the glob, like --list openrouter 'google/*'")
-    sys.stdout.write(list_catalog(paths, *words))
+    sys.stdout.write(list_catalog(paths, *words, filters=filters))
     return ExitCode.OK
+
+
+def _add(args: argparse.Namespace, home: Path) -> int:
+    from . import formats
+    from .add import add_model
+
+    setup_logging(-1 if args.quiet else 0)
+    try:
+        paths = _paths(args, home)
+        result = add_model(paths, args.model, args.name, args.dry_run)
+    except GenerateError as exc:
+        log.error("%s", exc)
+        return ExitCode.USER_ERROR
+    except Exception:
+        log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
+        return ExitCode.BUG
+    if not args.quiet:
+        if result.report is not None:
+            sys.stdout.write(formats.text(result.report))
+        verb = "would add" if args.dry_run else "added"
+        print(f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
+              f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)")
+    return ExitCode.HELD if result.held else ExitCode.OK
 
 
 def _import(source: Path, paths: Paths, force: bool, verbosity: int) -> int:
@@ -115,10 +175,12 @@ def _import(source: Path, paths: Paths, force: bool, verbosity: int) -> int:
     return ExitCode.OK
 
 
-def _paths(args: argparse.Namespace) -> Paths:
+def _paths(args: argparse.Namespace, home: Path) -> Paths:
+    """The files the command line names, the rest in `home`."""
+    default = Paths.of(home)
     given = {name: value for name in ("config", "overrides", "providers", "cache_dir", "templates")
              if (value := getattr(args, name)) is not None}
-    return Paths(**given)
+    return dataclasses.replace(default, **given)
 
 
 def _print_report(result: Result, args: argparse.Namespace, paths: Paths, verbosity: int) -> None:

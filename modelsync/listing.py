@@ -6,6 +6,7 @@ from fnmatch import fnmatchcase
 
 from .catalog import Offer
 from .errors import InputError
+from .listing_filters import Filters
 from .merge import Merged, merge_provider
 from .pipeline import load_catalog, load_inputs
 from .paths import Paths
@@ -13,8 +14,8 @@ from .paths import Paths
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
 
 
-def list_catalog(paths: Paths, provider_name: str, pattern: str = "*") -> str:
-    """One row per model of the provider's cached catalog whose id matches `pattern`."""
+def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: Filters = Filters()) -> str:
+    """One row per model of the provider's cached catalog whose id matches `pattern` and the filters."""
     inputs = load_inputs(paths)
     provider = inputs.providers.get(provider_name)
     if provider is None:
@@ -29,9 +30,10 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*") -> str:
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
     skipped = dict(merged.skipped.get(provider_name, []))
     rows = [_row(offer, names.get(offer.id), skipped.get(offer.id))
-            for offer in sorted(catalog.offers, key=lambda o: o.id) if fnmatchcase(offer.id, pattern)]
-    rows += [(skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}") for skip in catalog.skipped
-             if fnmatchcase(skip.id, pattern)]
+            for offer in sorted(catalog.offers, key=lambda o: o.id) if fnmatchcase(offer.id, pattern) and filters.keep(offer)]
+    if filters == Filters():  # entries that are not models only show when nothing is filtered
+        rows += [(skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}") for skip in catalog.skipped
+                 if fnmatchcase(skip.id, pattern)]
     return _table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
 
 

@@ -101,12 +101,16 @@ def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged
     if ref.pin.costs_both():
         merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
         return Offer(id=ref.model_id)
-    close = difflib.get_close_matches(ref.model_id, offers, n=3, cutoff=0.6)
-    hint = f"close matches: {', '.join(close)}" if close else f"try `python generate.py --list {ref.provider}`"
     raise InputError(
         f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
-        f"{hint}; or pin its input and output costs to keep it anyway",
+        f"{missing_model_hint(ref.model_id, ref.provider, offers)}; or pin its input and output costs to keep it anyway",
     )
+
+
+def missing_model_hint(model_id: str, provider: str, offers: dict[str, Offer]) -> str:
+    """Close matches for an id a catalog lacks, or where to look."""
+    close = difflib.get_close_matches(model_id, offers, n=3, cutoff=0.6)
+    return f"close matches: {', '.join(close)}" if close else f"try `python generate.py --list {provider}`"
 
 
 def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:

@@ -15,3 +15,9 @@ class Paths:
     providers: Path = ROOT / "providers.yaml"
     cache_dir: Path = ROOT / "cache"
     templates: Path = ROOT / "templates"
+
+    @classmethod
+    def of(cls, home: Path) -> Paths:
+        """The standard layout inside a project folder."""
+        return cls(home / "config.yaml", home / "overrides.yaml", home / "providers.yaml", home / "cache",
+                   home / "templates")
