@@ -41,9 +41,12 @@ from modelsync.report import compare  # noqa: E402
 CATALOGS = ROOT.parent / "shared" / "catalogs"
 PYTHON = sys.executable
 REAL = {  # every real catalog, as the provider whose shape it has
-    "openrouter": "openrouter/2026-08-19-all-modalities.json", "vercel": "vercel/2025-11-18.json",
-    "nvidia": "nvidia/2026-05-03.json", "openai": "openai/2026-08-17.json",
-    "anthropic": "anthropic/2026-08-17.json", "gemini": "gemini/2025-12-25-page1.json",
+    "openrouter": "openrouter/2026-08-19-all-modalities.json",
+    "vercel": "vercel/2025-11-18.json",
+    "nvidia": "nvidia/2026-05-03.json",
+    "openai": "openai/2026-08-17.json",
+    "anthropic": "anthropic/2026-08-17.json",
+    "gemini": "gemini/2025-12-25-page1.json",
     "novita": "novita/2025-05-02-two-models.json",
 }
 
@@ -69,8 +72,10 @@ def interleaved(a: list[str], b: list[str], runs: int) -> dict[str, tuple[float,
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
             samples[name].append((wall, cpu))
-    return {kind: (statistics.median(s[i] for s in samples["a"]), statistics.median(s[i] for s in samples["b"]))
-            for i, kind in enumerate(("wall", "cpu"))}
+    return {
+        kind: (statistics.median(s[i] for s in samples["a"]), statistics.median(s[i] for s in samples["b"]))
+        for i, kind in enumerate(("wall", "cpu"))
+    }
 
 
 def project(root: Path, catalogs: dict[str, Any], overrides: dict[str, Any], providers: Path | None = None) -> Paths:
@@ -83,13 +88,27 @@ def project(root: Path, catalogs: dict[str, Any], overrides: dict[str, Any], pro
         target = root / "cache" / f"{name}.json"
         shutil.copyfile(body, target) if isinstance(body, Path) else target.write_text(json.dumps(body))
     (root / "overrides.yaml").write_text(json.dumps(overrides))
-    return Paths(root / "config.yaml", root / "overrides.yaml", root / "providers.yaml", root / "cache", root / "templates")
+    return Paths(
+        root / "config.yaml", root / "overrides.yaml", root / "providers.yaml", root / "cache", root / "templates"
+    )
 
 
 def cli(paths: Paths, *args: str) -> list[str]:
-    return [PYTHON, str(ROOT / "generate.py"), *args, "--config", str(paths.config), "--overrides",
-            str(paths.overrides), "--providers", str(paths.providers), "--cache-dir", str(paths.cache_dir),
-            "--templates", str(paths.templates)]
+    return [
+        PYTHON,
+        str(ROOT / "generate.py"),
+        *args,
+        "--config",
+        str(paths.config),
+        "--overrides",
+        str(paths.overrides),
+        "--providers",
+        str(paths.providers),
+        "--cache-dir",
+        str(paths.cache_dir),
+        "--templates",
+        str(paths.templates),
+    ]
 
 
 def line(what: str, figure: str, target: str, met: bool) -> None:
@@ -97,6 +116,7 @@ def line(what: str, figure: str, target: str, met: bool) -> None:
 
 
 # 1. --check on an up-to-date config of every real catalog ----------------------------------
+
 
 def bench_check(work: Path) -> None:
     catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
@@ -107,16 +127,24 @@ def bench_check(work: Path) -> None:
     figures = interleaved([PYTHON, "-c", "import yaml, jinja2, pydantic"], cli(paths, "--check", "-q"), runs=21)
     print(f"1. --check, up to date, {count} deployments from every real catalog (medians of 21, interleaved)")
     for kind, (imports, check) in figures.items():
-        line(f"{kind}: whole process / `import yaml, jinja2, pydantic`",
-             f"{check:.3f} s / {imports:.3f} s = {check / imports:.2f}x", "<= 2.5x", check / imports <= 2.5)
-    probe = ("import sys; sys.path.insert(0, %r); from modelsync.cli import main; main(sys.argv[1:]); "
-             "print(' '.join(m for m in ('httpx', 'deepdiff', 'pydantic_settings') if m in sys.modules) or 'none')")
-    loaded = subprocess.run([PYTHON, "-c", probe % str(ROOT), *cli(paths, "--check", "-q")[2:]],
-                            capture_output=True, text=True, check=True).stdout.strip()
+        line(
+            f"{kind}: whole process / `import yaml, jinja2, pydantic`",
+            f"{check:.3f} s / {imports:.3f} s = {check / imports:.2f}x",
+            "<= 2.5x",
+            check / imports <= 2.5,
+        )
+    probe = (
+        "import sys; sys.path.insert(0, %r); from modelsync.cli import main; main(sys.argv[1:]); "
+        "print(' '.join(m for m in ('httpx', 'deepdiff', 'pydantic_settings') if m in sys.modules) or 'none')"
+    )
+    loaded = subprocess.run(
+        [PYTHON, "-c", probe % str(ROOT), *cli(paths, "--check", "-q")[2:]], capture_output=True, text=True, check=True
+    ).stdout.strip()
     line("httpx / deepdiff / pydantic-settings imported", loaded, "none", loaded == "none")
 
 
 # 2. The change report between two real OpenRouter catalogs --------------------------------
+
 
 def deployments(date: str) -> list[Deployment]:
     body = json.loads((CATALOGS / "openrouter" / f"{date}.json").read_text())
@@ -138,29 +166,56 @@ def bench_report(work: Path) -> None:
     baseline = median_time(lambda: DeepDiff(old_list, new_list, ignore_order=True), runs=3)
     print(f"2. change report 2025-05-23 → 2026-08-19, all models ({len(old)} → {len(new)} deployments, {counts})")
     line("ours, parsing the old config.yaml included", f"{ours:.3f} s", "< 0.2 s", ours < 0.2)
-    line("DeepDiff(old, new, ignore_order=True) / ours", f"{baseline:.2f} s / {ours:.3f} s = {baseline / ours:.1f}x",
-         ">= 50x", baseline / ours >= 50)
+    line(
+        "DeepDiff(old, new, ignore_order=True) / ours",
+        f"{baseline:.2f} s / {ours:.3f} s = {baseline / ours:.1f}x",
+        ">= 50x",
+        baseline / ours >= 50,
+    )
     # With its defaults DeepDiff gives up pairing lists this different (over 30% unmatched) and reports
     # most changed models as removed + added. Made to pair them, it says what ours says, per field:
     if "--pairing" in sys.argv:
-        pairing = median_time(lambda: DeepDiff(old_list, new_list, ignore_order=True, cutoff_intersection_for_pairs=1,
-                                               cutoff_distance_for_pairs=1), runs=1)
-        line("same, pairing changed models (as ours) / ours", f"{pairing:.1f} s / {ours:.3f} s = {pairing / ours:.0f}x",
-             ">= 50x", pairing / ours >= 50)
+        pairing = median_time(
+            lambda: DeepDiff(
+                old_list, new_list, ignore_order=True, cutoff_intersection_for_pairs=1, cutoff_distance_for_pairs=1
+            ),
+            runs=1,
+        )
+        line(
+            "same, pairing changed models (as ours) / ours",
+            f"{pairing:.1f} s / {ours:.3f} s = {pairing / ours:.0f}x",
+            ">= 50x",
+            pairing / ours >= 50,
+        )
 
 
 # 3. Scale: synthetic catalogs of 10,000 and 50,000 models ---------------------------------
 
+
 def synthetic(count: int) -> dict[str, Any]:
     rng = random.Random(count)
-    return {"data": [{
-        "id": f"vendor{i % 97}/model-{i}", "name": f"Model {i}", "description": "d" * 200,
-        "context_length": rng.choice([8192, 32768, 131072]),
-        "architecture": {"input_modalities": ["text", "image"] if i % 3 == 0 else ["text"], "output_modalities": ["text"]},
-        "pricing": {"prompt": str(rng.randint(1, 5000) / 1e9), "completion": str(rng.randint(1, 20000) / 1e9),
-                    "input_cache_read": str(rng.randint(1, 100) / 1e10)},
-        "top_provider": {"context_length": 131072, "max_completion_tokens": 8192},
-        "supported_parameters": ["tools", "max_tokens"]} for i in range(count)]}
+    return {
+        "data": [
+            {
+                "id": f"vendor{i % 97}/model-{i}",
+                "name": f"Model {i}",
+                "description": "d" * 200,
+                "context_length": rng.choice([8192, 32768, 131072]),
+                "architecture": {
+                    "input_modalities": ["text", "image"] if i % 3 == 0 else ["text"],
+                    "output_modalities": ["text"],
+                },
+                "pricing": {
+                    "prompt": str(rng.randint(1, 5000) / 1e9),
+                    "completion": str(rng.randint(1, 20000) / 1e9),
+                    "input_cache_read": str(rng.randint(1, 100) / 1e10),
+                },
+                "top_provider": {"context_length": 131072, "max_completion_tokens": 8192},
+                "supported_parameters": ["tools", "max_tokens"],
+            }
+            for i in range(count)
+        ]
+    }
 
 
 MEASURE = """
@@ -176,8 +231,9 @@ print(f"{done.returncode} {elapsed:.3f} {peak:.1f}")
 def generate_once(paths: Paths) -> tuple[float, float]:
     """Seconds and peak MB of one whole `generate.py --offline` writing a new config.yaml."""
     paths.config.unlink(missing_ok=True)
-    out = subprocess.run([PYTHON, "-c", MEASURE, *cli(paths, "--offline", "-q")], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [PYTHON, "-c", MEASURE, *cli(paths, "--offline", "-q")], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out[0] == "0", out
     return float(out[1]), float(out[2])
 
@@ -185,8 +241,11 @@ def generate_once(paths: Paths) -> tuple[float, float]:
 def bench_scale(work: Path) -> None:
     figures = {}
     for count in (10_000, 50_000):
-        paths = project(work / f"scale-{count}", {"openrouter": synthetic(count), "openrouter.embeddings": {"data": []}},
-                        {"providers": {"openrouter": {"include": ["*"]}}})
+        paths = project(
+            work / f"scale-{count}",
+            {"openrouter": synthetic(count), "openrouter.embeddings": {"data": []}},
+            {"providers": {"openrouter": {"include": ["*"]}}},
+        )
         runs = [generate_once(paths) for _ in range(3)]
         figures[count] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
     (t10, m10), (t50, m50) = figures[10_000], figures[50_000]
@@ -198,12 +257,13 @@ def bench_scale(work: Path) -> None:
 
 # 4. Refresh: ten providers behind 300 ms of latency each ----------------------------------
 
+
 def bench_refresh(work: Path) -> None:
     latency, body = 0.3, json.dumps(synthetic(50)).encode()
     hits = {"200": 0, "304": 0}
 
     class Slow(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             time.sleep(latency)
             if self.headers.get("If-None-Match") == '"v1"':
                 hits["304"] += 1
@@ -225,22 +285,38 @@ def bench_refresh(work: Path) -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     names = [f"p{i}" for i in range(10)]
     providers = work / "ten-providers.yaml"
-    providers.write_text("".join(
-        f"{n}:\n  normaliser: openrouter\n  catalog_url: {base}/{n}/models\n"
-        f"  route: {{prefix: openai/, api_base: 'https://{n}.example/v1', api_key: {n.upper()}_KEY}}\n"
-        f"  model_name: '{n}/{{id}}'\n" for n in names))
-    paths = project(work / "refresh", {n: {"data": []} for n in names},
-                    {"providers": {n: {"include": ["*"]} for n in names}}, providers)
+    providers.write_text(
+        "".join(
+            f"{n}:\n  normaliser: openrouter\n  catalog_url: {base}/{n}/models\n"
+            f"  route: {{prefix: openai/, api_base: 'https://{n}.example/v1', api_key: {n.upper()}_KEY}}\n"
+            f"  model_name: '{n}/{{id}}'\n"
+            for n in names
+        )
+    )
+    paths = project(
+        work / "refresh",
+        {n: {"data": []} for n in names},
+        {"providers": {n: {"include": ["*"]} for n in names}},
+        providers,
+    )
     single = median_time(lambda: run(paths, Options(refresh=True, dry_run=True, only=("p0",))), runs=5)
     full = median_time(lambda: run(paths, Options(refresh=True, dry_run=True)), runs=5)
     print(f"4. refresh: 10 providers on 127.0.0.1, {latency * 1000:.0f} ms latency each")
-    line("all ten / the slowest single one", f"{full:.3f} s / {single:.3f} s = {full / single:.2f}x", "<= 1.5x",
-         full / single <= 1.5)
+    line(
+        "all ten / the slowest single one",
+        f"{full:.3f} s / {single:.3f} s = {full / single:.2f}x",
+        "<= 1.5x",
+        full / single <= 1.5,
+    )
     run(paths, Options(refresh=True, accept_held=True))  # stores the catalogs with their ETag
     hits.update({"200": 0, "304": 0})
     again = median_time(lambda: run(paths, Options(refresh=True, accept_held=True)), runs=1)
-    line("second refresh: conditional requests", f"{hits['304']} x 304, {hits['200']} x 200 in {again:.3f} s",
-         "all 304", hits["200"] == 0)
+    line(
+        "second refresh: conditional requests",
+        f"{hits['304']} x 304, {hits['200']} x 200 in {again:.3f} s",
+        "all 304",
+        hits["200"] == 0,
+    )
     server.shutdown()
 
 

@@ -37,8 +37,10 @@ def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Resu
         trial = paths.overrides.with_name(f".{paths.overrides.name}.add-preview")
         try:
             trial.write_text(new_text, encoding="utf-8")
-            return run(Paths(paths.config, trial, paths.providers, paths.cache_dir, paths.templates),
-                       Options(offline=True, dry_run=True))
+            return run(
+                Paths(paths.config, trial, paths.providers, paths.cache_dir, paths.templates),
+                Options(offline=True, dry_run=True),
+            )
         finally:
             trial.unlink(missing_ok=True)
     write_atomic(paths.overrides, new_text)
@@ -54,21 +56,28 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
     try:
         ref = ModelRef(id=model, name=name)
     except ValidationError as exc:
-        raise InputError(f"add {model}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
-                         "write it as provider:model-id, like openrouter:openai/gpt-4o") from None
+        raise InputError(
+            f"add {model}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
+            "write it as provider:model-id, like openrouter:openai/gpt-4o",
+        ) from None
     inputs = load_inputs(paths)
     provider = inputs.providers.get(ref.provider)
     if provider is None:
-        raise InputError(f"add {model}: unknown provider {ref.provider!r}",
-                         f"known providers: {', '.join(sorted(inputs.providers))}")
+        raise InputError(
+            f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(inputs.providers))}"
+        )
     offers = load_catalog(provider, paths.cache_dir).by_id()
     if ref.model_id not in offers:
-        raise InputError(f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",
-                         missing_model_hint(ref.model_id, ref.provider, offers))
+        raise InputError(
+            f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",
+            missing_model_hint(ref.model_id, ref.provider, offers),
+        )
     for index, existing in enumerate(inputs.overrides.models):
         if existing.id == ref.id and existing.name == ref.name:
-            raise InputError(f"add {model}: already in {paths.overrides} as models[{index}]",
-                             "give it another --name to add a second deployment of it")
+            raise InputError(
+                f"add {model}: already in {paths.overrides} as models[{index}]",
+                "give it another --name to add a second deployment of it",
+            )
     return ref
 
 
@@ -82,7 +91,7 @@ def append_model(text: str, ref: ModelRef) -> str:
         return "".join(lines) + ("\n" if lines and lines[-1].strip() else "") + "models:\n" + _item(ref, "  ")
     if MODELS_KEY.match(lines[start].rstrip("\n")).group("flow"):  # type: ignore[union-attr]
         lines[start] = "models:\n"
-        return "".join(lines[: start + 1]) + _item(ref, "  ") + "".join(lines[start + 1:])
+        return "".join(lines[: start + 1]) + _item(ref, "  ") + "".join(lines[start + 1 :])
     end, indent = start + 1, None
     for i in range(start + 1, len(lines)):
         line = lines[i]
@@ -100,4 +109,3 @@ def _item(ref: ModelRef, indent: str) -> str:
     if ref.name is None:
         return f"{indent}- {scalar(ref.id)}\n"
     return f"{indent}- id: {scalar(ref.id)}\n{indent}  name: {scalar(ref.name)}\n"
-

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -65,8 +65,9 @@ def parse(raw: bytes, name: str, source: str) -> Any:
     except UnicodeDecodeError:
         raise CacheError(f"{source} is not UTF-8 text", _fix(name)) from None
     except json.JSONDecodeError as exc:
-        raise CacheError(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                         _fix(name)) from None
+        raise CacheError(
+            f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", _fix(name)
+        ) from None
 
 
 def read(cache_dir: Path, name: str) -> Document | None:
@@ -82,8 +83,13 @@ def read_meta(cache_dir: Path, name: str) -> Meta | None:
     """The document's fetch metadata, if it exists, is readable and still describes the body."""
     try:
         data = json.loads(meta_path(cache_dir, name).read_text(encoding="utf-8"))
-        meta = Meta(data["url"], datetime.fromisoformat(data["fetched_at"]), data["sha256"],
-                    data.get("etag"), data.get("last_modified"))
+        meta = Meta(
+            data["url"],
+            datetime.fromisoformat(data["fetched_at"]),
+            data["sha256"],
+            data.get("etag"),
+            data.get("last_modified"),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or hand-made: the body's own mtime tells its age instead
     raw = read_bytes(cache_dir, name)
@@ -96,7 +102,7 @@ def fetched_at(cache_dir: Path, name: str) -> datetime | None:
     if meta:
         return meta.fetched_at
     try:
-        return datetime.fromtimestamp(body_path(cache_dir, name).stat().st_mtime, timezone.utc)
+        return datetime.fromtimestamp(body_path(cache_dir, name).stat().st_mtime, UTC)
     except FileNotFoundError:
         return None
 
@@ -104,8 +110,11 @@ def fetched_at(cache_dir: Path, name: str) -> datetime | None:
 def write(cache_dir: Path, name: str, raw: bytes, url: str, headers: dict[str, str], now: datetime) -> None:
     """Store a fetched body as sent, then its metadata; each file is replaced atomically."""
     write_atomic(body_path(cache_dir, name), raw)
-    touch(cache_dir, name, Meta(redact_url(url), now, hashlib.sha256(raw).hexdigest(),
-                                headers.get("etag"), headers.get("last-modified")))
+    touch(
+        cache_dir,
+        name,
+        Meta(redact_url(url), now, hashlib.sha256(raw).hexdigest(), headers.get("etag"), headers.get("last-modified")),
+    )
 
 
 def touch(cache_dir: Path, name: str, meta: Meta) -> None:
@@ -113,7 +122,7 @@ def touch(cache_dir: Path, name: str, meta: Meta) -> None:
     data = {
         "format": FORMAT,
         "url": meta.url,
-        "fetched_at": meta.fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "fetched_at": meta.fetched_at.astimezone(UTC).isoformat(timespec="seconds"),
         "sha256": meta.sha256,
         "etag": meta.etag,
         "last_modified": meta.last_modified,
@@ -124,5 +133,7 @@ def touch(cache_dir: Path, name: str, meta: Meta) -> None:
 def redact_url(url: str) -> str:
     """A URL without the values of query parameters that look like credentials."""
     parts = urlsplit(url)
-    query = [(k, "REDACTED" if SECRET_QUERY.search(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, "REDACTED" if SECRET_QUERY.search(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return urlunsplit(parts._replace(query=urlencode(query, safe="/:"), netloc=parts.netloc.rpartition("@")[2]))

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ExitCode, GenerateError
-from .output import ProgressPrinter, setup_logging, shown
-from .pipeline import Options, Result, run
 from .listing_filters import CAPABILITIES, Filters
+from .output import ProgressPrinter, setup_logging, shown
 from .paths import ROOT, Paths
+from .pipeline import Options, Result, run
 
 log = logging.getLogger("modelsync")
 
@@ -37,51 +37,91 @@ exit codes:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py", description=DESCRIPTION, epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="generate.py", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true",
-                      help="exit 1 if config.yaml is not what cache/, overrides and templates render; no network, no writes")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if config.yaml is not what cache/, overrides and templates render; no network, no writes",
+    )
     mode.add_argument("--dry-run", action="store_true", help="fetch as needed and print the report, write nothing")
     p.add_argument("--offline", action="store_true", help="use cache/ only, never the network")
     p.add_argument("--refresh", action="store_true", help="fetch catalogs even when the cache is fresh")
-    p.add_argument("--accept-held", action="store_true",
-                   help="take catalog changes the guards hold back (mass removals, 10x price moves, free<->paid)")
-    p.add_argument("--provider", action="append", default=[], metavar="NAME",
-                   help="fetch only this provider (repeatable); the others come from cache/")
-    p.add_argument("--list", nargs="+", metavar=("PROVIDER", "GLOB"),
-                   help="print PROVIDER's cached catalog (ids matching GLOB): kind, prices per million "
-                        "tokens, context window and whether overrides.yaml selects it")
-    p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG",
-                   help="write overrides.yaml from a hand-kept LiteLLM config.yaml (see README)")
+    p.add_argument(
+        "--accept-held",
+        action="store_true",
+        help="take catalog changes the guards hold back (mass removals, 10x price moves, free<->paid)",
+    )
+    p.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="fetch only this provider (repeatable); the others come from cache/",
+    )
+    p.add_argument(
+        "--list",
+        nargs="+",
+        metavar=("PROVIDER", "GLOB"),
+        help="print PROVIDER's cached catalog (ids matching GLOB): kind, prices per million "
+        "tokens, context window and whether overrides.yaml selects it",
+    )
+    p.add_argument(
+        "--import",
+        dest="import_from",
+        type=Path,
+        metavar="CONFIG",
+        help="write overrides.yaml from a hand-kept LiteLLM config.yaml (see README)",
+    )
     p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
-    p.add_argument("--report", choices=("text", "markdown", "json"), default="text",
-                   help="the change report's form: text for terminals (colour on a tty unless NO_COLOR), "
-                        "markdown for pull requests, json for tools (see report.schema.json)")
+    p.add_argument(
+        "--report",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="the change report's form: text for terminals (colour on a tty unless NO_COLOR), "
+        "markdown for pull requests, json for tools (see report.schema.json)",
+    )
     volume = p.add_mutually_exclusive_group()
     volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     listing = p.add_argument_group("filters for --list")
     listing.add_argument("--free", action="store_true", help="free models only")
     listing.add_argument("--max-input-price", type=float, metavar="USD", help="input price per million tokens at most")
-    listing.add_argument("--max-output-price", type=float, metavar="USD", help="output price per million tokens at most")
-    listing.add_argument("--capability", action="append", default=[], choices=sorted(CAPABILITIES),
-                         help="models that have it (repeatable)")
+    listing.add_argument(
+        "--max-output-price", type=float, metavar="USD", help="output price per million tokens at most"
+    )
+    listing.add_argument(
+        "--capability",
+        action="append",
+        default=[],
+        choices=sorted(CAPABILITIES),
+        help="models that have it (repeatable)",
+    )
     _path_options(p)
     return p
 
 
 def _path_options(p: argparse.ArgumentParser) -> None:
-    for name, what in (("config", "the config.yaml to write or check"), ("overrides", "overrides.yaml"),
-                       ("providers", "providers.yaml"), ("cache-dir", "the catalog cache folder"),
-                       ("templates", "the Jinja templates folder")):
+    for name, what in (
+        ("config", "the config.yaml to write or check"),
+        ("overrides", "overrides.yaml"),
+        ("providers", "providers.yaml"),
+        ("cache-dir", "the catalog cache folder"),
+        ("templates", "the Jinja templates folder"),
+    ):
         p.add_argument(f"--{name}", type=Path, metavar="PATH", help=f"{what} (default: the repo's own)")
 
 
 def add_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py add", description=(
-        "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
-        "regenerate config.yaml offline and show the change."))
+    p = argparse.ArgumentParser(
+        prog="generate.py add",
+        description=(
+            "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
+            "regenerate config.yaml offline and show the change."
+        ),
+    )
     p.add_argument("model", metavar="PROVIDER:ID", help="like openrouter:anthropic/claude-haiku-4.5")
     p.add_argument("--name", help="its model_name; equal names form one load-balanced group")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
@@ -109,14 +149,23 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None) -> int:
     try:
         paths = _paths(args, home)
         if args.list:
-            return _list(args.list, paths, Filters(args.free, args.max_input_price, args.max_output_price,
-                                                   tuple(args.capability)))
+            return _list(
+                args.list,
+                paths,
+                Filters(args.free, args.max_input_price, args.max_output_price, tuple(args.capability)),
+            )
         if args.import_from:
             return _import(args.import_from, paths, args.force, verbosity)
         show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
-        options = Options(check=args.check, dry_run=args.dry_run, offline=args.offline,
-                          refresh=args.refresh, only=tuple(args.provider), accept_held=args.accept_held,
-                          progress=ProgressPrinter() if show_progress else None)
+        options = Options(
+            check=args.check,
+            dry_run=args.dry_run,
+            offline=args.offline,
+            refresh=args.refresh,
+            only=tuple(args.provider),
+            accept_held=args.accept_held,
+            progress=ProgressPrinter() if show_progress else None,
+        )
         result = run(paths, options)
     except GenerateError as exc:
         log.error("%s", exc)
@@ -134,9 +183,12 @@ def _list(words: list[str], paths: Paths, filters: Filters) -> int:
     from .listing import list_catalog
 
     if len(words) > 2:
-        raise GenerateError(f"--list takes a provider and at most one glob, not {len(words)} words",
-                            "quote the glob, like --list openrouter 'google/*'")
-    sys.stdout.write(list_catalog(paths, *words, filters=filters))
+        raise GenerateError(
+            f"--list takes a provider and at most one glob, not {len(words)} words",
+            "quote the glob, like --list openrouter 'google/*'",
+        )
+    provider, pattern = words[0], words[1] if len(words) > 1 else "*"
+    sys.stdout.write(list_catalog(paths, provider, pattern, filters))
     return ExitCode.OK
 
 
@@ -158,8 +210,10 @@ def _add(args: argparse.Namespace, home: Path) -> int:
         if result.report is not None:
             sys.stdout.write(formats.text(result.report))
         verb = "would add" if args.dry_run else "added"
-        print(f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
-              f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)")
+        print(
+            f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
+            f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)"
+        )
     return ExitCode.HELD if result.held else ExitCode.OK
 
 
@@ -168,18 +222,23 @@ def _import(source: Path, paths: Paths, force: bool, verbosity: int) -> int:
 
     imported = import_config(paths, source, force)
     if verbosity >= 0:
-        print(f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
-              f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
-              f"{len(imported.settings)} settings sections → {shown(paths.overrides)}\n"
-              "next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file")
+        print(
+            f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
+            f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
+            f"{len(imported.settings)} settings sections → {shown(paths.overrides)}\n"
+            "next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file"
+        )
     return ExitCode.OK
 
 
 def _paths(args: argparse.Namespace, home: Path) -> Paths:
     """The files the command line names, the rest in `home`."""
     default = Paths.of(home)
-    given = {name: value for name in ("config", "overrides", "providers", "cache_dir", "templates")
-             if (value := getattr(args, name)) is not None}
+    given = {
+        name: value
+        for name in ("config", "overrides", "providers", "cache_dir", "templates")
+        if (value := getattr(args, name)) is not None
+    }
     return dataclasses.replace(default, **given)
 
 
@@ -203,15 +262,20 @@ def _print_report(result: Result, args: argparse.Namespace, paths: Paths, verbos
 def _finish(result: Result, args: argparse.Namespace, paths: Paths, verbosity: int) -> int:
     _print_report(result, args, paths, verbosity)
     if args.check and result.changed:
-        log.error("%s is not what the inputs render — run `python generate.py --offline` and commit the result",
-                  shown(paths.config))
+        log.error(
+            "%s is not what the inputs render — run `python generate.py --offline` and commit the result",
+            shown(paths.config),
+        )
         return ExitCode.WOULD_CHANGE
     if verbosity >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if args.dry_run else "was updated"
-        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
-              file=sys.stdout if args.report == "text" else sys.stderr)
+        print(
+            f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
+            file=sys.stdout if args.report == "text" else sys.stderr,
+        )
     if result.held:
-        log.warning("%d catalog change(s) held back for review — read the report, then run with --accept-held",
-                    len(result.held))
+        log.warning(
+            "%d catalog change(s) held back for review — read the report, then run with --accept-held", len(result.held)
+        )
         return ExitCode.OK if args.check else ExitCode.HELD
     return ExitCode.OK

@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -34,8 +34,12 @@ class Response:
 def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
     # Redirects are followed by hand, so that a key never follows one to another host.
-    return httpx.Client(timeout=timeout, follow_redirects=False, transport=transport,
-                        headers={"Accept": "application/json", "User-Agent": "modelsync"})
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        transport=transport,
+        headers={"Accept": "application/json", "User-Agent": "modelsync"},
+    )
 
 
 @dataclass
@@ -61,8 +65,10 @@ class Fetcher:
                 attempt += 1
                 wait = exc.wait if exc.wait is not None else self._backoff(attempt)
                 if attempt > self.settings.retries or time.monotonic() + wait > self.deadline:
-                    raise FetchError(f"{self.provider}: GET {redact_url(url)} failed: {exc.reason}",
-                                     "try again later, or check the URL in providers.yaml") from None
+                    raise FetchError(
+                        f"{self.provider}: GET {redact_url(url)} failed: {exc.reason}",
+                        "try again later, or check the URL in providers.yaml",
+                    ) from None
                 self.sleep(wait)
 
     def _backoff(self, attempt: int) -> float:
@@ -82,8 +88,10 @@ class Fetcher:
                 break
             url = urljoin(url, location)
         else:
-            raise FetchError(f"{self.provider}: too many redirects from {redact_url(url)}",
-                             "point catalog_url in providers.yaml at the final address")
+            raise FetchError(
+                f"{self.provider}: too many redirects from {redact_url(url)}",
+                "point catalog_url in providers.yaml at the final address",
+            )
         return self._check(url, status, response_headers, body)
 
     def _stream(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -98,11 +106,14 @@ class Fetcher:
                     size += len(chunk)
                     if size > self.settings.max_catalog_bytes:
                         raise FetchError(
-                            f"{self.provider}: {redact_url(url)} sent more than {self.settings.max_catalog_bytes} bytes",
-                            "raise MODELSYNC_MAX_CATALOG_BYTES if that catalog is really that large")
+                            f"{self.provider}: {redact_url(url)} sent more than "
+                            f"{self.settings.max_catalog_bytes} bytes",
+                            "raise MODELSYNC_MAX_CATALOG_BYTES if that catalog is really that large",
+                        )
                     if time.monotonic() > self.deadline:
-                        raise _Retryable(f"the body was still arriving after {self.settings.total_timeout:g} s",
-                                         wait=float("inf"))
+                        raise _Retryable(
+                            f"the body was still arriving after {self.settings.total_timeout:g} s", wait=float("inf")
+                        )
                     chunks.append(chunk)
                 return response.status_code, {k.lower(): v for k, v in response.headers.items()}, b"".join(chunks)
         except httpx.TimeoutException as exc:
@@ -117,8 +128,11 @@ class Fetcher:
             wait = retry_after(headers.get("retry-after"), self.settings.retry_after_cap)
             raise _Retryable(f"HTTP {status}", wait=wait)
         if status != 200:
-            hint = "check the listing key in the environment or .env" if status in (401, 403) \
+            hint = (
+                "check the listing key in the environment or .env"
+                if status in (401, 403)
                 else "check the URL in providers.yaml"
+            )
             raise FetchError(f"{self.provider}: GET {redact_url(url)} answered HTTP {status}", hint)
         return Response(url, body, headers)
 
@@ -142,8 +156,8 @@ def retry_after(value: str | None, cap: float) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), cap)
+        when = when.replace(tzinfo=UTC)
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), cap)
 
 
 def _origin(url: str) -> tuple[str, str]:

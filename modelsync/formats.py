@@ -27,6 +27,7 @@ def _printable(value: str) -> str:
 
 # --- text ---------------------------------------------------------------------------------
 
+
 def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     """One line per model, grouped by provider, counts last; colour only when asked."""
 
@@ -35,10 +36,16 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
 
     lines = [f"note: {report.note}"] if report.note else []
     if report.held:
-        lines.append(paint("!", f"held for review ({len(report.held)}): kept at their old values; "
-                                "`python generate.py --accept-held` takes them"))
-        lines += [paint("!", _printable(f"  ! {held.provider}: {_label(held.key)}: {held.reason}"))
-                  for held in report.held]
+        lines.append(
+            paint(
+                "!",
+                f"held for review ({len(report.held)}): kept at their old values; "
+                "`python generate.py --accept-held` takes them",
+            )
+        )
+        lines += [
+            paint("!", _printable(f"  ! {held.provider}: {_label(held.key)}: {held.reason}")) for held in report.held
+        ]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
@@ -70,15 +77,21 @@ def _summary(report: Report) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
+
 def markdown(report: Report, config_name: str = "config.yaml") -> str:
     """A pull-request body: held changes first, counts per provider, then each provider's models."""
     out = [f"## {config_name}: {_summary(report)}", ""]
     if report.note:
         out += [f"> {report.note}", ""]
     if report.held:
-        out += [f"### ⚠️ Held for review ({len(report.held)})", "",
-                "These changes look wrong and kept their old values; after review, run "
-                "`python generate.py --accept-held`.", "", "| provider | deployment | reason |", "|---|---|---|"]
+        out += [
+            f"### ⚠️ Held for review ({len(report.held)})",
+            "",
+            "These changes look wrong and kept their old values; after review, run `python generate.py --accept-held`.",
+            "",
+            "| provider | deployment | reason |",
+            "|---|---|---|",
+        ]
         out += [f"| {h.provider} | {_code(_label(h.key))} | {_cell(h.reason)} |" for h in report.held]
         out.append("")
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
@@ -88,8 +101,9 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         by_group = report.counts_by_group()
         for group in groups:
             counts = by_group.get(group, dict.fromkeys(SIGNS.values(), 0))
-            out.append(f"| {group} | {counts['added']} | {counts['removed']} | {counts['changed']} | "
-                       f"{skipped.get(group, 0)} |")
+            out.append(
+                f"| {group} | {counts['added']} | {counts['removed']} | {counts['changed']} | {skipped.get(group, 0)} |"
+            )
         out.append("")
     for group, changes in report.groups.items():
         changes = sorted(changes, key=lambda c: "~-+".index(c.sign))  # what moved first: it needs review most
@@ -119,6 +133,7 @@ def _code(value: str) -> str:
 
 # --- JSON ---------------------------------------------------------------------------------
 
+
 def as_json(report: Report, config_name: str = "config.yaml") -> str:
     """The report as JSON, in the shape `report.schema.json` describes."""
     counts = report.counts()
@@ -127,9 +142,13 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
         "config": config_name,
         "changed": report.changed,
         "note": report.note or None,
-        "totals": {**counts, "held": len(report.held), "deployments": report.after,
-                   "deployments_before": report.before,
-                   "skipped": sum(len(items) for items in report.skipped.values())},
+        "totals": {
+            **counts,
+            "held": len(report.held),
+            "deployments": report.after,
+            "deployments_before": report.before,
+            "skipped": sum(len(items) for items in report.skipped.values()),
+        },
         "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
         "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
         "settings": [_field(f) for f in report.settings],
@@ -152,6 +171,10 @@ def _deployment(key: Key) -> dict[str, str]:
 
 
 def _field(change: FieldChange) -> dict[str, Any]:
-    return {"path": change.path, "kind": change.kind, "old": None if change.old is _ABSENT else change.old,
-            "new": None if change.new is _ABSENT else change.new, "percent": change.percent()}
-
+    return {
+        "path": change.path,
+        "kind": change.kind,
+        "old": None if change.old is _ABSENT else change.old,
+        "new": None if change.new is _ABSENT else change.new,
+        "percent": change.percent(),
+    }

@@ -34,8 +34,13 @@ class Limits:
     max_price_factor: float = 10.0
 
 
-def guard(old_config: dict[str, Any], new: list[Deployment], overrides: Overrides,
-          providers: dict[str, Provider], limits: Limits) -> tuple[list[Deployment], list[Held]]:
+def guard(
+    old_config: dict[str, Any],
+    new: list[Deployment],
+    overrides: Overrides,
+    providers: dict[str, Provider],
+    limits: Limits,
+) -> tuple[list[Deployment], list[Held]]:
     """The deployments with suspicious catalog changes undone, and what was held."""
     old = keyed_deployments(old_config.get("model_list"))
     result = {d.key(): d for d in new}
@@ -48,10 +53,14 @@ def guard(old_config: dict[str, Any], new: list[Deployment], overrides: Override
                 held.append(Held(deployment.provider, key, reason))
     for provider, (gone, before) in _catalog_removals(old, result, overrides, providers).items():
         if before and len(gone) / before > limits.max_removed_share:
-            reason = f"{len(gone)} of {before} selected {provider} models would go (over {limits.max_removed_share:.0%})"
+            reason = (
+                f"{len(gone)} of {before} selected {provider} models would go (over {limits.max_removed_share:.0%})"
+            )
             for key in gone:
                 body = old[key]
-                result[key] = Deployment(provider, key[0], dict(body["litellm_params"]), dict(body.get("model_info") or {}))
+                result[key] = Deployment(
+                    provider, key[0], dict(body["litellm_params"]), dict(body.get("model_info") or {})
+                )
                 held.append(Held(provider, key, reason))
     return sorted(result.values(), key=lambda d: d.key()), sorted(held, key=lambda h: (h.provider, h.key))
 
@@ -59,11 +68,13 @@ def guard(old_config: dict[str, Any], new: list[Deployment], overrides: Override
 def _price_jump(old: dict[str, Any], new: Deployment, factor: float) -> str | None:
     """Why a catalog price change looks wrong, if it does: free↔paid or a move beyond `factor`."""
     for field in COSTS:
-        before, after = old.get(field), new.litellm_params.get(field)
-        if field in new.pinned or not _number(before) or not _number(after) or before == after:
+        before, after = _number(old.get(field)), _number(new.litellm_params.get(field))
+        if field in new.pinned or before is None or after is None or before == after:
             continue
         if (before <= FREE) != (after <= FREE):
-            return f"{field.split('_')[0]} cost would turn {'free' if after <= FREE else 'paid'} ({before:g} → {after:g})"
+            return (
+                f"{field.split('_')[0]} cost would turn {'free' if after <= FREE else 'paid'} ({before:g} → {after:g})"
+            )
         ratio = max(before, after) / min(before, after)
         if ratio > factor:
             return f"{field.split('_')[0]} cost would move {ratio:.1f}× ({before:g} → {after:g})"
@@ -78,8 +89,9 @@ def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
     return deployment._replace(litellm_params=ordered)
 
 
-def _catalog_removals(old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], overrides: Overrides,
-                      providers: dict[str, Provider]) -> dict[str, tuple[list[Key], int]]:
+def _catalog_removals(
+    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], overrides: Overrides, providers: dict[str, Provider]
+) -> dict[str, tuple[list[Key], int]]:
     """Per provider: old deployments that vanish although overrides.yaml still selects them, and the count before."""
     gone: dict[str, list[Key]] = defaultdict(list)
     before: dict[str, int] = defaultdict(int)
@@ -91,7 +103,7 @@ def _catalog_removals(old: dict[Key, dict[str, Any]], new: dict[Key, Deployment]
             continue
         before[name] += 1
         route = str(params.get("model", ""))
-        model_id = route[len(providers[name].route.prefix):]
+        model_id = route[len(providers[name].route.prefix) :]
         # Gone from the output, though still asked for and not merely renamed: the catalog dropped it.
         if key not in new and route not in routes and _still_selected(overrides, name, model_id):
             gone[name].append(key)
@@ -107,5 +119,6 @@ def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
     return included and not any(fnmatchcase(model_id, p) for p in selection.exclude)
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+def _number(value: Any) -> float | None:
+    """A positive cost, or None for anything else."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None

@@ -22,11 +22,11 @@ from .errors import CacheError, InputError
 from .files import write_atomic
 from .merge import deploy
 from .overrides import COST_KEYS, SECRET_KEY, ModelRef, Overrides, ProviderSelection
+from .paths import Paths
 from .pipeline import load_catalog
 from .providers import Provider, apply_name_rule, identify, load_providers
 from .report import SECTIONS
 from .schema import explain, load_yaml
-from .paths import Paths
 
 log = logging.getLogger("modelsync")
 DERIVED_INFO = ("mode", "max_input_tokens", "max_output_tokens")
@@ -53,8 +53,10 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
     providers = load_providers(paths.providers)
     legacy = load_yaml(source, "import")
     if not isinstance(legacy, dict) or not isinstance(legacy.get("model_list", []), list):
-        raise InputError(f"{source}: not a LiteLLM config (expected a mapping with a model_list list)",
-                         "point --import at the proxy's config.yaml")
+        raise InputError(
+            f"{source}: not a LiteLLM config (expected a mapping with a model_list list)",
+            "point --import at the proxy's config.yaml",
+        )
     catalogs = _catalogs(providers, paths.cache_dir)
     result = Imported()
     for index, item in enumerate(legacy.get("model_list") or []):
@@ -65,8 +67,11 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
         Overrides.model_validate(document)
     except ValidationError as exc:  # would be our bug: say where, keep the user's files as they are
         raise explain(exc, target, Overrides) from None
-    text = HEADER.format(source=source.name) + "\n" + yaml.safe_dump(
-        {k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
+    text = (
+        HEADER.format(source=source.name)
+        + "\n"
+        + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
+    )
     write_atomic(target, text)
     return result
 
@@ -82,8 +87,9 @@ def _catalogs(providers: dict[str, Provider], cache_dir: Path) -> dict[str, Cata
     return found
 
 
-def _import_deployment(index: int, item: Any, providers: dict[str, Provider], catalogs: dict[str, Catalog],
-                       result: Imported) -> None:
+def _import_deployment(
+    index: int, item: Any, providers: dict[str, Provider], catalogs: dict[str, Catalog], result: Imported
+) -> None:
     params = item.get("litellm_params") if isinstance(item, dict) else None
     if not isinstance(params, dict) or not isinstance(params.get("model"), str) or not item.get("model_name"):
         log.warning("model_list[%d]: not a deployment (needs model_name and litellm_params.model); left out", index)
@@ -101,12 +107,13 @@ def _import_deployment(index: int, item: Any, providers: dict[str, Provider], ca
         result.models.append(ref)
 
 
-def _reference(provider: Provider, catalog: Catalog | None, name: str, params: dict[str, Any],
-               info: dict[str, Any]) -> dict[str, Any] | None:
+def _reference(
+    provider: Provider, catalog: Catalog | None, name: str, params: dict[str, Any], info: dict[str, Any]
+) -> dict[str, Any] | None:
     """A `models:` item for a provider's deployment, or None when it must stay hand-written."""
     route = provider.route_of(params)
     assert route is not None
-    model_id = params["model"][len(route.prefix):]
+    model_id = params["model"][len(route.prefix) :]
     offer = catalog.by_id().get(model_id) if catalog else None
     extra = {k: v for k, v in params.items() if k not in ("model", "api_base", *COST_KEYS)}
     if route is not provider.route:  # keep the old route exactly (e.g. openai/ + Poe's api_base)
@@ -119,13 +126,21 @@ def _reference(provider: Provider, catalog: Catalog | None, name: str, params: d
         # The catalog cannot price it: the old costs stay, pinned; without any, it stays hand-written.
         if "input_cost_per_token" not in pin or "output_cost_per_token" not in pin:
             if offer is None:
-                log.warning("%s (%s): not in the cached %s catalog and has no costs; kept as a hand-written entry",
-                            name, params["model"], provider.name)
+                log.warning(
+                    "%s (%s): not in the cached %s catalog and has no costs; kept as a hand-written entry",
+                    name,
+                    params["model"],
+                    provider.name,
+                )
                 return None
             pin = {}
         elif offer is None:
-            log.warning("%s (%s): not in the cached %s catalog; kept with its costs pinned", name, params["model"],
-                        provider.name)
+            log.warning(
+                "%s (%s): not in the cached %s catalog; kept with its costs pinned",
+                name,
+                params["model"],
+                provider.name,
+            )
     else:
         pin = {}
     generated = deploy(provider, ProviderSelection(), offer or Offer(model_id), ModelRef(id=ref["id"])).model_info
@@ -148,8 +163,13 @@ def _scrub(values: Any, where: str, owner: str) -> Any:
             value = _scrub(value, f"{where}.{key}", owner)
         elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
             var = re.sub(r"[^A-Z0-9]+", "_", f"{owner}_{key}".upper()).strip("_")
-            log.warning("%s: a literal %s was replaced by os.environ/%s — set %s in the environment or .env",
-                        where, key, var, var)
+            log.warning(
+                "%s: a literal %s was replaced by os.environ/%s — set %s in the environment or .env",
+                where,
+                key,
+                var,
+                var,
+            )
             value = f"os.environ/{var}"
         clean[key] = value
     return clean

@@ -8,19 +8,21 @@ from .catalog import Offer
 from .errors import InputError
 from .listing_filters import Filters
 from .merge import Merged, merge_provider
-from .pipeline import load_catalog, load_inputs
 from .paths import Paths
+from .pipeline import load_catalog, load_inputs
 
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
 
 
-def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: Filters = Filters()) -> str:
+def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: Filters | None = None) -> str:
     """One row per model of the provider's cached catalog whose id matches `pattern` and the filters."""
+    filters = filters or Filters()
     inputs = load_inputs(paths)
     provider = inputs.providers.get(provider_name)
     if provider is None:
-        raise InputError(f"--list {provider_name}: unknown provider",
-                         f"known providers: {', '.join(sorted(inputs.providers))}")
+        raise InputError(
+            f"--list {provider_name}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
+        )
     catalog = load_catalog(provider, paths.cache_dir)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
@@ -29,18 +31,30 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
     for deployment in merged.deployments:
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
     skipped = dict(merged.skipped.get(provider_name, []))
-    rows = [_row(offer, names.get(offer.id), skipped.get(offer.id))
-            for offer in sorted(catalog.offers, key=lambda o: o.id) if fnmatchcase(offer.id, pattern) and filters.keep(offer)]
+    rows = [
+        _row(offer, names.get(offer.id), skipped.get(offer.id))
+        for offer in sorted(catalog.offers, key=lambda o: o.id)
+        if fnmatchcase(offer.id, pattern) and filters.keep(offer)
+    ]
     if filters == Filters():  # entries that are not models only show when nothing is filtered
-        rows += [(skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}") for skip in catalog.skipped
-                 if fnmatchcase(skip.id, pattern)]
+        rows += [
+            (skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}")
+            for skip in catalog.skipped
+            if fnmatchcase(skip.id, pattern)
+        ]
     return _table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
 
 
 def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
     selected = f"yes: {', '.join(sorted(set(names)))}" if names else f"skipped: {skip_reason}" if skip_reason else "no"
-    return (offer.id, offer.mode, _per_million(offer.input_cost, offer), _per_million(offer.output_cost, offer),
-            f"{offer.max_input_tokens:,}" if offer.max_input_tokens else "-", selected)
+    return (
+        offer.id,
+        offer.mode,
+        _per_million(offer.input_cost, offer),
+        _per_million(offer.output_cost, offer),
+        f"{offer.max_input_tokens:,}" if offer.max_input_tokens else "-",
+        selected,
+    )
 
 
 def _per_million(cost: float | None, offer: Offer) -> str:
@@ -51,4 +65,6 @@ def _per_million(cost: float | None, offer: Offer) -> str:
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows
+    )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from .catalog import Offer
 
 # What a user asks for, and how an offer shows it.
-CAPABILITIES = {
-    "vision": lambda o: "supports_vision" in o.capabilities,
-    "tools": lambda o: "supports_function_calling" in o.capabilities,
-    "reasoning": lambda o: "supports_reasoning" in o.capabilities,
-    "embeddings": lambda o: o.mode == "embedding",
+CAPABILITIES: dict[str, Callable[[Offer], bool]] = {
+    "vision": lambda offer: "supports_vision" in offer.capabilities,
+    "tools": lambda offer: "supports_function_calling" in offer.capabilities,
+    "reasoning": lambda offer: "supports_reasoning" in offer.capabilities,
+    "embeddings": lambda offer: offer.mode == "embedding",
 }
 
 

@@ -29,8 +29,10 @@ def exclusive(config: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LockedError(f"another generate.py run is updating {config.name} in {folder}",
-                              "wait for it to finish, then run again") from None
+            raise LockedError(
+                f"another generate.py run is updating {config.name} in {folder}",
+                "wait for it to finish, then run again",
+            ) from None
         yield
     finally:
         os.close(fd)

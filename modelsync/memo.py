@@ -13,6 +13,7 @@ import json
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .catalog import Catalog, Offer, Skip
 from .files import write_atomic
@@ -51,15 +52,17 @@ def recall(cache_dir: Path, provider: str, expected: str) -> Catalog | None:
         return None
 
 
-def _offer(row: list[object]) -> Offer:
+def _offer(row: list[Any]) -> Offer:
     values = dict(zip(OFFER_FIELDS, row, strict=True))
-    values["capabilities"] = frozenset(values["capabilities"])  # type: ignore[arg-type]
-    return Offer(**values)  # type: ignore[arg-type]
+    values["capabilities"] = frozenset(values["capabilities"])
+    return Offer(**values)
 
 
 def remember(cache_dir: Path, catalog: Catalog, made_from: str) -> None:
     """Store a normalised catalog under the key of what it was made from."""
-    rows = [[sorted(v) if isinstance(v, frozenset) else v for v in (getattr(o, f) for f in OFFER_FIELDS)]
-            for o in catalog.offers]
+    rows = [
+        [sorted(v) if isinstance(v, frozenset) else v for v in (getattr(o, f) for f in OFFER_FIELDS)]
+        for o in catalog.offers
+    ]
     data = {"key": made_from, "offers": rows, "skipped": [[s.id, s.reason] for s in catalog.skipped]}
     write_atomic(cache_dir / FOLDER / f"{catalog.provider}.json", json.dumps(data, separators=(",", ":")))

@@ -14,11 +14,22 @@ from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .providers import Provider, apply_name_rule
 
 FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
-PARAMS_ORDER = ("model", "api_base", "api_key", "input_cost_per_token", "output_cost_per_token",
-                "cache_read_input_token_cost", "cache_creation_input_token_cost")
+PARAMS_ORDER = (
+    "model",
+    "api_base",
+    "api_key",
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
 INFO_ORDER = ("mode", "max_input_tokens", "max_output_tokens")
-COST_FIELDS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
-               "cache_creation_input_token_cost")
+COST_FIELDS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
@@ -103,7 +114,8 @@ def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged
         return Offer(id=ref.model_id)
     raise InputError(
         f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
-        f"{missing_model_hint(ref.model_id, ref.provider, offers)}; or pin its input and output costs to keep it anyway",
+        f"{missing_model_hint(ref.model_id, ref.provider, offers)}; "
+        "or pin its input and output costs to keep it anyway",
     )
 
 
@@ -133,15 +145,21 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
 
 def _costs(offer: Offer, pins: dict[str, Any]) -> dict[str, float]:
     """Catalog costs with pins on top; a zero input or output cost becomes the free marker."""
-    values = (FREE if offer.input_cost == 0 else offer.input_cost,
-              FREE if offer.output_cost == 0 else offer.output_cost, offer.cache_read_cost, offer.cache_write_cost)
-    costs = {key: pins.get(key, value) for key, value in zip(COST_FIELDS, values)}
+    values = (
+        FREE if offer.input_cost == 0 else offer.input_cost,
+        FREE if offer.output_cost == 0 else offer.output_cost,
+        offer.cache_read_cost,
+        offer.cache_write_cost,
+    )
+    costs = {key: pins.get(key, value) for key, value in zip(COST_FIELDS, values, strict=True)}
     return {key: value for key, value in costs.items() if value is not None}
 
 
 def _limits(offer: Offer, pins: dict[str, Any]) -> dict[str, int]:
-    limits = {"max_input_tokens": pins.get("max_input_tokens", offer.max_input_tokens),
-              "max_output_tokens": pins.get("max_output_tokens", offer.max_output_tokens)}
+    limits = {
+        "max_input_tokens": pins.get("max_input_tokens", offer.max_input_tokens),
+        "max_output_tokens": pins.get("max_output_tokens", offer.max_output_tokens),
+    }
     return {key: value for key, value in limits.items() if value is not None}
 
 

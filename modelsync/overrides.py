@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from functools import cached_property
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,8 +18,12 @@ Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
 # Keys whose value is a credential: it must be a reference to the environment, never the value.
 SECRET_KEY = re.compile(r"(^|_)(api_key|key|secret|password|access_key_id|secret_access_key|credentials|master_key)$")
-COST_KEYS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
-             "cache_creation_input_token_cost")
+COST_KEYS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
 
 
 def refuse_literal_secrets(values: dict[str, Any], where: str = "") -> dict[str, Any]:
@@ -39,8 +43,9 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
     """Costs belong under `pin`, where they are validated and win over the catalog."""
     misplaced = [key for key in COST_KEYS if key in params]
     if misplaced:
-        raise ValueError(f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it "
-                         "wins over the catalog's")
+        raise ValueError(
+            f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it wins over the catalog's"
+        )
     return refuse_literal_secrets(params)
 
 
@@ -74,8 +79,9 @@ class ModelRef(Strict):
     def _provider_and_model(cls, value: str) -> str:
         provider, _, model = value.partition(":")
         if not provider or not model:
-            raise ValueError(f"{value!r} names no provider — write it as provider:model-id, "
-                             "like openrouter:openai/gpt-4o")
+            raise ValueError(
+                f"{value!r} names no provider — write it as provider:model-id, like openrouter:openai/gpt-4o"
+            )
         return value
 
     @cached_property
@@ -179,8 +185,10 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
     """Read overrides.yaml, validate it, and check every provider it names exists."""
     raw = load_yaml(path, "overrides")
     if raw is not None and not isinstance(raw, dict):
-        raise InputError(f"{path}: the file holds a {type(raw).__name__}, not a mapping",
-                         "write it as keys providers:, models:, entries:, settings: (see the README)")
+        raise InputError(
+            f"{path}: the file holds a {type(raw).__name__}, not a mapping",
+            "write it as keys providers:, models:, entries:, settings: (see the README)",
+        )
     try:
         overrides = Overrides.model_validate(raw if raw is not None else {})
     except ValidationError as exc:

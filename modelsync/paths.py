@@ -19,5 +19,6 @@ class Paths:
     @classmethod
     def of(cls, home: Path) -> Paths:
         """The standard layout inside a project folder."""
-        return cls(home / "config.yaml", home / "overrides.yaml", home / "providers.yaml", home / "cache",
-                   home / "templates")
+        return cls(
+            home / "config.yaml", home / "overrides.yaml", home / "providers.yaml", home / "cache", home / "templates"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,9 +16,9 @@ from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
+from .paths import Paths
 from .providers import Provider, load_providers
 from .render import render
-from .paths import Paths
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -63,8 +63,13 @@ def load_inputs(paths: Paths) -> Inputs:
     return Inputs(providers, load_overrides(paths.overrides, providers))
 
 
-def run(paths: Paths, options: Options, settings: Settings | None = None, client: httpx.Client | None = None,
-        now: datetime | None = None) -> Result:
+def run(
+    paths: Paths,
+    options: Options,
+    settings: Settings | None = None,
+    client: httpx.Client | None = None,
+    now: datetime | None = None,
+) -> Result:
     """Do what the command line asked; return what was rendered and what it changes.
 
     `settings` (timeouts, guard limits) are read from the environment when first needed.
@@ -81,11 +86,13 @@ def _settings(settings: Settings | None) -> Settings:
     return settings or Settings()
 
 
-def _run(paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None,
-         now: datetime | None) -> Result:
+def _run(
+    paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
+) -> Result:
     inputs = load_inputs(paths)
-    outcomes = [] if options.check or options.offline else _refresh(inputs, paths, _settings(settings), options,
-                                                                     client, now)
+    outcomes = (
+        [] if options.check or options.offline else _refresh(inputs, paths, _settings(settings), options, client, now)
+    )
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
@@ -131,16 +138,23 @@ def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[
     return held
 
 
-def load_catalogs(inputs: Inputs, cache_dir: Path, fetched: dict[str, Catalog] | None = None,
-                  to_remember: dict[str, tuple[str, Catalog]] | None = None) -> dict[str, Catalog]:
+def load_catalogs(
+    inputs: Inputs,
+    cache_dir: Path,
+    fetched: dict[str, Catalog] | None = None,
+    to_remember: dict[str, tuple[str, Catalog]] | None = None,
+) -> dict[str, Catalog]:
     """Every enabled provider's catalog, normalised: just fetched, else from the cache."""
     fetched = fetched or {}
-    return {name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir, to_remember)
-            for name in sorted(inputs.overrides.enabled())}
+    return {
+        name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir, to_remember)
+        for name in sorted(inputs.overrides.enabled())
+    }
 
 
-def load_catalog(provider: Provider, cache_dir: Path,
-                 to_remember: dict[str, tuple[str, Catalog]] | None = None) -> Catalog:
+def load_catalog(
+    provider: Provider, cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]] | None = None
+) -> Catalog:
     """A provider's cached catalog, normalised, or recalled when its bytes have not changed.
 
     A catalog normalised afresh is added to `to_remember`, for the caller to store once the run
@@ -151,8 +165,12 @@ def load_catalog(provider: Provider, cache_dir: Path,
     recalled = memo.recall(cache_dir, provider.name, made_from)
     if recalled is not None:
         return recalled
-    docs = [Document(name, str(cache.body_path(cache_dir, name)), cache.parse(raw, name, str(cache.body_path(cache_dir, name))))
-            for name, raw in raws]
+    docs = [
+        Document(
+            name, str(cache.body_path(cache_dir, name)), cache.parse(raw, name, str(cache.body_path(cache_dir, name)))
+        )
+        for name, raw in raws
+    ]
     catalog = NORMALISERS[provider.normaliser](provider.name, docs)
     if to_remember is not None:
         to_remember[provider.name] = (made_from, catalog)
@@ -169,22 +187,37 @@ def _cached_bytes(provider: Provider, cache_dir: Path, name: str) -> bytes:
     return raw
 
 
-def _refresh(inputs: Inputs, paths: Paths, settings: Settings, options: Options, client: httpx.Client | None,
-             now: datetime | None) -> list[Outcome]:
+def _refresh(
+    inputs: Inputs,
+    paths: Paths,
+    settings: Settings,
+    options: Options,
+    client: httpx.Client | None,
+    now: datetime | None,
+) -> list[Outcome]:
     from .fetch import make_client
     from .refresh import refresh
 
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
-        raise InputError(f"--provider {unknown[0]}: unknown provider",
-                         f"known providers: {', '.join(sorted(inputs.providers))}")
+        raise InputError(
+            f"--provider {unknown[0]}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
+        )
     names = options.only or sorted(inputs.overrides.enabled())
     targets = [inputs.providers[name] for name in names]
     own_client = client is None
     client = client or make_client(settings)
     try:
-        return refresh(targets, settings, paths.cache_dir, client, now or datetime.now(timezone.utc),
-                       force=options.refresh, store=not options.dry_run, progress=options.progress)
+        return refresh(
+            targets,
+            settings,
+            paths.cache_dir,
+            client,
+            now or datetime.now(UTC),
+            force=options.refresh,
+            store=not options.dry_run,
+            progress=options.progress,
+        )
     finally:
         if own_client:
             client.close()
@@ -204,5 +237,3 @@ def _write(path: Path, old: str | None, text: str) -> None:
     if old is not None:
         write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, text)
-
-

@@ -19,12 +19,15 @@ def check_name_rule(rule: str) -> str:
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(rule) if f is not None}
     except ValueError as exc:
-        raise ValueError(f"naming rule {rule!r} is not a valid format string ({exc}) — "
-                         "write it like '{provider}/{id}'") from None
+        raise ValueError(
+            f"naming rule {rule!r} is not a valid format string ({exc}) — write it like '{{provider}}/{{id}}'"
+        ) from None
     unknown = fields - NAME_FIELDS
     if unknown:
-        raise ValueError(f"naming rule {rule!r} uses {{{sorted(unknown)[0]}}} — use only {{provider}}, {{id}} "
-                         "and {model} (the id's last part)")
+        raise ValueError(
+            f"naming rule {rule!r} uses {{{sorted(unknown)[0]}}} — use only {{provider}}, {{id}} "
+            "and {model} (the id's last part)"
+        )
     return rule
 
 
@@ -96,7 +99,8 @@ class Provider(Strict):
         """
         model = str(litellm_params.get("model", ""))
         api_base = str(litellm_params.get("api_base") or "").rstrip("/")
-        for route in (self.route, *self.other_routes):
+        routes: list[Route | OtherRoute] = [self.route, *self.other_routes]
+        for route in routes:
             if model.startswith(route.prefix) and api_base == (route.api_base or "").rstrip("/"):
                 return route
         return None

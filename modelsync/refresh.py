@@ -48,8 +48,16 @@ def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedel
 Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
 
 
-def refresh(providers: list[Provider], settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,
-            force: bool = False, store: bool = True, progress: Progress | None = None) -> list[Outcome]:
+def refresh(
+    providers: list[Provider],
+    settings: Settings,
+    cache_dir: Path,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+    store: bool = True,
+    progress: Progress | None = None,
+) -> list[Outcome]:
     """Refresh every stale provider at once; a failed one falls back to its cache.
 
     With `store`, good catalogs replace the cache; without (a dry run) they are only returned.
@@ -79,22 +87,30 @@ def _age_of(provider: Provider, cache_dir: Path, now: datetime) -> str:
     return f"cached {describe_age(now - min(a for a in ages if a))}" if all(ages) else ""
 
 
-def _refresh_one(provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime,
-                 store: bool) -> Outcome:
+def _refresh_one(
+    provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime, store: bool
+) -> Outcome:
     started = time.monotonic()
     key_headers = _key_headers(provider)
     if key_headers is None:
         env = provider.listing_key.env if provider.listing_key else "its key"
-        return _fallback(provider, cache_dir, now, "no-key",
-                         FetchError(f"{provider.name}: not fetched, {env} is not set",
-                                    f"set {env} in the environment or .env to refresh it"))
+        return _fallback(
+            provider,
+            cache_dir,
+            now,
+            "no-key",
+            FetchError(
+                f"{provider.name}: not fetched, {env} is not set", f"set {env} in the environment or .env to refresh it"
+            ),
+        )
     fetcher = Fetcher(client, settings, provider.name, key_headers)
     urls = provider.urls()
     try:
         with ThreadPoolExecutor(max_workers=len(urls)) as pool:  # a provider's documents at once, too
-            fetched = pool.map(lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])),
-                               urls.items())
-            responses = dict(zip(urls, fetched))
+            fetched = pool.map(
+                lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])), urls.items()
+            )
+            responses = dict(zip(urls, fetched, strict=True))
         docs = [_document(cache_dir, name, response) for name, response in responses.items()]
         catalog = NORMALISERS[provider.normaliser](provider.name, docs)
         if not catalog.offers:
@@ -160,8 +176,10 @@ def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, e
     """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
     ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
     if any(age is None for age in ages):
-        raise FetchError(f"{error.what}, and there is no cached catalog to fall back on",
-                         f"{error.fix}; or save the catalog to {cache.body_path(cache_dir, provider.name)}")
+        raise FetchError(
+            f"{error.what}, and there is no cached catalog to fall back on",
+            f"{error.fix}; or save the catalog to {cache.body_path(cache_dir, provider.name)}",
+        )
     oldest = min(a for a in ages if a is not None)
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
     log.warning("%s — %s", detail, error.fix)
@@ -176,4 +194,3 @@ def describe_age(age: timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' * (count != 1)} ago"
     return "just now"
-

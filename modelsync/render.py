@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ NO_WIDTH = 10**9  # never fold a long string over several lines
 
 @lru_cache(maxsize=65536)
 def _string(text: str) -> str:
-    plain = PLAIN.match(text) and RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    resolved = RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    plain = PLAIN.match(text) and resolved == "tag:yaml.org,2002:str"
     if plain:
         return text
     dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=NO_WIDTH)
@@ -39,8 +41,13 @@ def _float(value: float) -> str:
     return text
 
 
-_WRITERS = {str: _string, float: _float, int: str, bool: lambda v: "true" if v else "false",
-            type(None): lambda v: "null"}
+_WRITERS: dict[type, Callable[[Any], str]] = {
+    str: _string,
+    float: _float,
+    int: str,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null",
+}
 
 
 def scalar(value: Any) -> str:
@@ -70,7 +77,7 @@ def block(value: Any, indent: int) -> str:
         for item in value:
             if isinstance(item, dict) and item:
                 nested = block(item, indent + 2)
-                lines.append(f"{pad}- {nested[indent + 2:]}")  # `- key: value`, the rest below it
+                lines.append(f"{pad}- {nested[indent + 2 :]}")  # `- key: value`, the rest below it
             else:
                 lines.append(f"{pad}-{_tail(item, indent + 2)}")
     return "\n".join(lines)
@@ -103,8 +110,9 @@ def render(templates: Path, deployments: list[Deployment], settings: dict[str, A
         template = environment(templates).get_template("config.yaml.j2")
         return template.render(deployments=deployments, settings=settings)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}",
-                         "fix the template") from None
+        raise InputError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", "fix the template"
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise InputError(f"template {exc.name} not found in {templates}", "point --templates at the folder") from None
     except jinja2.TemplateError as exc:

@@ -43,7 +43,9 @@ class FieldChange:
         if self.new is _ABSENT:
             return f"{self.path}: removed (was {_show(self.old)})"
         percent = self.percent()
-        return f"{self.path}: {_show(self.old)} → {_show(self.new)}" + ("" if percent is None else f" ({percent:+.3g}%)")
+        return f"{self.path}: {_show(self.old)} → {_show(self.new)}" + (
+            "" if percent is None else f" ({percent:+.3g}%)"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,10 @@ class Report:
         return bool(self.settings or any(self.groups.values()))
 
     def counts_by_group(self) -> dict[str, dict[str, int]]:
-        return {group: {word: sum(c.sign == sign for c in changes) for sign, word in SIGNS.items()}
-                for group, changes in self.groups.items()}
+        return {
+            group: {word: sum(c.sign == sign for c in changes) for sign, word in SIGNS.items()}
+            for group, changes in self.groups.items()
+        }
 
     def counts(self) -> dict[str, int]:
         signs = [c.sign for changes in self.groups.values() for c in changes]
@@ -88,8 +92,9 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def compare(old_text: str | None, new: list[Deployment], new_settings: dict[str, Any],
-            providers: dict[str, Provider]) -> Report:
+def compare(
+    old_text: str | None, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
+) -> Report:
     """The report of what replacing `old_text` with the rendering of `new` changes."""
     report = Report(after=len(new), changed=True)
     old_config = parse_config(old_text, report)
@@ -136,8 +141,9 @@ def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChan
         before, after = old.get(name), new.get(name)
         if before is None or after is None:
             if before != after:
-                changes.append(FieldChange(name, _ABSENT if before is None else before,
-                                           _ABSENT if after is None else after))
+                changes.append(
+                    FieldChange(name, _ABSENT if before is None else before, _ABSENT if after is None else after)
+                )
             continue
         if before != after:
             changes += [FieldChange(f"{name}.{c.path}", c.old, c.new) for c in field_changes(before, after)]
@@ -165,7 +171,7 @@ def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:
     for item in model_list if isinstance(model_list, list) else []:
         if not isinstance(item, dict):
             continue
-        params = item.get("litellm_params") if isinstance(item.get("litellm_params"), dict) else {}
+        params = item["litellm_params"] if isinstance(item.get("litellm_params"), dict) else {}
         name, model = str(item.get("model_name", "")), str(params.get("model", ""))
         key, n = (name, model), 1
         while key in keyed:

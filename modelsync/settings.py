@@ -13,12 +13,11 @@ from dotenv import dotenv_values
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+
 class Settings(BaseSettings):
     """Tunables, read from `MODELSYNC_*` environment variables or `.env`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="MODELSYNC_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="MODELSYNC_", env_file=".env", extra="ignore", frozen=True)
 
     # A cached catalog younger than this is used as it is; older ones are refreshed.
     freshness_hours: float = 24.0

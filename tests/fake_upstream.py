@@ -34,23 +34,46 @@ class Upstream:
 def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
     model = body.get("model", "unknown")
     if path.endswith("/messages"):  # Anthropic
-        return {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
-                "content": [{"type": "text", "text": "pong"}], "stop_reason": "end_turn",
-                "usage": {"input_tokens": PROMPT_TOKENS, "output_tokens": COMPLETION_TOKENS}}
+        return {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": "pong"}],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": PROMPT_TOKENS, "output_tokens": COMPLETION_TOKENS},
+        }
     if ":generateContent" in path:  # Gemini
-        return {"candidates": [{"content": {"role": "model", "parts": [{"text": "pong"}]}, "finishReason": "STOP"}],
-                "usageMetadata": {"promptTokenCount": PROMPT_TOKENS, "candidatesTokenCount": COMPLETION_TOKENS,
-                                  "totalTokenCount": PROMPT_TOKENS + COMPLETION_TOKENS}}
+        return {
+            "candidates": [{"content": {"role": "model", "parts": [{"text": "pong"}]}, "finishReason": "STOP"}],
+            "usageMetadata": {
+                "promptTokenCount": PROMPT_TOKENS,
+                "candidatesTokenCount": COMPLETION_TOKENS,
+                "totalTokenCount": PROMPT_TOKENS + COMPLETION_TOKENS,
+            },
+        }
     if ":batchEmbedContents" in path or ":embedContent" in path:
         count = len(body.get("requests", [1]))
         return {"embeddings": [{"values": [0.1, 0.2, 0.3]} for _ in range(count)]}
     if path.endswith("/embeddings"):
-        return {"object": "list", "model": model, "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
-                "usage": {"prompt_tokens": PROMPT_TOKENS, "total_tokens": PROMPT_TOKENS}}
-    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1760000000, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "pong"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": PROMPT_TOKENS, "completion_tokens": COMPLETION_TOKENS,
-                      "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS}}
+        return {
+            "object": "list",
+            "model": model,
+            "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
+            "usage": {"prompt_tokens": PROMPT_TOKENS, "total_tokens": PROMPT_TOKENS},
+        }
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1760000000,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "pong"}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": PROMPT_TOKENS,
+            "completion_tokens": COMPLETION_TOKENS,
+            "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
+        },
+    }
 
 
 @contextmanager
@@ -58,7 +81,7 @@ def fake_upstream() -> Iterator[Upstream]:
     upstream = Upstream("")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             body = json.loads(raw or b"{}")
             upstream.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body))

@@ -58,13 +58,28 @@ class Project:
         return self.root / "templates"
 
     def path_args(self) -> list[str]:
-        return ["--config", str(self.config), "--overrides", str(self.overrides), "--providers",
-                str(self.providers), "--cache-dir", str(self.cache), "--templates", str(self.templates)]
+        return [
+            "--config",
+            str(self.config),
+            "--overrides",
+            str(self.overrides),
+            "--providers",
+            str(self.providers),
+            "--cache-dir",
+            str(self.cache),
+            "--templates",
+            str(self.templates),
+        ]
 
     @property
     def paths(self) -> Paths:
-        return Paths(config=self.config, overrides=self.overrides, providers=self.providers,
-                     cache_dir=self.cache, templates=self.templates)
+        return Paths(
+            config=self.config,
+            overrides=self.overrides,
+            providers=self.providers,
+            cache_dir=self.cache,
+            templates=self.templates,
+        )
 
     def run(self, *args: str) -> int:
         return main([*args, *self.path_args()])
@@ -83,8 +98,11 @@ class Project:
 
     def snapshot_files(self) -> dict[str, str]:
         """sha256 of every file under the project, to prove a run wrote nothing."""
-        return {str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(self.root.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file()
+        }
 
 
 def make_project(tmp_path: Path) -> Project:
@@ -97,8 +115,9 @@ def make_project(tmp_path: Path) -> Project:
     return Project(root)
 
 
-def openrouter_entry(model_id: str, prompt: Any = "0.000001", completion: Any = "0.000002",
-                     **extra: Any) -> dict[str, Any]:
+def openrouter_entry(
+    model_id: str, prompt: Any = "0.000001", completion: Any = "0.000002", **extra: Any
+) -> dict[str, Any]:
     """A small OpenRouter catalog entry in the real shape."""
     entry = {
         "id": model_id,
@@ -122,7 +141,7 @@ def serve(routes: dict[str, Handler | tuple[int, dict[str, str], bytes]]) -> Ite
     """A real HTTP server on 127.0.0.1 answering each path from `routes`; yields its base URL."""
 
     class Answer(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             route = routes.get(self.path.split("?")[0])
             answer = (404, {}, b"not found") if route is None else (route(self) if callable(route) else route)
             if answer is None:

@@ -30,8 +30,12 @@ def litellm_executable() -> Path:
     if executable.exists() and stamp.exists() and stamp.read_text() == REQUIREMENTS.read_text():
         return executable
     subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    done = subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "-r", str(REQUIREMENTS)],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [str(VENV / "bin" / "pip"), "install", "-q", "-r", str(REQUIREMENTS)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if done.returncode != 0:
         pytest.fail(f"could not install {REQUIREMENTS.name} into {VENV}:\n{done.stderr[-3000:]}")
     stamp.write_text(REQUIREMENTS.read_text())
@@ -52,7 +56,10 @@ def running_proxy(config: Path, env: dict[str, str], log: Path) -> Iterator[str]
         process = subprocess.Popen(
             [str(litellm_executable()), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
             env={**os.environ, **env, "LITELLM_MASTER_KEY": MASTER_KEY, "LITELLM_LOG": "ERROR"},
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=config.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=config.parent,
         )
     base = f"http://127.0.0.1:{port}"
     try:

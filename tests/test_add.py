@@ -39,20 +39,30 @@ def test_add_refuses_unknown_ids_and_repeats(project: Project, capsys: pytest.Ca
     assert project.snapshot_files() == before
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("providers: {}\n", "providers: {}\n\nmodels:\n  - openrouter:a/b\n"),
-    ("models: []  # none yet\nentries: []\n", "models:\n  - openrouter:a/b\nentries: []\n"),
-    ("models:\n- x:y\n# trailing comment\nentries: []", "models:\n- x:y\n- openrouter:a/b\n# trailing comment\nentries: []\n"),
-    ("# top\nmodels:\n    - x:y  # four spaces\n\n    - id: x:z\n      name: z\nsettings: {}\n",
-     "# top\nmodels:\n    - x:y  # four spaces\n\n    - id: x:z\n      name: z\n    - openrouter:a/b\nsettings: {}\n"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("providers: {}\n", "providers: {}\n\nmodels:\n  - openrouter:a/b\n"),
+        ("models: []  # none yet\nentries: []\n", "models:\n  - openrouter:a/b\nentries: []\n"),
+        (
+            "models:\n- x:y\n# trailing comment\nentries: []",
+            "models:\n- x:y\n- openrouter:a/b\n# trailing comment\nentries: []\n",
+        ),
+        (
+            "# top\nmodels:\n    - x:y  # four spaces\n\n    - id: x:z\n      name: z\nsettings: {}\n",
+            "# top\nmodels:\n    - x:y  # four spaces\n\n    - id: x:z\n      name: z\n"
+            "    - openrouter:a/b\nsettings: {}\n",
+        ),
+    ],
+)
 def test_append_model_edits_text_in_place(text: str, expected: str) -> None:
     assert append_model(text, ModelRef(id="openrouter:a/b")) == expected
 
 
 def test_a_name_that_needs_quotes_is_quoted() -> None:
     assert append_model("models:\n", ModelRef(id="openrouter:a/b", name="yes: no")) == (
-        'models:\n  - id: openrouter:a/b\n    name: "yes: no"\n')
+        'models:\n  - id: openrouter:a/b\n    name: "yes: no"\n'
+    )
 
 
 def test_list_filters(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,12 +70,23 @@ def test_list_filters(project: Project, capsys: pytest.CaptureFixture[str]) -> N
         assert project.run("list", *args) == 0
         return [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:-1]]
 
-    assert ids("openrouter", "--free") == ["deepseek/deepseek-chat-v3.1:free", "meta-llama/llama-3.3-70b-instruct:free",
-                                           "qwen/qwen3-coder:free"]
+    assert ids("openrouter", "--free") == [
+        "deepseek/deepseek-chat-v3.1:free",
+        "meta-llama/llama-3.3-70b-instruct:free",
+        "qwen/qwen3-coder:free",
+    ]
     assert ids("openrouter", "--max-input-price", "0.1", "--max-output-price", "0.4") == [
-        "deepseek/deepseek-chat-v3.1:free", "google/gemini-2.5-flash-lite", "meta-llama/llama-3.3-70b-instruct:free",
-        "mistralai/mistral-small-3.2-24b-instruct", "openai/text-embedding-3-small", "qwen/qwen3-coder:free",
-        "qwen/qwen3-embedding-8b"]
+        "deepseek/deepseek-chat-v3.1:free",
+        "google/gemini-2.5-flash-lite",
+        "meta-llama/llama-3.3-70b-instruct:free",
+        "mistralai/mistral-small-3.2-24b-instruct",
+        "openai/text-embedding-3-small",
+        "qwen/qwen3-coder:free",
+        "qwen/qwen3-embedding-8b",
+    ]
     assert ids("openrouter", "google/*", "--capability", "vision", "--capability", "tools") == [
-        "google/gemini-2.5-flash", "google/gemini-2.5-flash-lite", "google/gemini-2.5-pro-preview"]
+        "google/gemini-2.5-flash",
+        "google/gemini-2.5-flash-lite",
+        "google/gemini-2.5-pro-preview",
+    ]
     assert ids("vercel", "--capability", "embeddings") == ["openai/text-embedding-3-small"]

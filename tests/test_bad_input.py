@@ -8,7 +8,7 @@ from syrupy.assertion import SnapshotAssertion
 from tests.helpers import Project
 
 BAD_OVERRIDES = {
-    "yaml_syntax": "providers:\n  openrouter:\n    include: [\"a\"\n",
+    "yaml_syntax": 'providers:\n  openrouter:\n    include: ["a"\n',
     "unknown_top_key": "modles: []\n",
     "unknown_nested_key": "providers:\n  openrouter:\n    includ: ['*']\n",
     "unknown_model_key": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    nmae: haiku\n",
@@ -17,10 +17,12 @@ BAD_OVERRIDES = {
     "unknown_provider": "providers:\n  openroute:\n    include: ['*']\n",
     "model_without_provider": "models:\n  - anthropic/claude-haiku-4.5\n",
     "unknown_model_id": "models:\n  - openrouter:anthropic/claude-haiku-4.6\n",
-    "duplicate_model": "models:\n  - openrouter:anthropic/claude-haiku-4.5\n  - openrouter:anthropic/claude-haiku-4.5\n",
+    "duplicate_model": "models:\n  - openrouter:anthropic/claude-haiku-4.5\n"
+    "  - openrouter:anthropic/claude-haiku-4.5\n",
     "literal_secret": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    params: {api_key: sk-or-v1-abc}\n",
     "literal_master_key": "settings:\n  general_settings: {master_key: sk-1234}\n",
-    "cost_in_params": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    params: {input_cost_per_token: 1.0e-06}\n",
+    "cost_in_params": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n"
+    "    params: {input_cost_per_token: 1.0e-06}\n",
     "bad_name_rule": "providers:\n  openrouter:\n    include: ['*']\n    name: '{vendor}/{id}'\n",
     "entry_without_model": "entries:\n  - model_name: x\n    litellm_params: {api_base: http://localhost}\n",
     "not_a_mapping": "- just\n- a list\n",
@@ -28,8 +30,9 @@ BAD_OVERRIDES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_OVERRIDES))
-def test_bad_overrides_are_explained(case: str, project: Project, capsys: pytest.CaptureFixture[str],
-                                     text_snapshot: SnapshotAssertion) -> None:
+def test_bad_overrides_are_explained(
+    case: str, project: Project, capsys: pytest.CaptureFixture[str], text_snapshot: SnapshotAssertion
+) -> None:
     project.write_overrides(BAD_OVERRIDES[case])
     before = project.snapshot_files()
     assert project.run("--offline") == 2
@@ -40,16 +43,19 @@ def test_bad_overrides_are_explained(case: str, project: Project, capsys: pytest
     assert message == text_snapshot
 
 
-def test_a_template_error_names_the_template_and_line(project: Project, capsys: pytest.CaptureFixture[str],
-                                                      text_snapshot: SnapshotAssertion) -> None:
+def test_a_template_error_names_the_template_and_line(
+    project: Project, capsys: pytest.CaptureFixture[str], text_snapshot: SnapshotAssertion
+) -> None:
     (project.templates / "model_list.yaml.j2").write_text(
-        "{% for deployment in deployments %}\n  - model_name: {{ deployment.nmae | yaml }}\n{% endfor %}\n")
+        "{% for deployment in deployments %}\n  - model_name: {{ deployment.nmae | yaml }}\n{% endfor %}\n"
+    )
     assert project.run("--offline") == 2
     assert capsys.readouterr().err.replace(str(project.root), "<project>") == text_snapshot
 
 
-def test_a_corrupt_cache_file_is_named_with_the_fix(project: Project, capsys: pytest.CaptureFixture[str],
-                                                    text_snapshot: SnapshotAssertion) -> None:
+def test_a_corrupt_cache_file_is_named_with_the_fix(
+    project: Project, capsys: pytest.CaptureFixture[str], text_snapshot: SnapshotAssertion
+) -> None:
     (project.cache / "openrouter.json").write_text('{"data": [')
     before = project.snapshot_files()
     assert project.run("--offline") == 2

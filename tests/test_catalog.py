@@ -12,14 +12,28 @@ from modelsync.normalisers import normalise_openrouter
 from tests.helpers import openrouter_entry, real_catalog
 
 OPENROUTER_DATES = {  # entries per file, as catalogs/README.md counts them
-    "2025-05-23": 321, "2026-03-10": 346, "2026-05-22": 356, "2026-08-19": 414, "2026-08-19-all-modalities": 549,
+    "2025-05-23": 321,
+    "2026-03-10": 346,
+    "2026-05-22": 356,
+    "2026-08-19": 414,
+    "2026-08-19-all-modalities": 549,
 }
 
 
-@pytest.mark.parametrize(("raw", "per", "expected"), [
-    ("0.000001", 1, 1e-06), (1.25e-06, 1, 1.25e-06), ("0", 1, 0.0), (0, 1, 0.0), (" 0.0000003 ", 1, 3e-07),
-    (2.5500000000000003, 1_000_000, 2.55e-06), (7000, 10**10, 7e-07), ("1e-7", 1, 1e-07), (None, 1, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "per", "expected"),
+    [
+        ("0.000001", 1, 1e-06),
+        (1.25e-06, 1, 1.25e-06),
+        ("0", 1, 0.0),
+        (0, 1, 0.0),
+        (" 0.0000003 ", 1, 3e-07),
+        (2.5500000000000003, 1_000_000, 2.55e-06),
+        (7000, 10**10, 7e-07),
+        ("1e-7", 1, 1e-07),
+        (None, 1, None),
+    ],
+)
 def test_prices_become_usd_per_token(raw: object, per: int, expected: float | None) -> None:
     assert price(raw, per) == expected
 
@@ -56,8 +70,14 @@ def test_every_real_openrouter_catalog_is_read_whole(date: str) -> None:
 def test_media_and_embedding_models_get_their_litellm_mode() -> None:
     raw = json.loads(real_catalog("openrouter/2026-08-19-all-modalities.json").read_text())
     modes = {o.id: o.mode for o in normalise_openrouter("openrouter", [Document("openrouter", "x", raw)]).offers}
-    expected = {"embeddings": "embedding", "rerank": "rerank", "image": "image_generation",
-                "video": "video_generation", "speech": "audio_speech", "transcription": "audio_transcription"}
+    expected = {
+        "embeddings": "embedding",
+        "rerank": "rerank",
+        "image": "image_generation",
+        "video": "video_generation",
+        "speech": "audio_speech",
+        "transcription": "audio_transcription",
+    }
     for entry in raw["data"]:
         outputs = entry["architecture"]["output_modalities"]
         want = "chat" if "text" in outputs else expected[outputs[0]]
@@ -65,7 +85,9 @@ def test_media_and_embedding_models_get_their_litellm_mode() -> None:
 
 
 def test_embeddings_list_entries_are_embeddings() -> None:
-    doc = Document("openrouter.embeddings", "x", {"data": [openrouter_entry("openai/text-embedding-3-small", "0.00000002", "0")]})
+    doc = Document(
+        "openrouter.embeddings", "x", {"data": [openrouter_entry("openai/text-embedding-3-small", "0.00000002", "0")]}
+    )
     (offer,) = normalise_openrouter("openrouter", [doc]).offers
     assert offer.mode == "embedding" and offer.input_cost == 2e-08 and offer.output_cost == 0
 
@@ -86,12 +108,18 @@ def test_entries_without_an_id_are_skipped_and_counted() -> None:
 
 
 def test_garbage_fields_do_not_break_an_entry() -> None:
-    entry = {"id": "odd/model", "pricing": "free!", "architecture": [1, 2], "top_provider": None, "context_length": "big"}
+    entry = {
+        "id": "odd/model",
+        "pricing": "free!",
+        "architecture": [1, 2],
+        "top_provider": None,
+        "context_length": "big",
+    }
     (offer,) = normalise_openrouter("p", [Document("p", "x", {"data": [entry]})]).offers
     assert offer.price_problem and offer.max_input_tokens is None and offer.mode == "chat"
 
 
 @pytest.mark.parametrize("body", [[], {"models": []}, {"data": {"a": 1}}, "html", None])
 def test_a_response_that_is_not_a_catalog_is_an_error_naming_the_source(body: object) -> None:
-    with pytest.raises(CatalogError, match="openrouter: https://example.test/models is not a model catalog"):
+    with pytest.raises(CatalogError, match=r"openrouter: https://example\.test/models is not a model catalog"):
         normalise_openrouter("openrouter", [Document("openrouter", "https://example.test/models", body)])

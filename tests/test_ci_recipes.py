@@ -66,9 +66,15 @@ def test_the_readme_hook_blocks_a_commit_with_a_stale_config(tmp_path: Path) -> 
     for folder in ("modelsync", "templates", "cache"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".normalised"))
     (repo / ".pre-commit-config.yaml").write_text(_readme_hook())
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(tmp_path / "pc"),
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.test"}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pc"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.test",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.test",
+    }
     for command in (["git", "init", "-q"], ["git", "add", "-A"]):
         assert _run(*command, cwd=repo, env=env).returncode == 0
     assert _run(str(BIN / "pre-commit"), "validate-config", cwd=repo, env=env).returncode == 0

@@ -64,7 +64,8 @@ def test_quiet_prints_nothing_on_success(project: Project, capsys: pytest.Captur
 
 
 def test_generate_py_runs_as_a_script_and_documents_exit_codes() -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--help"], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "generate.py"), "--help"], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     for line in ("--check", "--dry-run", "--offline", "--refresh", "--provider", "exit codes:", "3  an unexpected"):
         assert line in done.stdout

@@ -20,8 +20,16 @@ from tests.helpers import Project, openrouter_entry, serve
 
 GOOD = json.dumps({"data": [openrouter_entry("vendor/model", "0.000002", "0.000004")]}).encode()
 EMPTY_EMBEDDINGS = (200, {}, b'{"data": []}')
-TIGHT = {"connect_timeout": 0.5, "read_timeout": 0.5, "total_timeout": 3.0, "retries": 2,
-         "backoff_base": 0.05, "backoff_cap": 0.1, "retry_after_cap": 1.5, "max_catalog_bytes": 50_000}
+TIGHT = {
+    "connect_timeout": 0.5,
+    "read_timeout": 0.5,
+    "total_timeout": 3.0,
+    "retries": 2,
+    "backoff_base": 0.05,
+    "backoff_cap": 0.1,
+    "retry_after_cap": 1.5,
+    "max_catalog_bytes": 50_000,
+}
 
 
 @pytest.fixture
@@ -45,6 +53,7 @@ def _sequence(*answers: Any) -> Handler:
     def answer(handler: BaseHTTPRequestHandler) -> Any:
         item = remaining.pop(0) if len(remaining) > 1 else remaining[0]
         return item(handler) if callable(item) else item
+
     return answer
 
 
@@ -55,6 +64,7 @@ def _slow(seconds: float) -> Handler:
     def answer(handler: BaseHTTPRequestHandler) -> Any:
         time.sleep(seconds)
         return 200, {}, GOOD
+
     return answer
 
 
@@ -98,7 +108,8 @@ FAILURES: dict[str, Handler | tuple[int, dict[str, str], bytes]] = {
 
 @pytest.mark.parametrize("case", sorted(FAILURES))
 def test_a_failing_provider_leaves_cache_and_config_as_they_were(
-        case: str, provider_project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    case: str, provider_project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
     with serve({"/api/v1/models": FAILURES[case], "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
         _point_at(provider_project, base)
         before = provider_project.snapshot_files()
@@ -150,8 +161,9 @@ def test_connect_timeout_falls_back(provider_project: Project, caplog: pytest.Lo
 
 @pytest.mark.parametrize("first", [(500, {}, b""), (502, {}, b""), (503, {}, b"")])
 def test_server_errors_then_success_are_retried(provider_project: Project, first: Any) -> None:
-    with serve({"/api/v1/models": _sequence(first, first, (200, {}, GOOD)),
-                "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
+    with serve(
+        {"/api/v1/models": _sequence(first, first, (200, {}, GOOD)), "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}
+    ) as base:
         _point_at(provider_project, base)
         result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
     assert [o.status for o in result.outcomes] == ["fetched"]
@@ -164,8 +176,9 @@ def test_429_retry_after_is_honoured(provider_project: Project, retry_after: str
         value = formatdate(time.time() + 2, usegmt=True) if retry_after == "http-date" else retry_after
         return 429, {"Retry-After": value}, b"slow down"
 
-    with serve({"/api/v1/models": _sequence(too_many, (200, {}, GOOD)),
-                "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
+    with serve(
+        {"/api/v1/models": _sequence(too_many, (200, {}, GOOD)), "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}
+    ) as base:
         _point_at(provider_project, base)
         started = time.monotonic()
         result = run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))

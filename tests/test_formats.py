@@ -20,9 +20,13 @@ BEFORE = [openrouter_entry(f"vendor/model-{i}", "0.000001", "0.000002") for i in
 @pytest.fixture
 def result(project: Project) -> Result:
     """A refresh with a little of everything: added (more than one table folds), removed, repriced, held."""
-    project.write_overrides({"providers": {"openrouter": {"include": ["vendor/*"]}},
-                             "settings": {"router_settings": {"routing_strategy": "simple-shuffle"}}})
-    project.use_catalog("openrouter", {"data": BEFORE + [{"name": "no id"}]})
+    project.write_overrides(
+        {
+            "providers": {"openrouter": {"include": ["vendor/*"]}},
+            "settings": {"router_settings": {"routing_strategy": "simple-shuffle"}},
+        }
+    )
+    project.use_catalog("openrouter", {"data": [*BEFORE, {"name": "no id"}]})
     project.use_catalog("openrouter.embeddings", {"data": []})
     run(project.paths, Options(offline=True))
     after = [e for e in json.loads(json.dumps(BEFORE)) if e["id"] != "vendor/model-7"]
@@ -61,13 +65,21 @@ def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertio
     assert result.report
     document = json.loads(formats.as_json(result.report))
     jsonschema.validate(document, json.loads((ROOT / "report.schema.json").read_text()))
-    assert document["totals"] == {"added": 31, "removed": 1, "changed": 2, "held": 1, "deployments": 38,
-                                  "deployments_before": 8, "skipped": 1}
+    assert document["totals"] == {
+        "added": 31,
+        "removed": 1,
+        "changed": 2,
+        "held": 1,
+        "deployments": 38,
+        "deployments_before": 8,
+        "skipped": 1,
+    }
     assert formats.as_json(result.report) == text_snapshot
 
 
-def test_cli_prints_markdown_and_json_even_when_up_to_date(project: Project,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_markdown_and_json_even_when_up_to_date(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert project.run("--check", "--report", "json") == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["changed"] is False and "is up to date" in err
@@ -75,8 +87,9 @@ def test_cli_prints_markdown_and_json_even_when_up_to_date(project: Project,
     assert capsys.readouterr().out.startswith("## config.yaml: no model or settings changes")
 
 
-def test_no_colour_when_not_a_tty_or_no_color(project: Project, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_colour_when_not_a_tty_or_no_color(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -92,8 +105,9 @@ def _serve_example(project: Project) -> Any:
     return serve({"/api/v1/models": (200, {}, catalog), "/api/v1/embeddings/models": (200, {}, b'{"data": []}')})
 
 
-def test_progress_per_provider_on_a_tty(project: Project, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_per_provider_on_a_tty(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     with _serve_example(project) as base:
@@ -105,8 +119,9 @@ def test_progress_per_provider_on_a_tty(project: Project, capsys: pytest.Capture
     assert re.fullmatch(rf"openrouter: fetched, {models} models, [0-9.]+ KB in [0-9.]+ s", err[1]), err
 
 
-def test_no_progress_when_quiet_or_not_a_tty(project: Project, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_progress_when_quiet_or_not_a_tty(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
     with _serve_example(project) as base:
         project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))

@@ -16,9 +16,12 @@ MODELS = [openrouter_entry(f"vendor/model-{i}", "0.000001", "0.000002") for i in
 
 @pytest.fixture
 def guarded(project: Project) -> Project:
-    project.write_overrides({"providers": {"openrouter": {"include": ["vendor/*"]}},
-                             "models": [{"id": "openrouter:vendor/model-0", "name": "pinned",
-                                         "pin": {"input_cost_per_token": 1e-06}}]})
+    project.write_overrides(
+        {
+            "providers": {"openrouter": {"include": ["vendor/*"]}},
+            "models": [{"id": "openrouter:vendor/model-0", "name": "pinned", "pin": {"input_cost_per_token": 1e-06}}],
+        }
+    )
     project.use_catalog("openrouter", {"data": MODELS})
     project.use_catalog("openrouter.embeddings", {"data": []})
     assert project.run("--offline", "-q") == 0
@@ -30,11 +33,15 @@ def _catalog(project: Project, models: list[dict[str, object]]) -> None:
 
 
 def _costs(project: Project) -> dict[str, tuple[float, float]]:
-    return {d["model_name"]: (d["litellm_params"]["input_cost_per_token"], d["litellm_params"]["output_cost_per_token"])
-            for d in yaml.safe_load(project.config.read_text())["model_list"]}
+    return {
+        d["model_name"]: (d["litellm_params"]["input_cost_per_token"], d["litellm_params"]["output_cost_per_token"])
+        for d in yaml.safe_load(project.config.read_text())["model_list"]
+    }
 
 
-def test_a_tenfold_price_move_is_held_and_the_rest_is_written(guarded: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_tenfold_price_move_is_held_and_the_rest_is_written(
+    guarded: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     models = json.loads(json.dumps(MODELS))
     models[1]["pricing"]["prompt"] = "0.00002"  # ×20: held
     models[2]["pricing"]["prompt"] = "0.000003"  # ×3: an ordinary move

@@ -19,29 +19,76 @@ from tests.helpers import ROOT
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")
 EVERYTHING = Overrides.model_validate({"providers": {"openrouter": {"include": ["*"]}}})
-NASTY = ["\n", "\r\n", '"', "'", ": ", " #", "#", "{{ x }}", "{% if %}", "!!python/object/apply:os.system",
-         "&anchor", "*alias", "- ", "? ", "|", ">", "\t", "\x00", "\u2028", "\ufeff", "😀", "\ud800", "---", "..."]
+NASTY = [
+    "\n",
+    "\r\n",
+    '"',
+    "'",
+    ": ",
+    " #",
+    "#",
+    "{{ x }}",
+    "{% if %}",
+    "!!python/object/apply:os.system",
+    "&anchor",
+    "*alias",
+    "- ",
+    "? ",
+    "|",
+    ">",
+    "\t",
+    "\x00",
+    "\u2028",
+    "\ufeff",
+    "😀",
+    "\ud800",
+    "---",
+    "...",
+]
 
-text = st.one_of(st.text(), st.sampled_from(NASTY), st.lists(st.sampled_from(NASTY + ["a", "1"])).map("".join))
-usable_price = st.one_of(st.decimals(min_value=0, max_value=1, places=12, allow_nan=False).map(str),
-                         st.floats(min_value=0, max_value=1), st.sampled_from(["0", "1e-7", 0]))
-bad_price = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**6), st.booleans(),
-                      st.none(), text, st.sampled_from(["-1", "NaN", "Infinity", "1e400", "0x10", "-0.000001"]))
+text = st.one_of(st.text(), st.sampled_from(NASTY), st.lists(st.sampled_from([*NASTY, "a", "1"])).map("".join))
+usable_price = st.one_of(
+    st.decimals(min_value=0, max_value=1, places=12, allow_nan=False).map(str),
+    st.floats(min_value=0, max_value=1),
+    st.sampled_from(["0", "1e-7", 0]),
+)
+bad_price = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 10**6),
+    st.booleans(),
+    st.none(),
+    text,
+    st.sampled_from(["-1", "NaN", "Infinity", "1e400", "0x10", "-0.000001"]),
+)
 price = st.one_of(usable_price, usable_price, usable_price, bad_price)  # mostly usable, so models get through
-junk = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), text),
-                    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
-                    max_leaves=10)
-pricing = st.fixed_dictionaries({"prompt": price, "completion": price},
-                                optional={"input_cache_read": price, "input_cache_write": price})
+junk = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), text),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
+    max_leaves=10,
+)
+pricing = st.fixed_dictionaries(
+    {"prompt": price, "completion": price}, optional={"input_cache_read": price, "input_cache_write": price}
+)
 hostile_entry = st.fixed_dictionaries(
     {"id": text, "pricing": st.one_of(pricing, junk)},
-    optional={"name": text, "description": st.one_of(text, st.just("x" * 100_000)), "context_length": junk,
-              "architecture": junk, "top_provider": junk, "supported_parameters": junk},
+    optional={
+        "name": text,
+        "description": st.one_of(text, st.just("x" * 100_000)),
+        "context_length": junk,
+        "architecture": junk,
+        "top_provider": junk,
+        "supported_parameters": junk,
+    },
 )
 # Well-formed but for its text: hostile ids, names and limits with prices that pass, so models get through.
 priced_entry = st.fixed_dictionaries(
-    {"id": text, "name": text, "pricing": st.fixed_dictionaries({"prompt": usable_price, "completion": usable_price}),
-     "context_length": st.one_of(st.integers(-1, 10**7), junk), "description": text},
+    {
+        "id": text,
+        "name": text,
+        "pricing": st.fixed_dictionaries({"prompt": usable_price, "completion": usable_price}),
+        "context_length": st.one_of(st.integers(-1, 10**7), junk),
+        "description": text,
+    },
 )
 catalogs = st.lists(st.one_of(priced_entry, hostile_entry), min_size=1, max_size=12)
 

@@ -26,7 +26,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
         return math.isclose(a, b, rel_tol=1e-9)
     return bool(a == b)
@@ -57,9 +57,14 @@ def test_imported_overrides_keep_names_params_and_hand_written_entries(imported:
     overrides = yaml.safe_load(imported.overrides.read_text())
     models = {m["id"]: m for m in overrides["models"]}
     assert models["requesty:anthropic/claude-haiku-4-5"] == {
-        "id": "requesty:anthropic/claude-haiku-4-5", "name": "claude-haiku-4.5", "params": {"timeout": 30}}
-    assert models["poe:Claude-Haiku-4.5"]["params"] == {"model": "openai/Claude-Haiku-4.5",
-                                                        "api_base": "https://api.poe.com/v1"}
+        "id": "requesty:anthropic/claude-haiku-4-5",
+        "name": "claude-haiku-4.5",
+        "params": {"timeout": 30},
+    }
+    assert models["poe:Claude-Haiku-4.5"]["params"] == {
+        "model": "openai/Claude-Haiku-4.5",
+        "api_base": "https://api.poe.com/v1",
+    }
     assert "pin" not in models["openrouter:anthropic/claude-haiku-4.5"], "catalog prices stay the catalog's"
     assert [e["model_name"] for e in overrides["entries"]] == ["az-gpt-4o", "local-llama"]
 
@@ -96,10 +101,23 @@ def test_import_refuses_to_overwrite_unless_forced(project: Project, capsys: pyt
 
 def test_literal_secrets_are_moved_to_the_environment(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     legacy = project.root / "legacy.yaml"
-    legacy.write_text(yaml.safe_dump({
-        "general_settings": {"master_key": "sk-1234-literal"},
-        "model_list": [{"model_name": "local", "litellm_params": {
-            "model": "openai/x", "api_base": "http://localhost:8000/v1", "api_key": "sk-local-literal"}}]}))
+    legacy.write_text(
+        yaml.safe_dump(
+            {
+                "general_settings": {"master_key": "sk-1234-literal"},
+                "model_list": [
+                    {
+                        "model_name": "local",
+                        "litellm_params": {
+                            "model": "openai/x",
+                            "api_base": "http://localhost:8000/v1",
+                            "api_key": "sk-local-literal",
+                        },
+                    }
+                ],
+            }
+        )
+    )
     assert project.run("--import", str(legacy), "--force") == 0
     text = project.overrides.read_text()
     assert "literal" not in text and "sk-1234" not in text and "sk-local" not in text

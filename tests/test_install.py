@@ -18,16 +18,33 @@ def test_pip_install_gives_a_working_console_command(project: Project, tmp_path:
         shutil.copyfile(ROOT / name, source / name)
     shutil.copytree(ROOT / "modelsync", source / "modelsync", ignore=shutil.ignore_patterns("__pycache__"))
     # Our own dependencies are already installed; build and install only this package, offline.
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     command = target / "bin" / "modelsync"
     env = {**os.environ, "PYTHONPATH": str(target)}
-    checked = subprocess.run([str(command), "--check"], cwd=project.root, env=env, capture_output=True, text=True,
-                             timeout=120)
+    checked = subprocess.run(
+        [str(command), "--check"], cwd=project.root, env=env, capture_output=True, text=True, timeout=120
+    )
     assert checked.returncode == 0, checked.stderr
     assert "config.yaml is up to date" in checked.stdout
     project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
-    changed = subprocess.run([str(command), "--check"], cwd=project.root, env=env, capture_output=True, text=True,
-                             timeout=120)
+    changed = subprocess.run(
+        [str(command), "--check"], cwd=project.root, env=env, capture_output=True, text=True, timeout=120
+    )
     assert changed.returncode == 1 and "removed" in changed.stdout
     assert (target / "modelsync" / "normalisers" / "openrouter.py").exists()

@@ -36,8 +36,10 @@ def _generate(root: Path, upstream: Upstream, keep_names: bool) -> list[dict[str
     for name in PROVIDERS:
         overrides.setdefault("providers", {}).setdefault(name, {})["params"] = {"api_base": f"{upstream.base}/{name}"}
     if not keep_names:  # every deployment its own model_name, so each one can be called alone
-        overrides["models"] = [{k: v for k, v in (m if isinstance(m, dict) else {"id": m}).items() if k != "name"}
-                               for m in overrides["models"]]
+        overrides["models"] = [
+            {k: v for k, v in (m if isinstance(m, dict) else {"id": m}).items() if k != "name"}
+            for m in overrides["models"]
+        ]
     overrides["settings"]["general_settings"] = {"master_key": "os.environ/LITELLM_MASTER_KEY"}
     project.write_overrides(overrides)
     run(project.paths, Options(offline=True))
@@ -92,7 +94,8 @@ def _expected_cost(params: dict[str, Any], completion: bool) -> float | None:
     if "input_cost_per_token" not in params:
         return None  # a direct vendor: LiteLLM prices it from its own cost map
     return PROMPT_TOKENS * params["input_cost_per_token"] + (
-        COMPLETION_TOKENS * params["output_cost_per_token"] if completion else 0)
+        COMPLETION_TOKENS * params["output_cost_per_token"] if completion else 0
+    )
 
 
 def _key_sent(seen_headers: dict[str, str]) -> str:
@@ -103,13 +106,18 @@ def _key_sent(seen_headers: dict[str, str]) -> str:
 
 
 def test_a_chat_completion_reaches_each_provider_with_its_id_key_and_our_price(
-        solo: tuple[str, list[dict[str, Any]]], upstream: Upstream) -> None:
+    solo: tuple[str, list[dict[str, Any]]], upstream: Upstream
+) -> None:
     base, deployments = solo
     reached = set()
     for deployment in (d for d in deployments if d.get("model_info", {}).get("mode", "chat") == "chat"):
         upstream.requests.clear()
-        answer = httpx.post(f"{base}/v1/chat/completions", headers=HEADERS, timeout=60, json={
-            "model": deployment["model_name"], "messages": [{"role": "user", "content": "ping"}]})
+        answer = httpx.post(
+            f"{base}/v1/chat/completions",
+            headers=HEADERS,
+            timeout=60,
+            json={"model": deployment["model_name"], "messages": [{"role": "user", "content": "ping"}]},
+        )
         assert answer.status_code == 200, (deployment["model_name"], answer.text[:500])
         (seen,) = upstream.requests
         provider = _provider_of(deployment, upstream)
@@ -132,8 +140,12 @@ def test_embedding_deployments_answer_embeddings(solo: tuple[str, list[dict[str,
     assert len(embeddings) >= 3
     for deployment in embeddings:
         upstream.requests.clear()
-        answer = httpx.post(f"{base}/v1/embeddings", headers=HEADERS, timeout=60,
-                            json={"model": deployment["model_name"], "input": "ping"})
+        answer = httpx.post(
+            f"{base}/v1/embeddings",
+            headers=HEADERS,
+            timeout=60,
+            json={"model": deployment["model_name"], "input": "ping"},
+        )
         assert answer.status_code == 200, (deployment["model_name"], answer.text[:500])
         assert answer.json()["data"][0]["embedding"] == [0.1, 0.2, 0.3]
         (seen,) = upstream.requests
@@ -144,18 +156,32 @@ def test_embedding_deployments_answer_embeddings(solo: tuple[str, list[dict[str,
 
 
 def test_cost_based_routing_picks_the_cheapest_deployment_of_a_group(
-        tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> None:
+    tmp_path_factory: pytest.TempPathFactory, upstream: Upstream
+) -> None:
     root = tmp_path_factory.mktemp("groups")
     deployments = _generate(root, upstream, keep_names=True)
-    group = [d for d in deployments if d["model_name"] == "claude-haiku-4.5" and "input_cost_per_token" in d["litellm_params"]]
-    cheapest = min(group, key=lambda d: d["litellm_params"]["input_cost_per_token"] + d["litellm_params"]["output_cost_per_token"])
+    group = [
+        d
+        for d in deployments
+        if d["model_name"] == "claude-haiku-4.5" and "input_cost_per_token" in d["litellm_params"]
+    ]
+    cheapest = min(
+        group, key=lambda d: d["litellm_params"]["input_cost_per_token"] + d["litellm_params"]["output_cost_per_token"]
+    )
     assert len(group) >= 3
     with running_proxy(root / "project" / "config.yaml", KEYS, root / "litellm.log") as base:
         for _ in range(3):
             upstream.requests.clear()
-            answer = httpx.post(f"{base}/v1/chat/completions", headers=HEADERS, timeout=60, json={
-                "model": "claude-haiku-4.5", "messages": [{"role": "user", "content": "ping"}]})
+            answer = httpx.post(
+                f"{base}/v1/chat/completions",
+                headers=HEADERS,
+                timeout=60,
+                json={"model": "claude-haiku-4.5", "messages": [{"role": "user", "content": "ping"}]},
+            )
             assert answer.status_code == 200, answer.text[:500]
             assert upstream.requests[0].path.startswith(f"/{_provider_of(cheapest, upstream)}/")
-            assert math.isclose(float(answer.headers["x-litellm-response-cost"]),
-                                _expected_cost(cheapest["litellm_params"], completion=True) or 0, rel_tol=1e-9)
+            assert math.isclose(
+                float(answer.headers["x-litellm-response-cost"]),
+                _expected_cost(cheapest["litellm_params"], completion=True) or 0,
+                rel_tol=1e-9,
+            )

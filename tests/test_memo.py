@@ -27,8 +27,9 @@ def test_an_unchanged_catalog_is_recalled_not_normalised(project: Project, monke
 
 def test_a_changed_catalog_is_normalised_again(project: Project) -> None:
     run(project.paths, Options(offline=True))
-    project.use_catalog("openrouter", {"data": [openrouter_entry("anthropic/claude-haiku-4.5", "0.000003", "0.000005")]
-                                       + json.loads((project.cache / "openrouter.json").read_text())["data"][1:]})
+    cached = json.loads((project.cache / "openrouter.json").read_text())["data"]
+    repriced = openrouter_entry("anthropic/claude-haiku-4.5", "0.000003", "0.000005")
+    project.use_catalog("openrouter", {"data": [repriced, *cached[1:]]})
     result = run(project.paths, Options(offline=True, dry_run=True, accept_held=True))
     assert "input_cost_per_token: 3.0e-06" in result.text
 

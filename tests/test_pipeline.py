@@ -13,7 +13,7 @@ import yaml
 from syrupy.assertion import SnapshotAssertion
 
 from modelsync.pipeline import Options, run
-from tests.helpers import ROOT, Project, real_catalog
+from tests.helpers import Project, real_catalog
 
 ALL_OPENROUTER = {"providers": {"openrouter": {"include": ["*"]}}}
 
@@ -58,7 +58,9 @@ def test_check_writes_nothing_and_passes_on_its_own_output(project: Project) -> 
     assert project.snapshot_files() == before
 
 
-def test_check_on_a_stale_config_exits_1_and_writes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_on_a_stale_config_exits_1_and_writes_nothing(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     project.config.write_text(project.config.read_text().replace("rpm: 60", "rpm: 61"))
     before = project.snapshot_files()
     assert project.run("--check") == 1
@@ -96,4 +98,3 @@ def test_an_unchanged_config_is_not_rewritten(project: Project) -> None:
     stamp = project.config.stat().st_mtime_ns
     assert project.run("--offline", "-q") == 0
     assert project.config.stat().st_mtime_ns == stamp and not (project.root / "config.yaml.bak").exists()
-

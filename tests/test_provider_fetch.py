@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -13,7 +13,7 @@ import yaml
 from modelsync.pipeline import Options, run
 from tests.helpers import Project, real_catalog
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _only(project: Project, *models: str) -> None:
@@ -26,7 +26,8 @@ def _stale(project: Project) -> None:
 
 
 def test_a_missing_listing_key_skips_the_fetch_with_one_warning(
-        project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
     _only(project, "requesty:openai/gpt-4o-mini")
     _stale(project)
     seen: list[httpx.Request] = []
@@ -37,16 +38,19 @@ def test_a_missing_listing_key_skips_the_fetch_with_one_warning(
     assert warning.startswith("requesty: not fetched, REQUESTY_API_KEY is not set; using the cached catalog from")
 
 
-@pytest.mark.parametrize(("provider", "model", "env", "header", "value"), [
-    ("requesty", "openai/gpt-4o-mini", "REQUESTY_API_KEY", "authorization", "Bearer rq-test-key"),
-    ("openai", "gpt-4o-mini", "OPENAI_API_KEY", "authorization", "Bearer sk-test-key"),
-    ("anthropic", "claude-haiku-4-5-20251001", "ANTHROPIC_API_KEY", "x-api-key", "sk-ant-test-key"),
-    ("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", "x-goog-api-key", "AIza-test-key"),
-    ("poe", "Claude-Haiku-4.5", "POE_API_KEY", "authorization", "Bearer poe-test-key"),
-])
+@pytest.mark.parametrize(
+    ("provider", "model", "env", "header", "value"),
+    [
+        ("requesty", "openai/gpt-4o-mini", "REQUESTY_API_KEY", "authorization", "Bearer rq-test-key"),
+        ("openai", "gpt-4o-mini", "OPENAI_API_KEY", "authorization", "Bearer sk-test-key"),
+        ("anthropic", "claude-haiku-4-5-20251001", "ANTHROPIC_API_KEY", "x-api-key", "sk-ant-test-key"),
+        ("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", "x-goog-api-key", "AIza-test-key"),
+        ("poe", "Claude-Haiku-4.5", "POE_API_KEY", "authorization", "Bearer poe-test-key"),
+    ],
+)
 def test_listing_keys_go_in_each_providers_header_and_nowhere_else(
-        project: Project, monkeypatch: pytest.MonkeyPatch, provider: str, model: str, env: str, header: str,
-        value: str) -> None:
+    project: Project, monkeypatch: pytest.MonkeyPatch, provider: str, model: str, env: str, header: str, value: str
+) -> None:
     monkeypatch.setenv(env, value.removeprefix("Bearer "))
     _only(project, f"{provider}:{model}")
     cached = (project.cache / f"{provider}.json").read_bytes()
@@ -67,18 +71,29 @@ def test_an_optional_listing_key_is_not_needed(project: Project) -> None:
     _only(project, "nano_gpt:gpt-4o-mini")
     cached = (project.cache / "nano_gpt.json").read_bytes()
     seen: list[httpx.Request] = []
-    client = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, content=cached)))
+    client = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, content=cached))
+    )
     result = run(project.paths, Options(refresh=True), client=client, now=NOW)
     assert [o.status for o in result.outcomes] == ["fetched"] and "authorization" not in seen[0].headers
 
 
 def test_gemini_pages_are_all_followed_and_cached_as_one_document(
-        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
     page1 = json.loads(real_catalog("gemini/2025-12-25-page1.json").read_text())
-    page2 = {"models": [{"name": "models/veo-3.1-generate-preview-2", "supportedGenerationMethods": ["predictLongRunning"]},
-                        {"name": "models/gemini-3-flash", "inputTokenLimit": 1048576, "outputTokenLimit": 65536,
-                         "supportedGenerationMethods": ["generateContent"]}]}
+    page2 = {
+        "models": [
+            {"name": "models/veo-3.1-generate-preview-2", "supportedGenerationMethods": ["predictLongRunning"]},
+            {
+                "name": "models/gemini-3-flash",
+                "inputTokenLimit": 1048576,
+                "outputTokenLimit": 65536,
+                "supportedGenerationMethods": ["generateContent"],
+            },
+        ]
+    }
     pages: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -108,14 +123,19 @@ def test_anthropic_pages_follow_last_id(project: Project, monkeypatch: pytest.Mo
     _only(project, "anthropic:claude-b")
     run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
     assert after == [None, "claude-a"]
-    assert [m["id"] for m in json.loads((project.cache / "anthropic.json").read_text())["data"]] == ["claude-a", "claude-b"]
+    assert [m["id"] for m in json.loads((project.cache / "anthropic.json").read_text())["data"]] == [
+        "claude-a",
+        "claude-b",
+    ]
 
 
 def test_the_example_load_balances_one_model_across_three_or_more_providers(project: Project) -> None:
     groups: dict[str, set[str]] = {}
     for deployment in yaml.safe_load(project.config.read_text())["model_list"]:
         route = deployment["litellm_params"]["model"]
-        groups.setdefault(deployment["model_name"], set()).add(route.split("/")[0] + deployment["litellm_params"].get("api_base", ""))
+        groups.setdefault(deployment["model_name"], set()).add(
+            route.split("/")[0] + deployment["litellm_params"].get("api_base", "")
+        )
     assert max(len(routes) for routes in groups.values()) >= 3
 
 

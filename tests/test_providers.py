@@ -27,13 +27,24 @@ def close(a: float | None, b: float) -> bool:
 
 
 def test_every_provider_in_providers_yaml_has_a_normaliser_and_a_key_reference() -> None:
-    assert set(PROVIDERS) == {"openrouter", "requesty", "novita", "nano_gpt", "vercel", "poe", "nvidia",
-                              "openai", "anthropic", "gemini"}
+    assert set(PROVIDERS) == {
+        "openrouter",
+        "requesty",
+        "novita",
+        "nano_gpt",
+        "vercel",
+        "poe",
+        "nvidia",
+        "openai",
+        "anthropic",
+        "gemini",
+    }
     for provider in PROVIDERS.values():
         assert provider.route.api_key and provider.route.params("x")["api_key"].startswith("os.environ/")
 
 
 # --- real catalogs ------------------------------------------------------------------------
+
 
 def test_vercel_real_catalog() -> None:
     raw = json.loads(real_catalog("vercel/2025-11-18.json").read_text())
@@ -70,10 +81,19 @@ def test_openai_real_catalog_modes() -> None:
     raw = json.loads(real_catalog("openai/2026-08-17.json").read_text())
     offers = normalise("openai", raw).by_id()
     assert len(offers) == 118
-    expected = {"gpt-4o": "chat", "text-embedding-3-small": "embedding", "whisper-1": "audio_transcription",
-                "tts-1": "audio_speech", "gpt-image-1": "image_generation", "sora-2": "video_generation",
-                "omni-moderation-latest": "moderation", "gpt-realtime": "realtime", "davinci-002": "completion",
-                "gpt-5.5-pro": "chat", "gpt-4o-mini-transcribe": "audio_transcription"}
+    expected = {
+        "gpt-4o": "chat",
+        "text-embedding-3-small": "embedding",
+        "whisper-1": "audio_transcription",
+        "tts-1": "audio_speech",
+        "gpt-image-1": "image_generation",
+        "sora-2": "video_generation",
+        "omni-moderation-latest": "moderation",
+        "gpt-realtime": "realtime",
+        "davinci-002": "completion",
+        "gpt-5.5-pro": "chat",
+        "gpt-4o-mini-transcribe": "audio_transcription",
+    }
     assert {i: offers[i].mode for i in expected} == expected
     assert all(o.input_cost is None and o.price_problem is None for o in offers.values())
 
@@ -103,21 +123,44 @@ def test_gemini_real_catalog_page() -> None:
 
 # --- our fixtures, in the shapes PROVIDERS.md gives -----------------------------------------
 
+
 def test_requesty_numbers_in_usd_per_token_with_cache_prices() -> None:
-    body = {"data": [
-        {"id": "anthropic/claude-haiku-4-5", "input_price": 1e-06, "output_price": 5e-06, "caching_price": 1.25e-06,
-         "cached_price": 1e-07, "context_window": 200000, "max_output_tokens": 64000, "supports_vision": True,
-         "supports_tool_calling": True, "api": "chat", "description": "x", "future_field": {"ignored": True}},
-        {"id": "coding/gemini-2.5-flash", "input_price": 3.0000000000000004e-07, "output_price": 2.5e-06,
-         "caching_price": None, "cached_price": None},
-        {"id": "broken/model", "input_price": None, "output_price": 1e-06},
-        {"input_price": 1e-06, "output_price": 1e-06},
-    ]}
+    body = {
+        "data": [
+            {
+                "id": "anthropic/claude-haiku-4-5",
+                "input_price": 1e-06,
+                "output_price": 5e-06,
+                "caching_price": 1.25e-06,
+                "cached_price": 1e-07,
+                "context_window": 200000,
+                "max_output_tokens": 64000,
+                "supports_vision": True,
+                "supports_tool_calling": True,
+                "api": "chat",
+                "description": "x",
+                "future_field": {"ignored": True},
+            },
+            {
+                "id": "coding/gemini-2.5-flash",
+                "input_price": 3.0000000000000004e-07,
+                "output_price": 2.5e-06,
+                "caching_price": None,
+                "cached_price": None,
+            },
+            {"id": "broken/model", "input_price": None, "output_price": 1e-06},
+            {"input_price": 1e-06, "output_price": 1e-06},
+        ]
+    }
     catalog = normalise("requesty", body)
     offers = catalog.by_id()
     haiku = offers["anthropic/claude-haiku-4-5"]
     assert (haiku.input_cost, haiku.output_cost, haiku.cache_read_cost, haiku.cache_write_cost) == (
-        1e-06, 5e-06, 1e-07, 1.25e-06)
+        1e-06,
+        5e-06,
+        1e-07,
+        1.25e-06,
+    )
     assert haiku.capabilities == {"supports_vision", "supports_function_calling"}
     assert offers["coding/gemini-2.5-flash"].input_cost == 3e-07  # float noise dropped
     assert offers["broken/model"].price_problem == "no input or output price"
@@ -125,15 +168,29 @@ def test_requesty_numbers_in_usd_per_token_with_cache_prices() -> None:
 
 
 def test_nano_gpt_numbers_per_million_with_float_noise() -> None:
-    body = {"object": "list", "data": [
-        {"id": "gpt-4o-mini", "context_length": 128000, "max_output_tokens": 16384,
-         "capabilities": {"vision": True, "tool_calling": True},
-         "pricing": {"prompt": 0.15, "completion": 0.6, "currency": "USD", "unit": "per_million_tokens"}},
-        {"id": "noisy", "pricing": {"prompt": 2.5500000000000003, "completion": 10.200000000000001,
-                                    "unit": "per_million_tokens", "currency": "USD"}},
-        {"id": "euro", "pricing": {"prompt": 1, "completion": 2, "unit": "per_million_tokens", "currency": "EUR"}},
-        {"id": "no-pricing", "context_length": None},
-    ]}
+    body = {
+        "object": "list",
+        "data": [
+            {
+                "id": "gpt-4o-mini",
+                "context_length": 128000,
+                "max_output_tokens": 16384,
+                "capabilities": {"vision": True, "tool_calling": True},
+                "pricing": {"prompt": 0.15, "completion": 0.6, "currency": "USD", "unit": "per_million_tokens"},
+            },
+            {
+                "id": "noisy",
+                "pricing": {
+                    "prompt": 2.5500000000000003,
+                    "completion": 10.200000000000001,
+                    "unit": "per_million_tokens",
+                    "currency": "USD",
+                },
+            },
+            {"id": "euro", "pricing": {"prompt": 1, "completion": 2, "unit": "per_million_tokens", "currency": "EUR"}},
+            {"id": "no-pricing", "context_length": None},
+        ],
+    }
     offers = normalise("nano_gpt", body).by_id()
     assert offers["gpt-4o-mini"].input_cost == 1.5e-07 and offers["gpt-4o-mini"].output_cost == 6e-07
     assert offers["noisy"].input_cost == 2.55e-06 and offers["noisy"].output_cost == 1.02e-05
@@ -142,21 +199,40 @@ def test_nano_gpt_numbers_per_million_with_float_noise() -> None:
 
 
 def test_novita_newer_decimal_layout() -> None:
-    body = {"data": [{"id": "new/model", "status": 1, "model_type": "chat", "context_size": 32000,
-                      "pricing": {"prompt": {"price_per_m_decimal": "0.27"}, "completion": {"price_per_m_decimal": "1.1"}}}]}
+    body = {
+        "data": [
+            {
+                "id": "new/model",
+                "status": 1,
+                "model_type": "chat",
+                "context_size": 32000,
+                "pricing": {"prompt": {"price_per_m_decimal": "0.27"}, "completion": {"price_per_m_decimal": "1.1"}},
+            }
+        ]
+    }
     (offer,) = normalise("novita", body).offers
     assert offer.input_cost == 2.7e-07 and offer.output_cost == 1.1e-06
 
 
 def test_poe_strings_or_null_and_millisecond_timestamps() -> None:
-    body = {"object": "list", "data": [
-        {"id": "Claude-Haiku-4.5", "created": 1760486400000, "owned_by": "Anthropic",
-         "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
-         "supported_features": ["tools"], "pricing": {"prompt": "0.00000085", "completion": "0.0000043"},
-         "context_window": None, "context_length": None, "metadata": {"display_name": "Claude-Haiku-4.5"}},
-        {"id": "Assistant", "pricing": None, "architecture": None},
-        {"id": "Half-Priced", "pricing": {"prompt": "0.000001", "completion": None}},
-    ]}
+    body = {
+        "object": "list",
+        "data": [
+            {
+                "id": "Claude-Haiku-4.5",
+                "created": 1760486400000,
+                "owned_by": "Anthropic",
+                "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
+                "supported_features": ["tools"],
+                "pricing": {"prompt": "0.00000085", "completion": "0.0000043"},
+                "context_window": None,
+                "context_length": None,
+                "metadata": {"display_name": "Claude-Haiku-4.5"},
+            },
+            {"id": "Assistant", "pricing": None, "architecture": None},
+            {"id": "Half-Priced", "pricing": {"prompt": "0.000001", "completion": None}},
+        ],
+    }
     offers = normalise("poe", body).by_id()
     haiku = offers["Claude-Haiku-4.5"]
     assert haiku.input_cost == 8.5e-07 and haiku.output_cost == 4.3e-06 and haiku.max_input_tokens is None
@@ -165,8 +241,12 @@ def test_poe_strings_or_null_and_millisecond_timestamps() -> None:
 
 
 def test_vercel_empty_pricing_and_unknown_types() -> None:
-    body = {"data": [{"id": "a/new", "type": "language", "pricing": {}},
-                     {"id": "a/hologram", "type": "hologram", "pricing": {"input": "0.1", "output": "0.1"}}]}
+    body = {
+        "data": [
+            {"id": "a/new", "type": "language", "pricing": {}},
+            {"id": "a/hologram", "type": "hologram", "pricing": {"input": "0.1", "output": "0.1"}},
+        ]
+    }
     catalog = normalise("vercel", body)
     assert catalog.by_id()["a/new"].price_problem
     assert [s.id for s in catalog.skipped] == ["a/hologram"]
@@ -174,19 +254,29 @@ def test_vercel_empty_pricing_and_unknown_types() -> None:
 
 # --- routes -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("provider", "params"), [
-    ("openrouter", {"model": "openrouter/x/y", "api_key": "os.environ/OPENROUTER_API_KEY"}),
-    ("requesty", {"model": "openai/x/y", "api_base": "https://router.requesty.ai/v1",
-                  "api_key": "os.environ/REQUESTY_API_KEY"}),
-    ("novita", {"model": "novita/x/y", "api_key": "os.environ/NOVITA_API_KEY"}),
-    ("nano_gpt", {"model": "nano-gpt/x/y", "api_key": "os.environ/NANOGPT_API_KEY"}),
-    ("vercel", {"model": "vercel_ai_gateway/x/y", "api_key": "os.environ/VERCEL_AI_GATEWAY_API_KEY"}),
-    ("poe", {"model": "poe/x/y", "api_key": "os.environ/POE_API_KEY"}),
-    ("nvidia", {"model": "nvidia_nim/x/y", "api_key": "os.environ/NVIDIA_NIM_API_KEY"}),
-    ("openai", {"model": "openai/x/y", "api_key": "os.environ/OPENAI_API_KEY"}),
-    ("anthropic", {"model": "anthropic/x/y", "api_key": "os.environ/ANTHROPIC_API_KEY"}),
-    ("gemini", {"model": "gemini/x/y", "api_key": "os.environ/GEMINI_API_KEY"}),
-])
+
+@pytest.mark.parametrize(
+    ("provider", "params"),
+    [
+        ("openrouter", {"model": "openrouter/x/y", "api_key": "os.environ/OPENROUTER_API_KEY"}),
+        (
+            "requesty",
+            {
+                "model": "openai/x/y",
+                "api_base": "https://router.requesty.ai/v1",
+                "api_key": "os.environ/REQUESTY_API_KEY",
+            },
+        ),
+        ("novita", {"model": "novita/x/y", "api_key": "os.environ/NOVITA_API_KEY"}),
+        ("nano_gpt", {"model": "nano-gpt/x/y", "api_key": "os.environ/NANOGPT_API_KEY"}),
+        ("vercel", {"model": "vercel_ai_gateway/x/y", "api_key": "os.environ/VERCEL_AI_GATEWAY_API_KEY"}),
+        ("poe", {"model": "poe/x/y", "api_key": "os.environ/POE_API_KEY"}),
+        ("nvidia", {"model": "nvidia_nim/x/y", "api_key": "os.environ/NVIDIA_NIM_API_KEY"}),
+        ("openai", {"model": "openai/x/y", "api_key": "os.environ/OPENAI_API_KEY"}),
+        ("anthropic", {"model": "anthropic/x/y", "api_key": "os.environ/ANTHROPIC_API_KEY"}),
+        ("gemini", {"model": "gemini/x/y", "api_key": "os.environ/GEMINI_API_KEY"}),
+    ],
+)
 def test_each_provider_routes_as_litellm_expects_and_is_recognised_back(provider: str, params: dict[str, str]) -> None:
     assert PROVIDERS[provider].route.params("x/y") == params
     assert identify(PROVIDERS, params) == provider

@@ -6,7 +6,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,18 +17,28 @@ from modelsync.pipeline import Options, run
 from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry, serve
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-CATALOG = {"data": [openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "0.000010"),
-                    openrouter_entry("google/gemini-2.5-flash"), openrouter_entry("google/gemini-2.5-flash-lite"),
-                    openrouter_entry("openai/text-embedding-3-small"), openrouter_entry("anthropic/claude-sonnet-4.5")]}
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+CATALOG = {
+    "data": [
+        openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "0.000010"),
+        openrouter_entry("google/gemini-2.5-flash"),
+        openrouter_entry("google/gemini-2.5-flash-lite"),
+        openrouter_entry("openai/text-embedding-3-small"),
+        openrouter_entry("anthropic/claude-sonnet-4.5"),
+    ]
+}
 EMBEDDINGS = {"data": [openrouter_entry("openai/text-embedding-3-small", "0.00000002", "0")]}
 
 
 @pytest.fixture(autouse=True)
 def openrouter_only(project: Project) -> None:
     """These tests fetch OpenRouter alone; the other providers have their own tests."""
-    project.write_overrides({"models": [{"id": f"openrouter:{e['id']}", "name": e["id"]} for e in CATALOG["data"]]
-                             + [{"id": "openrouter:openai/text-embedding-3-small", "name": "embed"}]})
+    project.write_overrides(
+        {
+            "models": [{"id": f"openrouter:{e['id']}", "name": e["id"]} for e in CATALOG["data"]]
+            + [{"id": "openrouter:openai/text-embedding-3-small", "name": "embed"}]
+        }
+    )
     run(project.paths, Options(offline=True))
 
 
@@ -63,15 +73,23 @@ def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Pr
     _age_cache(project, hours=25)
     seen: list[httpx.Request] = []
     result = run(project.paths, Options(), client=_client(_serve_catalogs, seen), now=NOW)
-    assert sorted(str(r.url) for r in seen) == ["https://openrouter.ai/api/v1/embeddings/models",
-                                               "https://openrouter.ai/api/v1/models?output_modalities=all"]
+    assert sorted(str(r.url) for r in seen) == [
+        "https://openrouter.ai/api/v1/embeddings/models",
+        "https://openrouter.ai/api/v1/models?output_modalities=all",
+    ]
     raw = (project.cache / "openrouter.json").read_bytes()
     assert json.loads(raw) == CATALOG
     meta = cache.read_meta(project.cache, "openrouter")
-    assert meta and meta.url == "https://openrouter.ai/api/v1/models?output_modalities=all" and meta.fetched_at == NOW and meta.etag == '"v1"'
+    assert (
+        meta
+        and meta.url == "https://openrouter.ai/api/v1/models?output_modalities=all"
+        and meta.fetched_at == NOW
+        and meta.etag == '"v1"'
+    )
     assert [o.status for o in result.outcomes] == ["fetched"]
     assert result.report and "input_cost_per_token: 1.0e-06 → 2.0e-06 (+100%)" in [
-        f.describe() for c in result.report.groups["openrouter"] for f in c.fields]
+        f.describe() for c in result.report.groups["openrouter"] for f in c.fields
+    ]
 
 
 def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
@@ -88,16 +106,28 @@ def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
     assert cache.read_meta(project.cache, "openrouter").fetched_at == later  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("answer", [
-    httpx.Response(500), httpx.Response(404), httpx.Response(200, text="<html>maintenance</html>"),
-    httpx.Response(200, json={"error": "nope"}), httpx.Response(200, json={"data": []}),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500),
+        httpx.Response(404),
+        httpx.Response(200, text="<html>maintenance</html>"),
+        httpx.Response(200, json={"error": "nope"}),
+        httpx.Response(200, json={"data": []}),
+    ],
+)
 def test_a_failed_fetch_falls_back_to_the_cache_and_changes_nothing(
-        project: Project, answer: httpx.Response, caplog: pytest.LogCaptureFixture) -> None:
+    project: Project, answer: httpx.Response, caplog: pytest.LogCaptureFixture
+) -> None:
     _age_cache(project, hours=72)
     before = project.snapshot_files()
-    result = run(project.paths, Options(), settings=Settings(retries=1, backoff_base=0.001),
-                 client=_client(lambda r: answer, []), now=NOW)
+    result = run(
+        project.paths,
+        Options(),
+        settings=Settings(retries=1, backoff_base=0.001),
+        client=_client(lambda r: answer, []),
+        now=NOW,
+    )
     assert [o.status for o in result.outcomes] == ["fallback"] and not result.changed
     assert project.snapshot_files() == before
     assert "openrouter:" in caplog.text and "using the cached catalog from 3 days ago" in caplog.text
@@ -131,8 +161,12 @@ def test_check_and_offline_never_touch_the_network(project: Project) -> None:
 
 
 def test_a_catalog_served_from_loopback_is_fetched_end_to_end(project: Project) -> None:
-    with serve({"/api/v1/models": (200, {}, json.dumps(CATALOG).encode()),
-                "/api/v1/embeddings/models": (200, {}, json.dumps(EMBEDDINGS).encode())}) as base:
+    with serve(
+        {
+            "/api/v1/models": (200, {}, json.dumps(CATALOG).encode()),
+            "/api/v1/embeddings/models": (200, {}, json.dumps(EMBEDDINGS).encode()),
+        }
+    ) as base:
         project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
         assert project.run("--refresh", "-q") == 0
     assert json.loads((project.cache / "openrouter.json").read_text()) == CATALOG
@@ -156,7 +190,9 @@ def test_retry_after_is_honoured_then_the_fetch_succeeds(project: Project) -> No
         return next(answers, None) or _serve_catalogs(request)
 
     started = time.monotonic()
-    result = run(project.paths, Options(refresh=True), settings=Settings(backoff_base=0.01), client=_client(flaky, []), now=NOW)
+    result = run(
+        project.paths, Options(refresh=True), settings=Settings(backoff_base=0.01), client=_client(flaky, []), now=NOW
+    )
     assert [o.status for o in result.outcomes] == ["fetched"] and time.monotonic() - started < 5
 
 

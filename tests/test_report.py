@@ -8,8 +8,8 @@ from fnmatch import fnmatchcase
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from modelsync.merge import Deployment
 from modelsync.formats import text
+from modelsync.merge import Deployment
 from modelsync.providers import load_providers
 from modelsync.render import scalar
 from modelsync.report import compare
@@ -21,12 +21,16 @@ PROVIDERS = load_providers(ROOT / "providers.yaml")
 
 def _selected_prices(date: str) -> dict[str, tuple[str, str]]:
     data = json.loads(real_catalog(f"openrouter/{date}.json").read_text())["data"]
-    return {e["id"]: (e["pricing"]["prompt"], e["pricing"]["completion"]) for e in data
-            if any(fnmatchcase(e["id"], p) for p in SELECTION) and not e["id"].startswith("~")}
+    return {
+        e["id"]: (e["pricing"]["prompt"], e["pricing"]["completion"])
+        for e in data
+        if any(fnmatchcase(e["id"], p) for p in SELECTION) and not e["id"].startswith("~")
+    }
 
 
-def test_report_between_two_real_catalog_dates(project: Project, capsys: pytest.CaptureFixture[str],
-                                               text_snapshot: SnapshotAssertion) -> None:
+def test_report_between_two_real_catalog_dates(
+    project: Project, capsys: pytest.CaptureFixture[str], text_snapshot: SnapshotAssertion
+) -> None:
     project.write_overrides({"providers": {"openrouter": {"include": SELECTION}}})
     project.use_catalog("openrouter.embeddings", {"data": []})
     project.use_catalog("openrouter", real_catalog("openrouter/2026-03-10.json"))
@@ -40,8 +44,12 @@ def test_report_between_two_real_catalog_dates(project: Project, capsys: pytest.
     old, new = _selected_prices("2026-03-10"), _selected_prices("2026-05-22")
     added, removed = new.keys() - old.keys(), old.keys() - new.keys()
     repriced = {i for i in old.keys() & new.keys() if old[i] != new[i]}
-    assert {line.split()[1] for line in report.splitlines() if line.startswith("  + ")} == {f"openrouter/{i}" for i in added}
-    assert {line.split()[1] for line in report.splitlines() if line.startswith("  - ")} == {f"openrouter/{i}" for i in removed}
+    assert {line.split()[1] for line in report.splitlines() if line.startswith("  + ")} == {
+        f"openrouter/{i}" for i in added
+    }
+    assert {line.split()[1] for line in report.splitlines() if line.startswith("  - ")} == {
+        f"openrouter/{i}" for i in removed
+    }
     changed = {line.split()[1] for line in report.splitlines() if line.startswith("  ~ ")}
     assert {f"openrouter/{i}" for i in repriced} <= changed
 
@@ -51,7 +59,8 @@ def _deployment(cost: float) -> Deployment:
 
 
 def _config(cost: float) -> str:
-    return f"model_list:\n- model_name: m\n  litellm_params:\n    model: openrouter/m\n    input_cost_per_token: {scalar(cost)}\n"
+    params = f"    model: openrouter/m\n    input_cost_per_token: {scalar(cost)}\n"
+    return f"model_list:\n- model_name: m\n  litellm_params:\n{params}"
 
 
 def test_float_noise_is_not_a_change() -> None:
@@ -67,10 +76,11 @@ def test_a_price_move_says_old_new_and_percent() -> None:
 
 def test_hand_written_entries_and_settings_have_their_own_groups() -> None:
     entry = Deployment(None, "az", {"model": "azure/gpt-4o"}, {})
-    report = compare("model_list: []\n", [entry], {"router_settings": {"routing_strategy": "simple-shuffle"}}, PROVIDERS)
+    report = compare(
+        "model_list: []\n", [entry], {"router_settings": {"routing_strategy": "simple-shuffle"}}, PROVIDERS
+    )
     assert [c.label() for c in report.groups["entries"]] == ["az (azure/gpt-4o)"]
-    assert [f.describe() for f in report.settings] == [
-        "router_settings: added {'routing_strategy': 'simple-shuffle'}"]
+    assert [f.describe() for f in report.settings] == ["router_settings: added {'routing_strategy': 'simple-shuffle'}"]
 
 
 def test_an_unreadable_old_config_is_reported_as_replaced() -> None:

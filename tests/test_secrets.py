@@ -13,9 +13,14 @@ import pytest
 
 from tests.helpers import ROOT, Project, serve
 
-FAKE_KEYS = {"REQUESTY_API_KEY": "rq-SECRET-7f3a", "OPENAI_API_KEY": "sk-SECRET-openai-91c2",
-             "ANTHROPIC_API_KEY": "sk-ant-SECRET-44d1", "GEMINI_API_KEY": "AIza-SECRET-e5b0",
-             "POE_API_KEY": "poe-SECRET-0aa1", "NANOGPT_API_KEY": "ng-SECRET-31ff"}
+FAKE_KEYS = {
+    "REQUESTY_API_KEY": "rq-SECRET-7f3a",
+    "OPENAI_API_KEY": "sk-SECRET-openai-91c2",
+    "ANTHROPIC_API_KEY": "sk-ant-SECRET-44d1",
+    "GEMINI_API_KEY": "AIza-SECRET-e5b0",
+    "POE_API_KEY": "poe-SECRET-0aa1",
+    "NANOGPT_API_KEY": "ng-SECRET-31ff",
+}
 
 
 def _closed_port() -> int:
@@ -35,35 +40,54 @@ def test_no_key_leaks_into_files_output_or_errors(project: Project, monkeypatch:
         return 200, {}, (project.cache / "anthropic.json").read_bytes()
 
     with serve({"/v1/models": record}) as other_host:
+
         def redirect(handler: BaseHTTPRequestHandler) -> Any:
             return 302, {"Location": f"{other_host}/v1/models"}, b""
 
-        routes = {"/requesty/v1/models": (200, {}, requesty), "/openai/v1/models": (500, {}, b"boom"),
-                  "/anthropic/v1/models": redirect, "/poe/v1/models": (401, {}, b"bad key"),
-                  "/nano/api/v1/models": (200, {}, b"<html>not json</html>")}
+        routes = {
+            "/requesty/v1/models": (200, {}, requesty),
+            "/openai/v1/models": (500, {}, b"boom"),
+            "/anthropic/v1/models": redirect,
+            "/poe/v1/models": (401, {}, b"bad key"),
+            "/nano/api/v1/models": (200, {}, b"<html>not json</html>"),
+        }
         with serve(routes) as base:
             text = project.providers.read_text()
-            for host, path in (("https://router.requesty.ai", "/requesty"), ("https://api.openai.com", "/openai"),
-                               ("https://api.anthropic.com", "/anthropic"), ("https://api.poe.com", "/poe"),
-                               ("https://nano-gpt.com", "/nano")):
+            for host, path in (
+                ("https://router.requesty.ai", "/requesty"),
+                ("https://api.openai.com", "/openai"),
+                ("https://api.anthropic.com", "/anthropic"),
+                ("https://api.poe.com", "/poe"),
+                ("https://nano-gpt.com", "/nano"),
+            ):
                 text = text.replace(f"catalog_url: {host}", f"catalog_url: {base}{path}")
             text = text.replace("https://generativelanguage.googleapis.com", f"http://127.0.0.1:{_closed_port()}")
             project.providers.write_text(text)
-            done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--refresh", "-vv", *project.path_args()],
-                                  capture_output=True, text=True, timeout=120, cwd=project.root,
-                                  env={**FAKE_KEYS, "PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0"})
+            done = subprocess.run(
+                [sys.executable, str(ROOT / "generate.py"), "--refresh", "-vv", *project.path_args()],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=project.root,
+                env={**FAKE_KEYS, "PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0"},
+            )
     assert done.returncode in (0, 4), done.stderr
-    everything = done.stdout + done.stderr + "".join(
-        p.read_text(errors="replace") for p in project.root.rglob("*") if p.is_file())
+    everything = (
+        done.stdout
+        + done.stderr
+        + "".join(p.read_text(errors="replace") for p in project.root.rglob("*") if p.is_file())
+    )
     for value in FAKE_KEYS.values():
         assert value not in everything
     assert "openai: GET" in done.stderr and "HTTP 500" in done.stderr  # the failures were reported
-    assert elsewhere_saw and not any("SECRET" in json.dumps(h) for h in elsewhere_saw), \
+    assert elsewhere_saw and not any("SECRET" in json.dumps(h) for h in elsewhere_saw), (
         "a key must not follow a redirect to another host"
+    )
 
 
-def test_a_failure_without_cache_names_no_key(project: Project, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failure_without_cache_names_no_key(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEYS["OPENAI_API_KEY"])
     project.write_overrides({"models": ["openai:gpt-4o-mini"]})
     (project.cache / "openai.json").unlink()

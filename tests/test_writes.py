@@ -26,8 +26,9 @@ def test_check_runs_beside_a_writing_run(project: Project) -> None:
         assert project.run("--check", "-q") == 0
 
 
-def test_ctrl_c_while_writing_leaves_every_file_whole(project: Project, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_while_writing_leaves_every_file_whole(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
     before = project.snapshot_files()
 

@@ -6,14 +6,19 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..catalog import Catalog, Document, Offer, PriceError, Skip, entries, entry_id, limit, price
+from ..catalog import Catalog, Document, Offer, PriceError, Skip, entries, entry_id, price
 
 # Builds one offer from an entry, or says why the entry is skipped.
 OfferMaker = Callable[[str, dict[str, Any], Document], "Offer | Skip"]
 
 
-def collect(provider: str, docs: Sequence[Document], make: OfferMaker, list_key: str = "data",
-            id_of: Callable[[Any], str | None] = entry_id) -> Catalog:
+def collect(
+    provider: str,
+    docs: Sequence[Document],
+    make: OfferMaker,
+    list_key: str = "data",
+    id_of: Callable[[Any], str | None] = entry_id,
+) -> Catalog:
     """Run `make` over every entry; skip entries without an id; collapse repeated ids."""
     chosen: dict[str, tuple[Any, Document]] = {}
     skipped: list[Skip] = []
@@ -35,9 +40,9 @@ def _first(entry: Any, other: Any) -> bool:
     return json.dumps(entry, sort_keys=True, default=str) < json.dumps(other, sort_keys=True, default=str)
 
 
-def costs(pricing: dict[str, Any], keys: dict[str, str], per_tokens: float) -> tuple[dict[str, float | None], str | None]:
+def costs(pricing: dict[str, Any], keys: dict[str, str], per_tokens: float) -> tuple[dict[str, Any], str | None]:
     """Read the prices named by `keys` (Offer field → catalog key); report the first bad one."""
-    found: dict[str, float | None] = {}
+    found: dict[str, Any] = {}  # Offer fields → USD per token or None
     problem = None
     for field, key in keys.items():
         try:
@@ -61,6 +66,6 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def flags(**present: bool) -> frozenset[str]:
+def flags(**present: Any) -> frozenset[str]:
     """The model_info capability flags that are true, e.g. flags(supports_vision=True)."""
     return frozenset(name for name, value in present.items() if value is True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import PER_TOKEN, Catalog, Document, Offer
-from .common import as_dict, as_list, collect, costs, flags, limit
+from ..catalog import PER_TOKEN, Catalog, Document, Offer, limit
+from .common import as_dict, as_list, collect, costs, flags
 
 PRICES = {
     "input_cost": "prompt",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import PER_MILLION, PER_TOKEN, Catalog, Document, Offer, Skip
-from .common import as_dict, as_list, collect, costs, flags, limit
+from ..catalog import PER_MILLION, PER_TOKEN, Catalog, Document, Offer, Skip, limit
+from .common import as_dict, as_list, collect, costs, flags
 
 NOVITA_UNIT = 10_000 * PER_MILLION  # Novita's integers are 0.0001 USD per million tokens
 EMBEDDING_KINDS = {"embedding", "embeddings"}
@@ -19,10 +19,20 @@ def _mode(kind: Any) -> str:
 
 def requesty_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """Requesty: JSON numbers in USD per token; caching_price writes the cache, cached_price reads it."""
-    found, problem = costs(entry, {"input_cost": "input_price", "output_cost": "output_price",
-                                   "cache_read_cost": "cached_price", "cache_write_cost": "caching_price"}, PER_TOKEN)
+    found, problem = costs(
+        entry,
+        {
+            "input_cost": "input_price",
+            "output_cost": "output_price",
+            "cache_read_cost": "cached_price",
+            "cache_write_cost": "caching_price",
+        },
+        PER_TOKEN,
+    )
     return Offer(
-        id=model_id, mode=_mode(entry.get("api")), **found,
+        id=model_id,
+        mode=_mode(entry.get("api")),
+        **found,
         max_input_tokens=limit(entry.get("context_window")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         capabilities=flags(
@@ -42,14 +52,19 @@ def novita_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
         return Skip(model_id, f"listed as unavailable (status {entry.get('status')!r})")
     pricing = as_dict(entry.get("pricing"))
     if pricing:
-        decimals = {"prompt": as_dict(pricing.get("prompt")).get("price_per_m_decimal"),
-                    "completion": as_dict(pricing.get("completion")).get("price_per_m_decimal")}
+        decimals = {
+            "prompt": as_dict(pricing.get("prompt")).get("price_per_m_decimal"),
+            "completion": as_dict(pricing.get("completion")).get("price_per_m_decimal"),
+        }
         found, problem = costs(decimals, {"input_cost": "prompt", "output_cost": "completion"}, PER_MILLION)
     else:
-        found, problem = costs(entry, {"input_cost": "input_token_price_per_m",
-                                       "output_cost": "output_token_price_per_m"}, NOVITA_UNIT)
+        found, problem = costs(
+            entry, {"input_cost": "input_token_price_per_m", "output_cost": "output_token_price_per_m"}, NOVITA_UNIT
+        )
     return Offer(
-        id=model_id, mode=_mode(entry.get("model_type")), **found,
+        id=model_id,
+        mode=_mode(entry.get("model_type")),
+        **found,
         max_input_tokens=limit(entry.get("context_size")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         price_problem=problem,
@@ -65,7 +80,9 @@ def nano_gpt_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer
         problem = f"prices are in {unit} {currency}, not per_million_tokens USD"
     caps = as_dict(entry.get("capabilities"))
     return Offer(
-        id=model_id, mode=_mode(entry.get("type")), **found,
+        id=model_id,
+        mode=_mode(entry.get("type")),
+        **found,
         max_input_tokens=limit(entry.get("context_length")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         capabilities=flags(
@@ -78,21 +95,36 @@ def nano_gpt_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer
     )
 
 
-VERCEL_MODES = {None: "chat", "language": "chat", "embedding": "embedding", "rerank": "rerank",
-                "image": "image_generation", "video": "video_generation"}
+VERCEL_MODES = {
+    None: "chat",
+    "language": "chat",
+    "embedding": "embedding",
+    "rerank": "rerank",
+    "image": "image_generation",
+    "video": "video_generation",
+}
 
 
 def vercel_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer | Skip:
     """Vercel AI Gateway: decimal strings in USD per token; `type` says language or embedding."""
-    found, problem = costs(as_dict(entry.get("pricing")), {
-        "input_cost": "input", "output_cost": "output",
-        "cache_read_cost": "input_cache_read", "cache_write_cost": "input_cache_write"}, PER_TOKEN)
+    found, problem = costs(
+        as_dict(entry.get("pricing")),
+        {
+            "input_cost": "input",
+            "output_cost": "output",
+            "cache_read_cost": "input_cache_read",
+            "cache_write_cost": "input_cache_write",
+        },
+        PER_TOKEN,
+    )
     mode = VERCEL_MODES.get(entry.get("type")) if isinstance(entry.get("type"), (str, type(None))) else None
     if mode is None:
         return Skip(model_id, f"unknown model type {entry.get('type')!r}")
     tags = as_list(entry.get("tags"))
     return Offer(
-        id=model_id, mode=mode, **found,
+        id=model_id,
+        mode=mode,
+        **found,
         max_input_tokens=limit(entry.get("context_window")),
         max_output_tokens=limit(entry.get("max_tokens")),
         capabilities=flags(

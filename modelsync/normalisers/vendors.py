@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import Catalog, Document, Offer, Skip
-from .common import as_dict, as_list, collect, flags, limit
+from ..catalog import Catalog, Document, Offer, Skip, limit
+from .common import as_dict, as_list, collect, flags
 
 # Modes read from an id where the list does not say; first match wins.
 ID_MODES = (
@@ -47,9 +47,12 @@ def anthropic_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offe
         id=model_id,
         max_input_tokens=limit(entry.get("max_input_tokens")),
         max_output_tokens=limit(entry.get("max_tokens")),
-        capabilities=flags(supports_vision=supported("image_input"), supports_pdf_input=supported("pdf_input"),
-                           supports_response_schema=supported("structured_outputs"),
-                           supports_reasoning=supported("thinking")),
+        capabilities=flags(
+            supports_vision=supported("image_input"),
+            supports_pdf_input=supported("pdf_input"),
+            supports_response_schema=supported("structured_outputs"),
+            supports_reasoning=supported("thinking"),
+        ),
     )
 
 
@@ -71,7 +74,8 @@ def gemini_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
     else:
         return Skip(model_id, f"no generation method LiteLLM calls ({', '.join(map(str, methods)) or 'none'})")
     return Offer(
-        id=model_id, mode=mode,
+        id=model_id,
+        mode=mode,
         max_input_tokens=limit(entry.get("inputTokenLimit")),
         max_output_tokens=limit(entry.get("outputTokenLimit")) if mode == "chat" else None,
     )
