@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import ExitCode, GenerateError
@@ -140,33 +140,21 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None) -> int:
     home = home or ROOT
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["add"]:
-        return _add(add_parser().parse_args(argv[1:]), home)
+        add_args = add_parser().parse_args(argv[1:])
+        setup_logging(-1 if add_args.quiet else 0)
+        return _boundary(lambda: _add(add_args, home))
     if argv[:1] == ["list"]:  # `list PROVIDER [GLOB]` reads better than `--list`; both work
         argv = ["--list", *argv[1:]]
     args = parser().parse_args(argv)
     verbosity = -1 if args.quiet else args.verbose
     setup_logging(verbosity)
+    return _boundary(lambda: _generate(args, home, verbosity))
+
+
+def _boundary(action: Callable[[], int]) -> int:
+    """The one place where errors become exit codes and sentences."""
     try:
-        paths = _paths(args, home)
-        if args.list:
-            return _list(
-                args.list,
-                paths,
-                Filters(args.free, args.max_input_price, args.max_output_price, tuple(args.capability)),
-            )
-        if args.import_from:
-            return _import(args.import_from, paths, args.force, verbosity)
-        show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
-        options = Options(
-            check=args.check,
-            dry_run=args.dry_run,
-            offline=args.offline,
-            refresh=args.refresh,
-            only=tuple(args.provider),
-            accept_held=args.accept_held,
-            progress=ProgressPrinter() if show_progress else None,
-        )
-        result = run(paths, options)
+        return action()
     except GenerateError as exc:
         log.error("%s", exc)
         return ExitCode.USER_ERROR
@@ -176,7 +164,26 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None) -> int:
     except Exception:  # a bug: say so, with the traceback a maintainer needs
         log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
         return ExitCode.BUG
-    return _finish(result, args, paths, verbosity)
+
+
+def _generate(args: argparse.Namespace, home: Path, verbosity: int) -> int:
+    paths = _paths(args, home)
+    if args.list:
+        filters = Filters(args.free, args.max_input_price, args.max_output_price, tuple(args.capability))
+        return _list(args.list, paths, filters)
+    if args.import_from:
+        return _import(args.import_from, paths, args.force, verbosity)
+    show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
+    options = Options(
+        check=args.check,
+        dry_run=args.dry_run,
+        offline=args.offline,
+        refresh=args.refresh,
+        only=tuple(args.provider),
+        accept_held=args.accept_held,
+        progress=ProgressPrinter() if show_progress else None,
+    )
+    return _finish(run(paths, options), args, paths, verbosity)
 
 
 def _list(words: list[str], paths: Paths, filters: Filters) -> int:
@@ -196,16 +203,8 @@ def _add(args: argparse.Namespace, home: Path) -> int:
     from . import formats
     from .add import add_model
 
-    setup_logging(-1 if args.quiet else 0)
-    try:
-        paths = _paths(args, home)
-        result = add_model(paths, args.model, args.name, args.dry_run)
-    except GenerateError as exc:
-        log.error("%s", exc)
-        return ExitCode.USER_ERROR
-    except Exception:
-        log.exception("unexpected error (a bug in generate.py) — please report it with this traceback")
-        return ExitCode.BUG
+    paths = _paths(args, home)
+    result = add_model(paths, args.model, args.name, args.dry_run)
     if not args.quiet:
         if result.report is not None:
             sys.stdout.write(formats.text(result.report))
