@@ -90,9 +90,10 @@ def _run(
     paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> Result:
     inputs = load_inputs(paths)
-    outcomes = (
-        [] if options.check or options.offline else _refresh(inputs, paths, _settings(settings), options, client, now)
-    )
+    outcomes: list[Outcome] = []
+    if not (options.check or options.offline):
+        settings = _settings(settings)
+        outcomes = _refresh(inputs, paths, settings, options, client, now)
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
@@ -107,7 +108,8 @@ def _run(
     old = _read_config(paths.config)
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
-        held = _hold(old, merged, inputs, _settings(settings))
+        settings = _settings(settings)
+        held = _hold(old, merged, inputs, settings)
         if held:
             text = render(paths.templates, merged.deployments, sections)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)

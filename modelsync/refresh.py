@@ -65,7 +65,9 @@ def refresh(
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
     due = [p for p in providers if force or is_stale(p, cache_dir, now, window)]
-    fresh = [Outcome(p.name, "fresh", _age_of(p, cache_dir, now)) for p in providers if p not in due]
+    fresh = [
+        Outcome(p.name, "fresh", _age_of(p, cache_dir, now) if progress else "") for p in providers if p not in due
+    ]
     for outcome in fresh:
         tell(outcome.provider, outcome)
     if not due:
