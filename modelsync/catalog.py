@@ -9,9 +9,8 @@ from typing import Any, NamedTuple
 
 from .errors import CatalogError
 
-# LiteLLM modes. Globs select the first three; the media kinds only when named explicitly.
+# The LiteLLM modes globs select; media and other kinds are taken only when named explicitly.
 GLOB_MODES = frozenset({"chat", "embedding", "rerank"})
-MEDIA_MODES = frozenset({"image_generation", "video_generation", "audio_speech", "audio_transcription"})
 
 PER_TOKEN = 1
 PER_MILLION = 1_000_000

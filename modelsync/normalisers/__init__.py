@@ -1,31 +1,37 @@
 """One normaliser per response shape: a provider's documents in, a Catalog in USD per token out.
 
-A normaliser is a plain function registered here under the name providers.yaml uses. Providers
-whose APIs look alike share one: point a new provider's `normaliser` at it, no code needed.
+A normaliser is `collect` with the function that turns one entry into an offer, registered here
+under the name providers.yaml uses. Providers whose APIs look alike share one: point a new
+provider's `normaliser` at it, no code needed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from ..catalog import Catalog, Document
-from .openrouter import normalise_openrouter, normalise_poe
-from .priced import normalise_nano_gpt, normalise_novita, normalise_requesty, normalise_vercel
-from .vendors import normalise_anthropic, normalise_gemini, normalise_nvidia, normalise_openai
+from .common import collect
+from .openrouter import offer as openrouter_offer
+from .openrouter import poe_offer
+from .priced import nano_gpt_offer, novita_offer, requesty_offer, vercel_offer
+from .vendors import anthropic_offer, gemini_id, gemini_offer, nvidia_offer, openai_offer
 
 Normaliser = Callable[[str, Sequence[Document]], Catalog]
 
+normalise_openrouter: Normaliser = partial(collect, make=openrouter_offer)
+
 NORMALISERS: dict[str, Normaliser] = {
     "openrouter": normalise_openrouter,
-    "poe": normalise_poe,
-    "requesty": normalise_requesty,
-    "novita": normalise_novita,
-    "nano_gpt": normalise_nano_gpt,
-    "vercel": normalise_vercel,
-    "nvidia": normalise_nvidia,
-    "openai": normalise_openai,
-    "anthropic": normalise_anthropic,
-    "gemini": normalise_gemini,
+    "poe": partial(collect, make=poe_offer),
+    "requesty": partial(collect, make=requesty_offer),
+    "novita": partial(collect, make=novita_offer),
+    "nano_gpt": partial(collect, make=nano_gpt_offer),
+    "vercel": partial(collect, make=vercel_offer),
+    "nvidia": partial(collect, make=nvidia_offer),
+    "openai": partial(collect, make=openai_offer),
+    "anthropic": partial(collect, make=anthropic_offer),
+    "gemini": partial(collect, make=gemini_offer, list_key="models", id_of=gemini_id),
 }
 
 __all__ = ["NORMALISERS", "Normaliser", "normalise_openrouter"]

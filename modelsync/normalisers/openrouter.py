@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import PER_TOKEN, Catalog, Document, Offer, limit
-from .common import as_dict, as_list, collect, costs, flags
+from ..catalog import PER_TOKEN, Document, Offer, limit
+from .common import as_dict, as_list, costs, flags
 
 PRICES = {
     "input_cost": "prompt",
@@ -55,10 +54,6 @@ def offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     )
 
 
-def normalise_openrouter(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, offer)
-
-
 def poe_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """Poe: OpenRouter's architecture and pricing keys, null prices, `supported_features`."""
     architecture = as_dict(entry.get("architecture"))
@@ -75,7 +70,3 @@ def poe_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
         ),
         price_problem=problem,
     )
-
-
-def normalise_poe(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, poe_offer)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import PER_MILLION, PER_TOKEN, Catalog, Document, Offer, Skip, limit
-from .common import as_dict, as_list, collect, costs, flags
+from ..catalog import PER_MILLION, PER_TOKEN, Document, Offer, Skip, limit
+from .common import as_dict, as_list, costs, flags
 
 NOVITA_UNIT = 10_000 * PER_MILLION  # Novita's integers are 0.0001 USD per million tokens
 EMBEDDING_KINDS = {"embedding", "embeddings"}
@@ -134,19 +133,3 @@ def vercel_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
         ),
         price_problem=problem,
     )
-
-
-def normalise_requesty(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, requesty_offer)
-
-
-def normalise_novita(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, novita_offer)
-
-
-def normalise_nano_gpt(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, nano_gpt_offer)
-
-
-def normalise_vercel(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, vercel_offer)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
-from ..catalog import Catalog, Document, Offer, Skip, limit
-from .common import as_dict, as_list, collect, flags
+from ..catalog import Document, Offer, Skip, limit
+from .common import as_dict, as_list, flags
 
 # Modes read from an id where the list does not say; first match wins.
 ID_MODES = (
@@ -79,19 +78,3 @@ def gemini_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
         max_input_tokens=limit(entry.get("inputTokenLimit")),
         max_output_tokens=limit(entry.get("outputTokenLimit")) if mode == "chat" else None,
     )
-
-
-def normalise_nvidia(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, nvidia_offer)
-
-
-def normalise_openai(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, openai_offer)
-
-
-def normalise_anthropic(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, anthropic_offer)
-
-
-def normalise_gemini(provider: str, docs: Sequence[Document]) -> Catalog:
-    return collect(provider, docs, gemini_offer, list_key="models", id_of=gemini_id)
