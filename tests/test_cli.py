@@ -69,3 +69,18 @@ def test_generate_py_runs_as_a_script_and_documents_exit_codes() -> None:
     )
     for line in ("--check", "--dry-run", "--offline", "--refresh", "--provider", "exit codes:", "3  an unexpected"):
         assert line in done.stdout
+
+
+def test_check_after_a_hand_edit_says_to_move_it_into_overrides(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.config.write_text(project.config.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("--check") == 1
+    captured = capsys.readouterr()
+    assert "rpm: 100 → 60" in captured.out
+    assert "If you edited project/config.yaml by hand, keep the change by moving it into project/overrides.yaml" in (
+        captured.err
+    )
+    # Following the advice keeps the value: no difference left.
+    project.write_overrides(project.overrides.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("--check", "-q") == 0

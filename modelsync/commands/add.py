@@ -59,7 +59,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
             f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
             f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)"
         )
-    return ExitCode.HELD if result.held else ExitCode.OK
+    return ExitCode.HELD if result.held and not args.dry_run else ExitCode.OK  # a dry run writes nothing
 
 
 def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Result:

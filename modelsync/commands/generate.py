@@ -125,11 +125,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
     print_report(result, args, paths, level)
     dry_run = getattr(args, "dry_run", False)
     if args.check and result.changed:
-        log.error(
-            "%s is not what the inputs render — run `%s --offline` and commit the result",
-            shown(paths.config),
-            args.me,
-        )
+        log.error("%s", stale_advice(paths, args.me))
         return ExitCode.WOULD_CHANGE
     if level >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
@@ -139,10 +135,26 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         )
     if result.held:
         log.warning(
-            "%d catalog change(s) held back for review — read the report, then run with --accept-held", len(result.held)
+            "%d catalog change(s) %s for review — read the report, then run with --accept-held",
+            len(result.held),
+            "would be held back" if dry_run else "held back",
         )
-        return ExitCode.OK if args.check else ExitCode.HELD
+        # 4 means "written, but held"; a check or a dry run writes nothing.
+        return ExitCode.OK if args.check or dry_run else ExitCode.HELD
     return ExitCode.OK
+
+
+def stale_advice(paths: Paths, me: str) -> str:
+    """What to do when config.yaml is not what the inputs render, without losing a hand edit."""
+    config, overrides = shown(paths.config), shown(paths.overrides)
+    return (
+        f"{config} is not what the inputs render (the report above shows how they differ).\n"
+        f"  If you edited {config} by hand, keep the change by moving it into {overrides} — a model's "
+        "params:, model_info: or pin:, an entries: item, or settings: — since the next run rewrites "
+        f"{config} from the inputs.\n"
+        f"  Then (or if you changed {overrides}, providers.yaml, cache/ or templates/) run `{me} --offline` "
+        "and commit the result."
+    )
 
 
 def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: int) -> None:
