@@ -11,8 +11,9 @@ from pydantic import Field, ValidationError, field_validator
 
 from .errors import InputError
 from .providers import Provider, check_name_rule
-from .schema import Strict, explain, load_yaml
+from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
+from .yamlfile import line_of
 
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
@@ -178,18 +179,18 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
         overrides = Overrides.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         raise explain(exc, path, Overrides) from None
-    for where, name in _provider_mentions(overrides):
+    for loc, name in _provider_mentions(overrides):
         if name not in providers:
             close = difflib.get_close_matches(name, providers, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InputError(
-                f"{path}: {where}: unknown provider {name!r}",
+                f"{path}:{line_of(path, loc)}: {dotted(loc)}: unknown provider {name!r}",
                 f"{hint}known providers: {', '.join(sorted(providers))}",
             )
     return overrides
 
 
-def _provider_mentions(overrides: Overrides) -> list[tuple[str, str]]:
-    found = [(f"providers.{name}", name) for name in overrides.providers]
-    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models)]
+def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...], str]]:
+    found: list[tuple[tuple[str | int, ...], str]] = [(("providers", name), name) for name in overrides.providers]
+    found += [(("models", i, "id"), ref.provider) for i, ref in enumerate(overrides.models)]
     return found

@@ -26,6 +26,11 @@ BAD_OVERRIDES = {
     "bad_name_rule": "providers:\n  openrouter:\n    include: ['*']\n    name: '{vendor}/{id}'\n",
     "entry_without_model": "entries:\n  - model_name: x\n    litellm_params: {api_base: http://localhost}\n",
     "not_a_mapping": "- just\n- a list\n",
+    "duplicate_top_key": "models: [openrouter:anthropic/claude-haiku-4.5]\nentries: []\nmodels:\n  - novita:x\n",
+    "duplicate_nested_key": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    name: a\n    name: b\n",
+    "providers_not_a_mapping": "providers:\n  - openrouter\n",
+    "empty_name": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    name: ''\n",
+    "include_not_a_list": "providers:\n  openrouter:\n    include: {a: 1}\n",
 }
 
 
@@ -68,3 +73,40 @@ def test_a_missing_cache_is_an_error_naming_the_file(project: Project, capsys: p
     assert project.run("--offline") == 2
     err = capsys.readouterr().err
     assert "no cached catalog for openrouter" in err and "openrouter.embeddings.json" in err
+
+
+def test_a_duplicate_key_in_providers_yaml_names_the_key_and_line(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = project.providers.read_text()
+    project.providers.write_text(text + "\nnovita:\n  catalog_url: https://example.invalid\n")
+    assert project.run("--offline") == 2
+    err = capsys.readouterr().err
+    first = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("novita:"))
+    last = len(text.splitlines()) + 2
+    assert f"providers.yaml:{last}:1: duplicate key 'novita' (first at line {first})" in err
+
+
+def test_a_duplicate_key_in_an_imported_config_is_refused(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    legacy = project.root / "legacy.yaml"
+    legacy.write_text(
+        "model_list:\n"
+        "  - model_name: a\n"
+        "    litellm_params: {model: openai/x, api_base: http://localhost:1/v1, model: openai/y}\n"
+    )
+    before = project.snapshot_files()
+    assert project.run("--import", str(legacy), "--force") == 2
+    assert project.snapshot_files() == before
+    assert "legacy.yaml:3:72: duplicate key 'model' (first at line 3)" in capsys.readouterr().err
+
+
+def test_yaml_merge_keys_may_repeat_what_they_override(project: Project) -> None:
+    project.write_overrides(
+        "models:\n"
+        "  - id: openrouter:anthropic/claude-haiku-4.5\n"
+        "    params:\n"
+        "      <<: {rpm: 60, tpm: 1000}\n"
+        "      rpm: 120\n"
+    )
+    assert project.run("--offline", "-q") == 0
+    assert "rpm: 120" in project.config.read_text()
