@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .yamlfile import line_of
 
+log = logging.getLogger("modelsync")
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
 COST_KEYS = (
@@ -187,7 +189,23 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
                 f"{path}:{line_of(path, loc)}: {dotted(loc)}: unknown provider {name!r}",
                 f"{hint}known providers: {', '.join(sorted(providers))}",
             )
+    _warn_close_misses(overrides, path)
     return overrides
+
+
+def _warn_close_misses(overrides: Overrides, path: Path) -> None:
+    """A key LiteLLM does not know but nearly does is most likely a typo: say so, with the key meant."""
+    from .typos import misspelt_keys
+
+    for loc, key, meant in misspelt_keys(overrides):
+        log.warning(
+            "%s:%s: %s: %r is not a key LiteLLM knows — did you mean %r?",
+            path,
+            line_of(path, loc),
+            dotted(loc),
+            key,
+            meant,
+        )
 
 
 def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...], str]]:
