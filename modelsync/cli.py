@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from . import __version__
-from .commands import Help, add, generate, import_config, list_models, verbosity
+from .commands import Help, quick_check, verbosity
 from .errors import ExitCode, GenerateError, InputError
 from .output import setup_logging
 from .paths import ROOT
 
 log = logging.getLogger("modelsync")
 
-# In the order `--help` lists them.
-COMMANDS = (generate, list_models, add, import_config)
+# In the order `--help` lists them. Imported only to parse a command line: they load the
+# pipeline (yaml, jinja2, pydantic), which an up-to-date --check does without.
+COMMANDS = ("generate", "list_models", "add", "import_config")
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"{__package__}.commands.{name}")
+
 
 DESCRIPTION = """\
 Render a LiteLLM proxy config.yaml from provider catalogs (cached in cache/), overrides.yaml \
@@ -52,9 +60,9 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     commands = p.add_subparsers(
         dest="command", title="commands", metavar="COMMAND", prog=prog, help="each has its own --help"
     )
-    for module in COMMANDS:
-        module.register(commands)
-    generate.options(p, "options of generate, the default command")
+    for name in COMMANDS:
+        _command(name).register(commands)
+    _command("generate").options(p, "options of generate, the default command")
     _legacy_options(p)
     _share_options(p, commands.choices.values())
     return p
@@ -68,7 +76,7 @@ def _legacy_options(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG", help="the same as the import command")
     p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
-    list_models.filter_options(parser, "filters for --list")
+    _command("list_models").filter_options(parser, "filters for --list")
 
 
 def _share_options(top: argparse.ArgumentParser, subcommands: Iterable[argparse.ArgumentParser]) -> None:
@@ -88,8 +96,12 @@ def console() -> None:
 def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str = "generate.py") -> int:
     """Run the command line; `home` is the folder of the project's files (default: this repo)."""
     home = home or ROOT
+    argv = sys.argv[1:] if argv is None else argv
+    quick = quick_check.run(argv, home)
+    if quick is not None:
+        return quick
     top = parser(prog)
-    args = top.parse_args(sys.argv[1:] if argv is None else argv)
+    args = top.parse_args(argv)
     args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
     setup_logging(verbosity(args))
     return _boundary(lambda: _dispatch(top, args, home))
@@ -107,8 +119,12 @@ def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path
     if args.import_from:
         _refuse_given(top, args, {"import_from", "force", "quiet", *_PATHS}, "--import")
         args.source = args.import_from
+        from .commands import import_config
+
         return import_config.execute(args, home)
     _refuse_given(top, args, set(_GENERATE_DESTS), "generating config.yaml")
+    from .commands import generate
+
     return generate.execute(args, home)
 
 
@@ -125,6 +141,8 @@ def _legacy_list(top: argparse.ArgumentParser, args: argparse.Namespace, home: P
             "quote the glob, like --list openrouter 'google/*'",
         )
     args.provider, args.pattern = args.list[0], args.list[1] if len(args.list) > 1 else "*"
+    from .commands import list_models
+
     return list_models.execute(args, home)
 
 

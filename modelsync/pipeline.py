@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, memo
+from . import cache, memo, stamp
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
@@ -95,6 +95,8 @@ def _run(
     if not (options.check or options.offline):
         settings = _settings(settings)
         outcomes = _refresh(inputs, paths, settings, options, client, now)
+    writes = not (options.check or options.dry_run)
+    digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
@@ -107,7 +109,8 @@ def _run(
         log.warning("%s", warning)
     sections = inputs.overrides.settings.model_dump()
     text = render(paths.templates, merged.deployments, sections)
-    old = _read_config(paths.config)
+    old_file = _read_config(paths.config)
+    old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
@@ -122,9 +125,15 @@ def _run(
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
-    if not (options.check or options.dry_run):
+    if writes:
+        new_file = text
+        # A digest only for a pure render of inputs that stood still while this run read them.
+        if not held and stamp.inputs_digest(paths) == digest_before:
+            new_file = stamp.stamped(text, digest_before, len(merged.deployments), len(merged.warnings))
         if result.changed:
-            _write(paths.config, old, text)
+            _write(paths.config, old_file, new_file)
+        elif new_file != old_file:  # the same config, only its digest line is new: no backup needed
+            write_atomic(paths.config, new_file)
         for made_from, catalog in to_remember.values():
             memo.remember(paths.cache_dir, catalog, made_from)
     return result

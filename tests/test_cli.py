@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-import modelsync.commands.generate
+import modelsync.pipeline
 from tests.helpers import ROOT, Project
 
 
@@ -44,8 +44,8 @@ def test_exit_3_on_a_bug(project: Project, capsys: pytest.CaptureFixture[str], m
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(modelsync.commands.generate, "run", broken)
-    assert project.run("--check") == 3
+    monkeypatch.setattr(modelsync.pipeline, "run", broken)
+    assert project.run("--offline") == 3
     err = capsys.readouterr().err
     assert "unexpected error (a bug" in err and "ZeroDivisionError: simulated bug" in err
 

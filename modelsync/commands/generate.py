@@ -7,12 +7,15 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, InputError
 from ..output import ProgressPrinter, shown
 from ..paths import Paths
-from ..pipeline import Options, Result, run
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
+
+if TYPE_CHECKING:  # the pipeline loads yaml, jinja2 and pydantic: only a run that renders needs it
+    from ..pipeline import Result
 
 log = logging.getLogger("modelsync")
 
@@ -88,6 +91,8 @@ def register(commands: Commands) -> None:
 
 def execute(args: argparse.Namespace, home: Path) -> int:
     """Render config.yaml; write it, or with --check / --dry-run only say what would change."""
+    from ..pipeline import Options, run
+
     refuse_idle_flags(args)
     paths = paths_of(args, home)
     level = verbosity(args)
@@ -129,10 +134,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         return ExitCode.WOULD_CHANGE
     if level >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
-        print(
-            f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
-            file=sys.stdout if args.report == "text" else sys.stderr,
-        )
+        print_state(paths, state, len(result.merged.deployments), args.report)
     if result.held:
         log.warning(
             "%d catalog change(s) %s for review — read the report, then run with --accept-held",
@@ -142,6 +144,12 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         # 4 means "written, but held"; a check or a dry run writes nothing.
         return ExitCode.OK if args.check or dry_run else ExitCode.HELD
     return ExitCode.OK
+
+
+def print_state(paths: Paths, state: str, deployments: int, report: str) -> None:
+    """`config.yaml is up to date (843 deployments)`: on stdout, or stderr beside a Markdown or JSON report."""
+    stream = sys.stdout if report == "text" else sys.stderr
+    print(f"{shown(paths.config)} {state} ({deployments} deployments)", file=stream)
 
 
 def stale_advice(paths: Paths, me: str) -> str:

@@ -1,0 +1,178 @@
+"""The digest line in config.yaml's header: what made the file, so `--check` can skip rendering.
+
+A writing run records one sha256 over everything the output depends on and over the file it
+wrote. `--check` recomputes it with the standard library alone (no yaml, jinja2, pydantic or
+httpx: importing those costs more than reading and hashing every input); when it matches,
+config.yaml is what the inputs render. Anything else (no line, a garbled one, any changed input
+or byte of the file) means rendering and comparing as before, so the line can make a check
+faster, never make one pass that would fail. It guards against mistakes, not forgery: anyone
+can recompute a sha256.
+
+What the output depends on, hashed as bytes: every file of this package (code, data, version),
+the versions of the libraries that shape the text, providers.yaml, overrides.yaml, every file
+under templates/, every catalog document under cache/ (not the fetch metadata beside them, nor
+the memo, which are never read to render), and the settings in OUTPUT_SETTINGS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import Paths
+
+FORMAT = "1"  # bump when what is hashed changes, so every old line stops matching
+PREFIX = "# digest of the inputs and this file, for a fast --check:"
+LINE = re.compile(
+    re.escape(PREFIX) + r" sha256=(?P<digest>[0-9a-f]{64}) deployments=(?P<deployments>\d+) warnings=(?P<warnings>\d+)"
+)
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose behaviour shapes the rendered text: quoting (PyYAML), templates (Jinja2,
+# MarkupSafe), values read from overrides.yaml (pydantic, pydantic-core).
+LIBRARIES = ("pyyaml", "jinja2", "markupsafe", "pydantic", "pydantic_core")
+# Settings that can change what a run writes (the change guards); tests/test_stamp.py fails when
+# a new setting is in neither this list nor OTHER_SETTINGS, so each one is decided on.
+OUTPUT_SETTINGS = ("max_removed_share", "max_price_factor")
+OTHER_SETTINGS = (
+    "freshness_hours",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "retries",
+    "backoff_base",
+    "backoff_cap",
+    "retry_after_cap",
+    "max_catalog_bytes",
+)
+METADATA_SUFFIX = ".meta.json"  # fetch metadata (URL, time, validators): never read to render
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the digest line says."""
+
+    digest: str
+    deployments: int
+    warnings: int  # how many warnings the writing run gave; a check shows them only by rendering
+
+
+def inputs_digest(paths: Paths) -> str:
+    """One sha256 of everything but config.yaml that the rendered config depends on."""
+    digest = hashlib.sha256(f"modelsync-stamp {FORMAT}\0python {sys.version_info[:2]}\0".encode())
+    for label, data in _inputs(paths):
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def file_digest(inputs: str, body: bytes) -> str:
+    """The digest the line records: the inputs' and the file's bytes without the line itself."""
+    return hashlib.sha256(inputs.encode() + b"\0" + body).hexdigest()
+
+
+def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
+    """The rendered text with its digest line, placed last in the leading comment block."""
+    lines = text.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    digest = file_digest(inputs, text.encode("utf-8"))
+    line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n"
+    return "".join([*lines[:at], line, *lines[at:]])
+
+
+def split(data: bytes) -> tuple[Stamp | None, bytes]:
+    """The file's digest line, parsed (None when absent or garbled), and the file without it."""
+    start = 0
+    while data.startswith(b"#", start):  # only the leading comment block can hold the line
+        end = data.find(b"\n", start) + 1 or len(data)
+        if data.startswith(PREFIX.encode(), start):
+            match = LINE.fullmatch(data[start:end].rstrip(b"\n").decode("ascii", "replace"))
+            body = data[:start] + data[end:]
+            if match is None:
+                return None, body
+            return Stamp(match["digest"], int(match["deployments"]), int(match["warnings"])), body
+        start = end
+    return None, data
+
+
+def strip(text: str) -> str:
+    """config.yaml's text without its digest line, as the templates rendered it."""
+    return split(text.encode("utf-8"))[1].decode("utf-8")
+
+
+def current(paths: Paths) -> Stamp | None:
+    """config.yaml's stamp when it holds for the file and the inputs as they are now; else None."""
+    try:
+        data = paths.config.read_bytes()
+    except OSError:
+        return None
+    stamp, body = split(data)
+    if stamp is None or file_digest(inputs_digest(paths), body) != stamp.digest:
+        return None
+    return stamp
+
+
+# --- what is hashed -------------------------------------------------------------------------
+
+
+def _inputs(paths: Paths) -> Iterator[tuple[str, bytes]]:
+    yield from _tree("package", PACKAGE, lambda name: not name.endswith((".pyc", ".pyo")))
+    yield from _libraries()
+    yield "providers.yaml", _read(paths.providers)
+    yield "overrides.yaml", _read(paths.overrides)
+    yield from _tree("templates", paths.templates, lambda name: True)
+    yield from _tree("cache", paths.cache_dir, lambda name: not name.endswith(METADATA_SUFFIX))
+    yield from _settings()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return b"1" + path.read_bytes()
+    except OSError:  # missing or unreadable: the render will say so; here it only differs from any content
+        return b"0"
+
+
+def _tree(label: str, root: Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, bytes]]:
+    """Every file under `root` in a fixed order; hidden files and folders (temp files, the memo) left out."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [s for s in subfolders if not s.startswith(".") and s != "__pycache__"]
+        found += [os.path.join(folder, f) for f in files if not f.startswith(".") and wanted(f)]
+    for path in sorted(found):
+        yield f"{label}/{os.path.relpath(path, root)}", _read(Path(path))
+
+
+def _libraries() -> Iterator[tuple[str, bytes]]:
+    """Each library's installed version, from its .dist-info folder's name: no import needed."""
+    versions: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[: -len(".dist-info")].partition("-")
+                versions.setdefault(project.lower().replace("-", "_").replace(".", "_"), version)
+    for library in LIBRARIES:
+        yield f"library/{library}", versions.get(library, "?").encode()
+
+
+def _settings() -> Iterator[tuple[str, bytes]]:
+    """The output-changing settings as the environment and `.env` give them (raw text: any edit counts)."""
+    names = {f"MODELSYNC_{name.upper()}" for name in OUTPUT_SETTINGS}
+    environment = {key.upper(): value for key, value in os.environ.items() if key.upper() in names}
+    for name in sorted(names):
+        yield f"env/{name}", environment.get(name, "\0unset").encode()
+    try:
+        lines = Path(".env").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:  # only these lines: the rest of .env holds keys, which no digest may depend on
+        key = line.strip().removeprefix("export ").partition("=")[0].strip().upper()
+        if key in names:
+            yield f".env/{key}", line.strip().encode()
