@@ -70,16 +70,16 @@ def inputs_digest(paths: Paths) -> str:
     return digest.hexdigest()
 
 
-def file_digest(inputs: str, body: bytes) -> str:
-    """The digest the line records: the inputs' and the file's bytes without the line itself."""
-    return hashlib.sha256(inputs.encode() + b"\0" + body).hexdigest()
+def file_digest(inputs: str, body: bytes, deployments: int, warnings: int) -> str:
+    """The digest the line records: of the inputs, the file without the line, and the line's own figures."""
+    return hashlib.sha256(f"{inputs}\0{deployments}\0{warnings}\0".encode() + body).hexdigest()
 
 
 def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
     """The rendered text with its digest line, placed last in the leading comment block."""
     lines = text.splitlines(keepends=True)
     at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-    digest = file_digest(inputs, text.encode("utf-8"))
+    digest = file_digest(inputs, text.encode("utf-8"), deployments, warnings)
     line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n"
     return "".join([*lines[:at], line, *lines[at:]])
 
@@ -111,7 +111,7 @@ def current(paths: Paths) -> Stamp | None:
     except OSError:
         return None
     stamp, body = split(data)
-    if stamp is None or file_digest(inputs_digest(paths), body) != stamp.digest:
+    if stamp is None or file_digest(inputs_digest(paths), body, stamp.deployments, stamp.warnings) != stamp.digest:
         return None
     return stamp
 
