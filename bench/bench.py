@@ -11,6 +11,7 @@ Figures, not assertions. Ratios compare two things timed in the same run, interl
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import shutil
@@ -28,12 +29,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from modelsync import stamp  # noqa: E402
 from modelsync.catalog import Document  # noqa: E402
 from modelsync.merge import Deployment, merge  # noqa: E402
 from modelsync.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.overrides import Overrides  # noqa: E402
 from modelsync.paths import Paths  # noqa: E402
-from modelsync.pipeline import Options, run  # noqa: E402
 from modelsync.providers import load_providers  # noqa: E402
 from modelsync.render import render  # noqa: E402
 from modelsync.report import compare  # noqa: E402
@@ -51,31 +52,49 @@ REAL = {  # every real catalog, as the provider whose shape it has
 }
 
 
-def median_time(action: Callable[[], object], runs: int) -> float:
-    times = []
+def times(action: Callable[[], object], runs: int) -> list[float]:
+    samples = []
     for _ in range(runs):
         started = time.perf_counter()
         action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        samples.append(time.perf_counter() - started)
+    return samples
 
 
-def interleaved(a: list[str], b: list[str], runs: int) -> dict[str, tuple[float, float]]:
-    """Median wall and CPU seconds of commands a and b, run alternately so machine noise falls on both."""
-    samples: dict[str, list[tuple[float, float]]] = {"a": [], "b": []}
+def median_time(action: Callable[[], object], runs: int) -> float:
+    return statistics.median(times(action, runs))
+
+
+def spread(values: list[float], unit: str = " s", digits: int = 3) -> str:
+    """`median (min–max)`: the machine is shared, so every figure says how much it moved."""
+    return f"{statistics.median(values):.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def process(
+    command: list[str], env: dict[str, str] | None = None, codes: tuple[int, ...] = (0,)
+) -> tuple[float, float]:
+    """Wall and CPU seconds of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode in codes, (command, done.returncode)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def interleaved(commands: dict[str, list[str]], runs: int, **kwargs: Any) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) of each command per round, run in turn so that machine noise falls on all of them."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, command in (("a", a), ("b", b)):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            subprocess.run(command, check=True)
-            wall = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-            samples[name].append((wall, cpu))
-    return {
-        kind: (statistics.median(s[i] for s in samples["a"]), statistics.median(s[i] for s in samples["b"]))
-        for i, kind in enumerate(("wall", "cpu"))
-    }
+        for name, command in commands.items():
+            samples[name].append(process(command, **kwargs))
+    return samples
+
+
+def ratios(a: list[tuple[float, float]], b: list[tuple[float, float]], kind: int) -> list[float]:
+    """a / b round by round (kind 0: wall, 1: CPU), so each ratio compares neighbours in time."""
+    return [x[kind] / y[kind] for x, y in zip(a, b, strict=True)]
 
 
 def project(root: Path, catalogs: dict[str, Any], overrides: dict[str, Any], providers: Path | None = None) -> Paths:
@@ -111,36 +130,74 @@ def cli(paths: Paths, *args: str) -> list[str]:
     ]
 
 
-def line(what: str, figure: str, target: str, met: bool) -> None:
-    print(f"  {what:<46} {figure:<34} target {target:<18} {'met' if met else 'NOT MET'}")
+def line(what: str, figure: str, target: str = "", met: bool | None = None) -> None:
+    verdict = "" if met is None else f"target {target:<18} {'met' if met else 'NOT MET'}"
+    print(f"  {what:<44} {figure:<40} {verdict}".rstrip())
 
 
-# 1. --check on an up-to-date config of every real catalog ----------------------------------
+# 1. --check on a config of every real catalog ----------------------------------------------
+
+
+def real_project(root: Path) -> Paths:
+    catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
+    catalogs["openrouter.embeddings"] = {"data": []}
+    paths = project(root, catalogs, {"providers": {name: {"include": ["*"]} for name in REAL}})
+    subprocess.run(cli(paths, "--offline", "-q"), check=True)
+    return paths
 
 
 def bench_check(work: Path) -> None:
-    catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
-    catalogs["openrouter.embeddings"] = {"data": []}
-    paths = project(work / "check", catalogs, {"providers": {name: {"include": ["*"]} for name in REAL}})
-    subprocess.run(cli(paths, "--offline", "-q"), check=True)
+    paths = real_project(work / "check")
     count = (paths.config.read_text()).count("\n  - model_name: ")
-    figures = interleaved([PYTHON, "-c", "import yaml, jinja2, pydantic"], cli(paths, "--check", "-q"), runs=21)
-    print(f"1. --check, up to date, {count} deployments from every real catalog (medians of 21, interleaved)")
-    for kind, (imports, check) in figures.items():
+    imports = [PYTHON, "-c", "import yaml, jinja2, pydantic"]
+    runs = 21
+    figures = interleaved({"imports": imports, "check": cli(paths, "--check", "-q")}, runs)
+    print(f"1. --check, {count} deployments from every real catalog (whole process, {runs} interleaved rounds)")
+    print(f"  `import yaml, jinja2, pydantic`: wall {spread([w for w, _ in figures['imports']])}")
+    for kind, label in ((0, "wall"), (1, "CPU")):
+        each = ratios(figures["check"], figures["imports"], kind)
         line(
-            f"{kind}: whole process / `import yaml, jinja2, pydantic`",
-            f"{check:.3f} s / {imports:.3f} s = {check / imports:.2f}x",
-            "<= 2.5x",
-            check / imports <= 2.5,
+            f"up to date, {label} / the imports",
+            f"{statistics.median(each):.2f}x ({min(each):.2f}–{max(each):.2f})",
+            "<= 1.0x",
+            statistics.median(each) <= 1.0,
         )
     probe = (
         "import sys; sys.path.insert(0, %r); from modelsync.cli import main; main(sys.argv[1:]); "
-        "print(' '.join(m for m in ('httpx', 'deepdiff', 'pydantic_settings') if m in sys.modules) or 'none')"
+        "print(' '.join(m for m in %r if m in sys.modules) or 'none')"
     )
+    heavy = ("yaml", "jinja2", "pydantic", "httpx", "deepdiff", "pydantic_settings")
     loaded = subprocess.run(
-        [PYTHON, "-c", probe % str(ROOT), *cli(paths, "--check", "-q")[2:]], capture_output=True, text=True, check=True
+        [PYTHON, "-c", probe % (str(ROOT), heavy), *cli(paths, "--check", "-q")[2:]],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
-    line("httpx / deepdiff / pydantic-settings imported", loaded, "none", loaded == "none")
+    line("up to date: heavy modules imported", loaded, "none", loaded == "none")
+    # Something changed: the digest line only costs its hashing before the full check and report.
+    # Against the same stale config without the line, where --check goes straight to rendering.
+    overrides = json.loads(paths.overrides.read_text())
+    overrides["providers"]["openrouter"]["exclude"] = ["google/*"]
+    paths.overrides.write_text(json.dumps(overrides))
+    bare = work / "check-no-digest"
+    shutil.copytree(paths.config.parent, bare)
+    bare_paths = Paths(
+        bare / "config.yaml", bare / "overrides.yaml", bare / "providers.yaml", bare / "cache", bare / "templates"
+    )
+    lines = bare_paths.config.read_text().splitlines(keepends=True)
+    bare_paths.config.write_text("".join(x for x in lines if not x.startswith(stamp.PREFIX)))
+    runs = 9
+    stale = interleaved({"with": cli(paths, "--check"), "without": cli(bare_paths, "--check")}, runs, codes=(1,))
+    each = ratios(stale["with"], stale["without"], 0)
+    line("changed: check + report, wall", spread([w for w, _ in stale["with"]]))
+    line(
+        "  / the same without a digest line (today)",
+        f"{statistics.median(each):.2f}x ({min(each):.2f}–{max(each):.2f})",
+        "<= 1.0x (noise)",
+        statistics.median(each) <= 1.05,
+    )
+    hashing = [t * 1000 for t in times(lambda: stamp.current(paths), runs=21)]
+    line("  of which hashing every input (in-process)", spread(hashing, " ms", 1))
 
 
 # 2. The change report between two real OpenRouter catalogs --------------------------------
@@ -255,69 +312,103 @@ def bench_scale(work: Path) -> None:
     line("t(50k) / t(10k)", f"{t50 / t10:.2f}", "<= 6", t50 / t10 <= 6)
 
 
-# 4. Refresh: ten providers behind 300 ms of latency each ----------------------------------
+# 4. Refresh: every provider of providers.yaml behind 300 ms of latency each ------------------
+
+
+class CatalogServer:
+    """Real catalogs on 127.0.0.1, each answer after `latency`; with `etag`, a 304 to a matching If-None-Match."""
+
+    def __init__(self, bodies: dict[str, bytes], latency: float) -> None:
+        self.bodies, self.latency, self.etag = bodies, latency, False
+        self.hits = {"200": 0, "304": 0}
+        server = self
+
+        class Slow(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                time.sleep(server.latency)
+                body = server.bodies[self.path.split("?")[0].strip("/")]
+                if server.etag and self.headers.get("If-None-Match") == '"v1"':
+                    server.hits["304"] += 1
+                    self.send_response(304)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                server.hits["200"] += 1
+                self.send_response(200)
+                if server.etag:
+                    self.send_header("ETag", '"v1"')
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+        self.http.daemon_threads = True
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.http.server_address[1]}"
+
+
+def served_body(name: str) -> bytes:
+    """A document's real catalog where one is saved, else the committed example's; one page only."""
+    provider = name.split(".")[0]
+    source = CATALOGS / REAL[provider] if provider in REAL and "." not in name else ROOT / "cache" / f"{name}.json"
+    body = json.loads(source.read_bytes()) if source.is_file() else {"data": []}
+    body.pop("nextPageToken", None)
+    body.pop("has_more", None)
+    return json.dumps(body).encode()
 
 
 def bench_refresh(work: Path) -> None:
-    latency, body = 0.3, json.dumps(synthetic(50)).encode()
-    hits = {"200": 0, "304": 0}
-
-    class Slow(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            time.sleep(latency)
-            if self.headers.get("If-None-Match") == '"v1"':
-                hits["304"] += 1
-                self.send_response(304)
-                self.end_headers()
-                return
-            hits["200"] += 1
-            self.send_response(200)
-            self.send_header("ETag", '"v1"')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    names = [f"p{i}" for i in range(10)]
-    providers = work / "ten-providers.yaml"
-    providers.write_text(
-        "".join(
-            f"{n}:\n  normaliser: openrouter\n  catalog_url: {base}/{n}/models\n"
-            f"  route: {{prefix: openai/, api_base: 'https://{n}.example/v1', api_key: {n.upper()}_KEY}}\n"
-            f"  model_name: '{n}/{{id}}'\n"
-            for n in names
-        )
-    )
+    latency = 0.3
+    providers = load_providers(ROOT / "providers.yaml")
+    documents = {name: url for p in providers.values() for name, url in p.urls().items()}
+    server = CatalogServer({name: served_body(name) for name in documents}, latency)
+    text = (ROOT / "providers.yaml").read_text()
+    for name, url in documents.items():
+        text = text.replace(url, f"{server.base}/{name}")
+    (work / "providers-local.yaml").write_text(text)
     paths = project(
         work / "refresh",
-        {n: {"data": []} for n in names},
-        {"providers": {n: {"include": ["*"]} for n in names}},
-        providers,
+        {name: json.loads(body) for name, body in server.bodies.items()},
+        {"providers": {name: {"include": ["*"]} for name in providers}},
+        work / "providers-local.yaml",
     )
-    single = median_time(lambda: run(paths, Options(refresh=True, dry_run=True, only=("p0",))), runs=5)
-    full = median_time(lambda: run(paths, Options(refresh=True, dry_run=True)), runs=5)
-    print(f"4. refresh: 10 providers on 127.0.0.1, {latency * 1000:.0f} ms latency each")
+    keys = {p.listing_key.env: "bench-key" for p in providers.values() if p.listing_key}
+    env = {**os.environ, **keys}
+    process(cli(paths, "--offline", "-q"), env=env, codes=(0, 4))
+    runs = 9
+    figures = interleaved(
+        {"refresh": cli(paths, "--refresh", "-q"), "offline": cli(paths, "--offline", "-q")}, runs, env=env
+    )
+    extra = [r[0] - o[0] for r, o in zip(figures["refresh"], figures["offline"], strict=True)]
+    served = sum(len(b) for b in server.bodies.values()) / 1e6
+    print(
+        f"4. refresh: all {len(providers)} providers ({len(documents)} documents, {served:.1f} MB of real catalogs) "
+        f"on 127.0.0.1, {latency * 1000:.0f} ms latency each ({runs} interleaved rounds, whole process)"
+    )
+    line("offline run (no fetch)", spread([w for w, _ in figures["offline"]]))
+    line("refresh of every provider", spread([w for w, _ in figures["refresh"]]))
     line(
-        "all ten / the slowest single one",
-        f"{full:.3f} s / {single:.3f} s = {full / single:.2f}x",
-        "<= 1.5x",
-        full / single <= 1.5,
+        "refresh − offline, round by round",
+        spread(extra),
+        f"<= {latency:.2f} + 0.15 s",
+        statistics.median(extra) <= latency + 0.15,
     )
-    run(paths, Options(refresh=True, accept_held=True))  # stores the catalogs with their ETag
-    hits.update({"200": 0, "304": 0})
-    again = median_time(lambda: run(paths, Options(refresh=True, accept_held=True)), runs=1)
+    server.etag = True
+    process(cli(paths, "--refresh", "-q"), env=env)  # stores every catalog with its ETag
+    server.hits.update({"200": 0, "304": 0})
+    again = process(cli(paths, "--refresh", "-q"), env=env)[0]
     line(
         "second refresh: conditional requests",
-        f"{hits['304']} x 304, {hits['200']} x 200 in {again:.3f} s",
+        f"{server.hits['304']} x 304, {server.hits['200']} x 200 in {again:.3f} s",
         "all 304",
-        hits["200"] == 0,
+        server.hits["200"] == 0,
     )
-    server.shutdown()
+    server.http.shutdown()
 
 
 BENCHES = {"check": bench_check, "report": bench_report, "scale": bench_scale, "refresh": bench_refresh}

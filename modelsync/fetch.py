@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from . import warmup
 from .errors import FetchError
 from .secrets import redact_url
 from .settings import Settings
@@ -36,6 +37,7 @@ def make_client(settings: Settings, transport: httpx.BaseTransport | None = None
     # Redirects are followed by hand, so that a key never follows one to another host.
     return httpx.Client(
         timeout=timeout,
+        verify=warmup.tls_context() or True,  # begun in the background at start-up when the run may fetch
         follow_redirects=False,
         transport=transport,
         headers={"Accept": "application/json", "User-Agent": "modelsync"},

@@ -91,9 +91,13 @@ def register(commands: Commands) -> None:
 
 def execute(args: argparse.Namespace, home: Path) -> int:
     """Render config.yaml; write it, or with --check / --dry-run only say what would change."""
+    refuse_idle_flags(args)
+    if not (args.check or getattr(args, "offline", False)):
+        from .. import warmup
+
+        warmup.start()  # httpx and TLS load beside the pipeline's imports
     from ..pipeline import Options, run
 
-    refuse_idle_flags(args)
     paths = paths_of(args, home)
     level = verbosity(args)
     show_progress = level >= 0 and (sys.stderr.isatty() or level > 0)
