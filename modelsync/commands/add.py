@@ -24,6 +24,7 @@ from ..overrides import ModelRef, Overrides
 from ..paths import Paths
 from ..pipeline import Options, Result, load_catalog, load_inputs, run
 from ..schema import SAFE_LOADER, explain
+from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
 
 
@@ -82,14 +83,14 @@ def expect_edit(old_text: str, new_text: str, change: Callable[[dict[str, Any]],
     """Prove the edit did what was asked and nothing else, before anything is written."""
     expected = yaml.load(old_text, Loader=SAFE_LOADER) or {}
     change(expected)
-    if yaml.load(new_text, Loader=SAFE_LOADER) != expected:
+    if yaml.load(new_text, Loader=SAFE_LOADER) != expected:  # a bug of ours, never the user's
         raise RuntimeError("the edit of overrides.yaml would change more than asked; nothing was written")
 
 
 def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -> Result:
     """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy."""
     try:
-        Overrides.model_validate(yaml.load(new_text, Loader=SAFE_LOADER) or {})
+        Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
     if dry_run:
