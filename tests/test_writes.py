@@ -43,7 +43,7 @@ def test_ctrl_c_while_writing_leaves_every_file_whole(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(files.os, "replace", interrupted)
-    assert project.run("--offline") == 2
+    assert project.run("--offline") == 130
     assert "interrupted" in capsys.readouterr().err
     after = project.snapshot_files()
     assert {k: v for k, v in after.items() if k != "config.yaml.bak"} == before
