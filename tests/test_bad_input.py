@@ -10,7 +10,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tests.helpers import ROOT, Project
-from tests.litellm_proxy import VENV
+from tests.litellm_proxy import litellm_executable
 
 BAD_OVERRIDES = {
     "yaml_syntax": 'providers:\n  openrouter:\n    include: ["a"\n',
@@ -154,9 +154,7 @@ def test_the_shipped_key_list_holds_what_the_repo_uses() -> None:
 @pytest.mark.litellm
 def test_the_shipped_key_list_is_what_litellm_itself_says(tmp_path: Path) -> None:
     """Derived again from the pinned LiteLLM: the committed list is not hand-edited or stale."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        pytest.skip(f"no LiteLLM venv at {VENV}")
+    python = litellm_executable().parent / "python"  # installs the pinned LiteLLM on first use
     target = tmp_path / "keys.txt"
     subprocess.run(
         [str(python), str(ROOT / "tools" / "derive_litellm_keys.py"), str(target)],
