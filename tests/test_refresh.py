@@ -251,3 +251,24 @@ def test_refresh_with_one_provider_fetched_is_a_success(project: Project) -> Non
     with serve(routes) as base:
         project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
         assert project.run("--refresh", "-q") == 0
+
+
+def test_the_committed_cache_carries_its_real_fetch_time(tmp_path: Path) -> None:
+    """A clone's files are all as new as the clone: only the metadata can tell a month-old cache."""
+    from modelsync.providers import load_providers
+    from modelsync.refresh import is_stale
+    from tests.helpers import ROOT
+
+    clone = tmp_path / "cache"
+    clone.mkdir()
+    for path in (ROOT / "cache").glob("*.json"):
+        (clone / path.name).write_bytes(path.read_bytes())  # mtime: now, as after `git clone`
+    providers = load_providers(ROOT / "providers.yaml")
+    names = [name for provider in providers.values() for name in provider.urls()]
+    for name in names:
+        meta = cache.read_meta(clone, name)
+        assert meta is not None, f"cache/{name}.meta.json is missing or does not match cache/{name}.json"
+        assert cache.fetched_at(clone, name) == meta.fetched_at
+    oldest = min(cache.read_meta(clone, name).fetched_at for name in names)  # type: ignore[union-attr]
+    later = oldest + timedelta(days=30)
+    assert all(is_stale(p, clone, later, timedelta(hours=24)) for p in providers.values())
