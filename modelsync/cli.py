@@ -20,7 +20,7 @@ log = logging.getLogger("modelsync")
 
 # In the order `--help` lists them. Imported only to parse a command line: they load the
 # pipeline (yaml, jinja2, pydantic), which an up-to-date --check does without.
-COMMANDS = ("generate", "list_models", "add", "import_config")
+COMMANDS = ("generate", "list_models", "add", "remove", "import_config", "init")
 
 
 def _command(name: str) -> ModuleType:
@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     args = top.parse_args(argv)
     args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
     setup_logging(verbosity(args))
-    return _boundary(lambda: _dispatch(top, args, home))
+    return _boundary(lambda: _dispatch(top, args, home), args.me)
 
 
 def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path) -> int:
@@ -122,7 +122,7 @@ def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path
         from .commands import import_config
 
         return import_config.execute(args, home)
-    _refuse_given(top, args, set(_GENERATE_DESTS), "generating config.yaml")
+    _refuse_given(top, args, {*_GENERATE_DESTS, *_PATHS}, "generating config.yaml")
     from .commands import generate
 
     return generate.execute(args, home)
@@ -149,7 +149,7 @@ def _legacy_list(top: argparse.ArgumentParser, args: argparse.Namespace, home: P
 def _refuse_given(top: argparse.ArgumentParser, args: argparse.Namespace, allowed: set[str], context: str) -> None:
     """A top-level option that would do nothing in this context is an error, not silence."""
     for action in top._actions:
-        if not action.option_strings or action.dest in allowed | {*_PATHS, "help", "version"}:
+        if not action.option_strings or action.dest in allowed | {"help", "version"}:
             continue
         if getattr(args, action.dest, action.default) != action.default:
             raise InputError(
@@ -165,16 +165,17 @@ def _subparser(top: argparse.ArgumentParser, name: str) -> argparse.ArgumentPars
     raise KeyError(name)
 
 
-def _boundary(action: Callable[[], int]) -> int:
+def _boundary(action: Callable[[], int], me: str = "python generate.py") -> int:
     """The one place where errors become exit codes and sentences."""
     try:
         return action()
     except GenerateError as exc:
-        log.error("%s", exc)
+        # The modules' advice names the command as a checkout runs it; installed, it is `modelsync`.
+        log.error("%s", str(exc).replace("python generate.py", me))
         return ExitCode.USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # files are written only after every fetch, and whole: none is half-written
         log.error("interrupted — no file was left half-written; run again when ready")
-        return ExitCode.USER_ERROR
+        return ExitCode.INTERRUPTED
     except Exception:  # a bug: say so, with the traceback a maintainer needs
         log.exception("unexpected error (a bug in modelsync) — please report it with this traceback")
         return ExitCode.BUG

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import cache, memo, stamp
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
-from .files import write_atomic
+from .files import WriteError, check_writable, write_atomic
 from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
@@ -132,11 +132,29 @@ def _run(
             new_file = stamp.stamped(text, digest_before, len(merged.deployments), len(merged.warnings))
         if result.changed:
             _write(paths.config, old_file, new_file)
-        elif new_file != old_file:  # the same config, only its digest line is new: no backup needed
+        elif new_file != old_file and not _failed_refresh(outcomes):
+            check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
-        for made_from, catalog in to_remember.values():
-            memo.remember(paths.cache_dir, catalog, made_from)
+        _remember(paths.cache_dir, to_remember)
     return result
+
+
+def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:
+    """Store the normalised catalogs for next time; a cache folder we may not write only costs speed."""
+    try:
+        for made_from, catalog in to_remember.values():
+            memo.remember(cache_dir, catalog, made_from)
+    except WriteError as exc:
+        log.debug("normalised catalogs not stored: %s", exc)
+
+
+def _failed_refresh(outcomes: list[Outcome]) -> bool:
+    """Whether this run fetched and every fetch failed: then it leaves every file as it was."""
+    if not outcomes:
+        return False
+    from .refresh import nothing_refreshed  # loaded already: the run fetched
+
+    return nothing_refreshed(outcomes)
 
 
 def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:
@@ -247,6 +265,7 @@ def _read_config(path: Path) -> str | None:
 
 def _write(path: Path, old: str | None, text: str) -> None:
     """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
+    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
     if old is not None:
         write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, text)
