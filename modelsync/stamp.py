@@ -65,8 +65,7 @@ def inputs_digest(paths: Paths) -> str:
     """One sha256 of everything but config.yaml that the rendered config depends on."""
     digest = hashlib.sha256(f"modelsync-stamp {FORMAT}\0python {sys.version_info[:2]}\0".encode())
     for label, data in _inputs(paths):
-        digest.update(f"{label}\0{len(data)}\0".encode())
-        digest.update(data)
+        digest.update(f"{label}\0{data}\0".encode())
     return digest.hexdigest()
 
 
@@ -77,11 +76,11 @@ def file_digest(inputs: str, body: bytes, deployments: int, warnings: int) -> st
 
 def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
     """The rendered text with its digest line, placed last in the leading comment block."""
-    lines = text.splitlines(keepends=True)
-    at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    at = 0
+    while text.startswith("#", at):  # past the header's comment lines, without splitting the whole text
+        at = text.find("\n", at) + 1 or len(text)
     digest = file_digest(inputs, text.encode("utf-8"), deployments, warnings)
-    line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n"
-    return "".join([*lines[:at], line, *lines[at:]])
+    return f"{text[:at]}{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n{text[at:]}"
 
 
 def split(data: bytes) -> tuple[Stamp | None, bytes]:
@@ -119,7 +118,8 @@ def current(paths: Paths) -> Stamp | None:
 # --- what is hashed -------------------------------------------------------------------------
 
 
-def _inputs(paths: Paths) -> Iterator[tuple[str, bytes]]:
+def _inputs(paths: Paths) -> Iterator[tuple[str, str]]:
+    """(what, the sha256 of its bytes or a version) for every input, in a fixed order."""
     yield from _tree("package", PACKAGE, lambda name: not name.endswith((".pyc", ".pyo")))
     yield from _libraries()
     yield "providers.yaml", _read(paths.providers)
@@ -129,14 +129,16 @@ def _inputs(paths: Paths) -> Iterator[tuple[str, bytes]]:
     yield from _settings()
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path) -> str:
+    """A file's sha256, read in chunks: a catalog can be hundreds of MB, and a run holds much else."""
     try:
-        return b"1" + path.read_bytes()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:  # missing or unreadable: the render will say so; here it only differs from any content
-        return b"0"
+        return "missing"
 
 
-def _tree(label: str, root: Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, bytes]]:
+def _tree(label: str, root: Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
     """Every file under `root` in a fixed order; hidden files and folders (temp files, the memo) left out."""
     found = []
     for folder, subfolders, files in os.walk(root):
@@ -146,7 +148,7 @@ def _tree(label: str, root: Path, wanted: Callable[[str], bool]) -> Iterator[tup
         yield f"{label}/{os.path.relpath(path, root)}", _read(Path(path))
 
 
-def _libraries() -> Iterator[tuple[str, bytes]]:
+def _libraries() -> Iterator[tuple[str, str]]:
     """Each library's installed version, from its .dist-info folder's name: no import needed."""
     versions: dict[str, str] = {}
     for entry in sys.path:
@@ -159,15 +161,15 @@ def _libraries() -> Iterator[tuple[str, bytes]]:
                 project, _, version = name[: -len(".dist-info")].partition("-")
                 versions.setdefault(project.lower().replace("-", "_").replace(".", "_"), version)
     for library in LIBRARIES:
-        yield f"library/{library}", versions.get(library, "?").encode()
+        yield f"library/{library}", versions.get(library, "?")
 
 
-def _settings() -> Iterator[tuple[str, bytes]]:
+def _settings() -> Iterator[tuple[str, str]]:
     """The output-changing settings as the environment and `.env` give them (raw text: any edit counts)."""
     names = {f"MODELSYNC_{name.upper()}" for name in OUTPUT_SETTINGS}
     environment = {key.upper(): value for key, value in os.environ.items() if key.upper() in names}
     for name in sorted(names):
-        yield f"env/{name}", environment.get(name, "\0unset").encode()
+        yield f"env/{name}", repr(environment.get(name))
     try:
         lines = Path(".env").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -175,4 +177,4 @@ def _settings() -> Iterator[tuple[str, bytes]]:
     for line in lines:  # only these lines: the rest of .env holds keys, which no digest may depend on
         key = line.strip().removeprefix("export ").partition("=")[0].strip().upper()
         if key in names:
-            yield f".env/{key}", line.strip().encode()
+            yield f".env/{key}", repr(line.strip())

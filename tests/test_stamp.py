@@ -219,8 +219,8 @@ def test_every_setting_is_decided_on() -> None:
 def test_a_library_version_counts(written: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     real = stamp._libraries
     versions = dict(real())
-    assert all(v != b"?" for v in versions.values()), f"every library's version is found: {versions}"
-    monkeypatch.setattr(stamp, "_libraries", lambda: ((k, b"0.0" if "yaml" in k else v) for k, v in real()))
+    assert all(v != "?" for v in versions.values()), f"every library's version is found: {versions}"
+    monkeypatch.setattr(stamp, "_libraries", lambda: ((k, "0.0" if "yaml" in k else v) for k, v in real()))
     assert not _fast(written)
 
 
