@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from . import cache
+from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, CatalogError, FetchError, GenerateError
 from .fetch import Fetcher, Response
@@ -135,8 +135,9 @@ def _refresh_one(
             list(urls.items()),
         )
         responses = dict(zip(urls, fetched, strict=True))
-        docs = [_document(cache_dir, name, response) for name, response in responses.items()]
-        catalog = NORMALISERS[provider.normaliser](provider.name, docs)
+        catalog = _remembered(provider, cache_dir, responses) or NORMALISERS[provider.normaliser](
+            provider.name, [_document(cache_dir, name, response) for name, response in responses.items()]
+        )
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
     except (FetchError, CatalogError, CacheError) as exc:
@@ -145,6 +146,18 @@ def _refresh_one(
     status = "not-modified" if all(r.not_modified for r in responses.values()) else "fetched"
     outcome = Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
     return outcome, responses
+
+
+def _remembered(provider: Provider, cache_dir: Path, responses: dict[str, Response]) -> Catalog | None:
+    """The memo's catalog when exactly these bytes were normalised before (a 304, or the same body
+    again): all of them arrive at once, and parsing each under the GIL would queue them up."""
+    raws = []
+    for name, response in responses.items():
+        raw = cache.read_bytes(cache_dir, name) if response.not_modified else response.raw
+        if raw is None:
+            return None
+        raws.append((name, raw))
+    return memo.recall(cache_dir, provider.name, memo.key(provider.name, provider.normaliser, raws))
 
 
 def _key_headers(provider: Provider) -> dict[str, str] | None:
