@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExitCode, InputError
+from ..output import shown
 from ..overrides import Overrides
 from ..paths import Paths
 from ..pipeline import Inputs, Result, load_inputs
@@ -43,7 +44,6 @@ def register(commands: Commands) -> None:
 
 def execute(args: argparse.Namespace, home: Path) -> int:
     from .. import formats
-    from ..output import shown
 
     paths = paths_of(args, home)
     removed, result = remove(paths, args.target, args.name, args.dry_run)
@@ -65,7 +65,7 @@ def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[
     inputs = load_inputs(paths)
     models, entries = _matches(inputs, target, name)
     if not models and not entries:
-        raise InputError(f"remove {target}: {paths.overrides} has no such model", _hint(inputs, target, name))
+        raise InputError(f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name))
     old_text = read_overrides(paths)
     new_text = old_text
     for section, indexes in (("models", models), ("entries", entries)):
