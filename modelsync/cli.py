@@ -155,9 +155,9 @@ def _boundary(action: Callable[[], int], me: str = "python generate.py") -> int:
         # The modules' advice names the command as a checkout runs it; installed, it is `modelsync`.
         log.error("%s", str(exc).replace("python generate.py", me))
         return ExitCode.USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # files are written only after every fetch, and whole: none is half-written
         log.error("interrupted — no file was left half-written; run again when ready")
-        return ExitCode.USER_ERROR
+        return ExitCode.INTERRUPTED
     except Exception:  # a bug: say so, with the traceback a maintainer needs
         log.exception("unexpected error (a bug in modelsync) — please report it with this traceback")
         return ExitCode.BUG
