@@ -100,7 +100,7 @@ def _matches(inputs: Inputs, target: str, name: str | None) -> tuple[list[int], 
             f"drop --name to remove every deployment named {target}",
         )
     names = _model_names(inputs, overrides)
-    models = [i for i, model_name in enumerate(names) if model_name == target]
+    models = [i for i, model_name in enumerate(names) if target in (model_name, overrides.models[i].id)]
     entries = [i for i, entry in enumerate(overrides.entries) if entry.model_name == target]
     return models, entries
 
@@ -110,7 +110,10 @@ def _model_names(inputs: Inputs, overrides: Overrides) -> list[str]:
     names = []
     for ref in overrides.models:
         selection = overrides.providers.get(ref.provider)
-        provider = inputs.providers[ref.provider]
+        provider = inputs.providers.get(ref.provider)
+        if provider is None:  # an id that names no one provider: its own name, or the id
+            names.append(ref.name or ref.id)
+            continue
         rule = (selection.name if selection else None) or provider.model_name
         names.append(ref.name or apply_name_rule(rule, provider.name, ref.model_id))
     return names
