@@ -198,3 +198,18 @@ def test_add_then_remove_gives_back_the_same_bytes(
     assert yaml.safe_load(removed)["models"] == before[:gone] + before[gone + 1 :]
     comments = [line for line in text.splitlines() if line.strip().startswith("#")]
     assert [line for line in removed.splitlines() if line.strip().startswith("#")] == comments
+
+
+def test_add_and_remove_say_when_config_yaml_had_changes_of_its_own(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert project.run("remove", "gpt-4o-mini", "-q") == 0
+    assert "was not what" not in capsys.readouterr().err, "a clean config.yaml: no warning"
+    project.config.write_text(project.config.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("add", "openrouter:openai/gpt-4o-mini", "--dry-run") == 0
+    captured = capsys.readouterr()
+    assert "rpm: 100 → 60" in captured.out
+    assert "project/config.yaml was not what project/overrides.yaml rendered before this edit" in captured.err
+    assert project.run("add", "openrouter:openai/gpt-4o-mini") == 0
+    assert "(project/config.yaml.bak keeps the old file)" in capsys.readouterr().err
+    assert "rpm: 100" in (project.root / "config.yaml.bak").read_text()
