@@ -120,7 +120,7 @@ def load_providers(path: Path) -> dict[str, Provider]:
         try:
             provider = Provider(name=name, **body)
         except ValidationError as exc:
-            raise _in_provider(explain(exc, path, Provider), name) from None
+            raise _in_provider(explain(exc, path, Provider, within=(name,)), name) from None
         if provider.normaliser not in NORMALISERS:
             raise InputError(
                 f"{path}: {name}.normaliser: unknown normaliser {provider.normaliser!r}",

@@ -54,12 +54,17 @@ BOUNDS = {
 }
 
 
-def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> InputError:
-    """The first validation error of a user's file, said with its line, its dotted path and a fix."""
+def explain(
+    exc: ValidationError, path: Path, model: type[BaseModel], within: tuple[str | int, ...] = ()
+) -> InputError:
+    """The first validation error of a user's file, said with its line, its dotted path and a fix.
+
+    `within` is where in the file the validated value sits (a provider's key in providers.yaml).
+    """
     errors = exc.errors()
     error = errors[0]
     loc = error["loc"]
-    line = line_of(path, loc)
+    line = line_of(path, (*within, *loc))
     at = f"{path}:{line}" if line else str(path)
     where = dotted(loc) or "top level"
     if error["type"] == "extra_forbidden":
