@@ -137,10 +137,15 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         return ExitCode.USER_ERROR
     if level >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
-        print(
-            f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
-            file=sys.stdout if args.report == "text" else sys.stderr,
-        )
+        out = sys.stdout if args.report == "text" else sys.stderr
+        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)", file=out)
+        if not result.merged.deployments:  # a new project: say how to start
+            print(
+                f"note: {shown(paths.overrides)} selects no model yet — fetch a catalog with "
+                f"`{args.me} --provider openrouter`, find ids with `{args.me} list openrouter`, "
+                f"then `{args.me} add openrouter:ID`",
+                file=out,
+            )
     if result.held:
         log.warning(
             "%d catalog change(s) %s for review — read the report, then run with --accept-held",
