@@ -54,9 +54,7 @@ BOUNDS = {
 }
 
 
-def explain(
-    exc: ValidationError, path: Path, model: type[BaseModel], within: tuple[str | int, ...] = ()
-) -> InputError:
+def explain(exc: ValidationError, path: Path, model: type[BaseModel], within: tuple[str | int, ...] = ()) -> InputError:
     """The first validation error of a user's file, said with its line, its dotted path and a fix.
 
     `within` is where in the file the validated value sits (a provider's key in providers.yaml).
