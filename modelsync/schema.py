@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import InputError
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "load_yaml"]
+__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "load_yaml", "problem"]
 
 
 class Strict(BaseModel):
@@ -71,10 +71,17 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel], within: tu
             f"{at}: {where}: unknown key {str(loc[-1])!r}", f"use one of: {allowed}" if allowed else "remove it"
         )
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    what, fix = problem(exc)
+    return InputError(f"{at}: {where}: {what}{more}", fix or f"fix that value in {path.name}")
+
+
+def problem(exc: ValidationError) -> tuple[str, str]:
+    """The first error as (what is wrong, what to do), in our words; the fix may be empty."""
+    error = exc.errors()[0]
     if error["type"] == "value_error":  # our own validators say what to do after " — "
         what, _, fix = str(error["ctx"]["error"]).partition(" — ")
-        return InputError(f"{at}: {where}: {what}{more}", fix or "fix that value")
-    return InputError(f"{at}: {where}: {_sentence(error)}{more}", f"fix that value in {path.name}")
+        return what, fix
+    return _sentence(error), ""
 
 
 def _sentence(error: Any) -> str:
@@ -100,7 +107,9 @@ def _kind(value: Any) -> str:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return "true/false"
-    for types, word in (((int, float), "a number"), (str, "text"), (list, "a list"), (dict, "a mapping")):
+    if isinstance(value, (int, float)):
+        return repr(value)  # a number is never a secret, and says most as itself
+    for types, word in ((str, "text"), (list, "a list"), (dict, "a mapping")):
         if isinstance(value, types):
             return word
     return type(value).__name__
