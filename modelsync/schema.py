@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import InputError
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "load_yaml", "problem"]
+__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
 
 
 class Strict(BaseModel):
@@ -88,7 +88,7 @@ def _sentence(error: Any) -> str:
     """What is wrong with a value, in our words; the value itself is named only by its kind."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in EXPECTED:
-        return f"should be {EXPECTED[kind]}, not {_kind(error.get('input'))}"
+        return f"should be {EXPECTED[kind]}, not {kind_of(error.get('input'))}"
     if kind in BOUNDS:
         name, text = BOUNDS[kind]
         return f"should be {text.format(ctx.get(name))}, not {error.get('input')!r}"
@@ -101,7 +101,7 @@ def _sentence(error: Any) -> str:
     return f"is not a valid value here ({kind.replace('_', ' ')})"
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     """A value's kind in YAML's words: `text`, `a number`, `a list`, `a mapping`, `nothing`."""
     if value is None:
         return "nothing (an empty value)"
