@@ -25,7 +25,7 @@ from ..output import shown
 from ..overrides import ModelRef, Overrides
 from ..paths import Paths
 from ..pipeline import Options, Result, load_catalog, load_inputs, run
-from ..schema import SAFE_LOADER, explain
+from ..schema import SAFE_LOADER, explain, problem
 from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
 
@@ -124,9 +124,14 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
     try:
         ref = ModelRef(id=model, name=name)
     except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "id"
+        what, fix = problem(exc)
+        if field != "id":
+            raise InputError(
+                f"add {model}: --{field} {what}", fix or f"give --{field} a value, or leave it out"
+            ) from None
         raise InputError(
-            f"add {model}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
-            "write it as provider:model-id, like openrouter:openai/gpt-4o",
+            f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
         ) from None
     inputs = load_inputs(paths)
     provider = inputs.providers.get(ref.provider)
