@@ -21,7 +21,7 @@ class Dimension(NamedTuple):
     name: str  # what offers, pins and the report call it
     key: str  # the LiteLLM key
     unit: str  # USD per TOKEN, IMAGE, REQUEST or QUERY
-    fields: Mapping[str, str]  # normaliser shape → the catalog field stating it
+    fields: Mapping[str, str | tuple[str, ...]]  # normaliser shape → the catalog field(s) stating it, first wins
     placement: str = PARAMS  # where LiteLLM must read it
     fallback: str | None = None  # the dimension whose price applies where the catalog states none
     tiered: bool = False  # LiteLLM's `tiered_pricing` carries it per prompt-size tier
@@ -106,7 +106,13 @@ DIMENSIONS: tuple[Dimension, ...] = (
         fallback="input",
         accepts=(0.0, PER_UNIT_IMAGE),
     ),
-    Dimension("image_output", "output_cost_per_image_token", TOKEN, {"openrouter": "image_output"}, fallback="output"),
+    Dimension(
+        "image_output",
+        "output_cost_per_image_token",
+        TOKEN,
+        {"openrouter": ("image_output", "image_token")},  # image_token: equal to image_output where both occur
+        fallback="output",
+    ),
     Dimension(
         "per_image",
         "input_cost_per_image",
@@ -146,9 +152,14 @@ FREE_MARKER = 1.0e-09  # the price hand-kept configs write for a free model
 MOST_PER_TOKEN = 1e-3
 
 
-def stated(shape: str) -> list[tuple[Dimension, str]]:
-    """The dimensions a catalog shape states, with the field that states each."""
-    return [(d, d.fields[shape]) for d in DIMENSIONS if shape in d.fields]
+def stated(shape: str) -> list[tuple[Dimension, tuple[str, ...]]]:
+    """The dimensions a catalog shape states, with the fields that state each (the first present wins)."""
+    found = []
+    for dimension in DIMENSIONS:
+        fields = dimension.fields.get(shape)
+        if fields is not None:
+            found.append((dimension, (fields,) if isinstance(fields, str) else fields))
+    return found
 
 
 def litellm_value(dimension: Dimension, price: float) -> Any:

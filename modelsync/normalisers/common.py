@@ -52,7 +52,8 @@ def read_prices(
     """
     found: dict[str, float] = {}
     problem = None
-    for dimension, key in stated(shape):
+    for dimension, keys in stated(shape):
+        key = next((k for k in keys if pricing.get(k) is not None), keys[0])
         try:
             value = price(pricing.get(key), per_tokens if dimension.unit == TOKEN else PER_TOKEN)
         except PriceError as exc:
@@ -74,8 +75,8 @@ def _core(name: str) -> bool:
 def tiers_from_lists(pricing: dict[str, Any], shape: str, per_tokens: float) -> tuple[Tier, ...]:
     """Tiers stated as a list per field, `{field}_tiers: [{cost, min, max}, ...]` (Vercel's form)."""
     by_threshold: dict[int, dict[str, float]] = {}
-    for dimension, key in stated(shape):
-        for step in as_list(pricing.get(f"{key}_tiers")):
+    for dimension, keys in stated(shape):
+        for step in as_list(pricing.get(f"{keys[0]}_tiers")):
             step = as_dict(step)
             above = limit(step.get("min"))
             try:
