@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
@@ -64,7 +63,13 @@ TIERED_VERCEL = {  # Vercel's newer lists state tiers beside each flat price; wr
 }
 EXTRA = {  # entries of our own in the shapes of the providers without a real saved list
     "requesty": [
-        {"id": "openai/gpt-4.1-mini", "input_price": 4e-07, "output_price": 1.6e-06, "cached_price": 1e-07, "api": "chat"}
+        {
+            "id": "openai/gpt-4.1-mini",
+            "input_price": 4e-07,
+            "output_price": 1.6e-06,
+            "cached_price": 1e-07,
+            "api": "chat",
+        }
     ],
     "poe": [
         {
