@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USER_ERROR = 2
     BUG = 3
     HELD = 4  # written, but some catalog changes were held back for review
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports a command stopped by SIGINT
 
 
 class GenerateError(Exception):
@@ -26,7 +27,11 @@ class GenerateError(Exception):
 
 
 class InputError(GenerateError):
-    """overrides.yaml, providers.yaml or a template is wrong."""
+    """overrides.yaml, providers.yaml or a template is wrong; `loc` is where in overrides.yaml, if known."""
+
+    def __init__(self, what: str, fix: str = "", loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(what, fix)
+        self.loc = loc
 
 
 class CacheError(GenerateError):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
-from .files import write_atomic
+from .files import WriteError, check_writable, write_atomic
 from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
@@ -19,6 +19,7 @@ from .overrides import Overrides, load_overrides
 from .paths import Paths
 from .providers import Provider, load_providers
 from .render import render
+from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -100,7 +101,8 @@ def _run(
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
-        raise InputError(f"{paths.overrides}: {exc.what}", exc.fix) from None
+        line = line_of(paths.overrides, exc.loc) if exc.loc else None
+        raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
     for warning in merged.warnings:
         log.warning("%s", warning)
     sections = inputs.overrides.settings.model_dump()
@@ -123,9 +125,17 @@ def _run(
     if not (options.check or options.dry_run):
         if result.changed:
             _write(paths.config, old, text)
-        for made_from, catalog in to_remember.values():
-            memo.remember(paths.cache_dir, catalog, made_from)
+        _remember(paths.cache_dir, to_remember)
     return result
+
+
+def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:
+    """Store the normalised catalogs for next time; a cache folder we may not write only costs speed."""
+    try:
+        for made_from, catalog in to_remember.values():
+            memo.remember(cache_dir, catalog, made_from)
+    except WriteError as exc:
+        log.debug("normalised catalogs not stored: %s", exc)
 
 
 def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:
@@ -236,6 +246,7 @@ def _read_config(path: Path) -> str | None:
 
 def _write(path: Path, old: str | None, text: str) -> None:
     """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
+    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
     if old is not None:
         write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, text)
