@@ -99,6 +99,18 @@ LEAKY = {
     },
 }
 
+# What placement writes where a catalog states a price LiteLLM cannot bill (no real catalog has one).
+NOTED = {
+    "model_name": "noted",
+    "litellm_params": {
+        "model": "poe/noted",
+        "api_key": "os.environ/POE_API_KEY",
+        "input_cost_per_token": 1.0e-06,
+        "output_cost_per_token": 2.0e-06,
+    },
+    "model_info": {"unbilled_prices": ["audio input $5/M above 200,000 tokens: LiteLLM bills $3/M at every size"]},
+}
+
 
 class Usage(NamedTuple):
     prompt: int = 1000
@@ -387,7 +399,10 @@ def billing(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Ite
         {
             "providers": {p: {"params": {"api_base": f"{upstream.base}/{p}"}} for p in PRICED},
             "models": [{"id": _name(p, i), "name": _name(p, i)} for p, i in models],
-            "entries": [LEAKY | {"litellm_params": {**LEAKY["litellm_params"], "api_base": f"{upstream.base}/novita"}}],
+            "entries": [
+                LEAKY | {"litellm_params": {**LEAKY["litellm_params"], "api_base": f"{upstream.base}/novita"}},
+                NOTED | {"litellm_params": {**NOTED["litellm_params"], "api_base": f"{upstream.base}/poe"}},
+            ],
             "settings": {"general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"}},
         }
     )
@@ -495,3 +510,4 @@ def test_model_info_shows_the_prices_litellm_cannot_bill(billing: Billing) -> No
     for name in searched:
         want = billing.deployments[name]["model_info"]["search_context_cost_per_query"]
         assert served[name]["search_context_cost_per_query"] == want
+    assert served["noted"]["unbilled_prices"] == NOTED["model_info"]["unbilled_prices"]
