@@ -290,3 +290,17 @@ def test_import_replaces_each_kind_and_prints_none(project: Project, capsys: pyt
     assert written["settings"]["general_settings"]["database_url"] == "os.environ/GENERAL_SETTINGS_DATABASE_URL"
     assert "set AZ_AZURE_AD_TOKEN" in err and "set AZ_AWS_SESSION_TOKEN" in err
     assert project.run("--offline", "-q") == 0  # and the result is a valid overrides.yaml
+
+
+def test_a_fetch_error_masks_credentials_in_the_catalog_url(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    with serve({}) as base:  # every path answers 404
+        host = base.removeprefix("http://")
+        text = project.providers.read_text().replace("https://openrouter.ai", f"http://mirror:{URL_PASSWORD}@{host}")
+        project.providers.write_text(text.replace("/models?output_modalities=all", "/models?key=q-SECRET-77aa1"))
+        assert project.run("--refresh", "-v") == 2
+    err = capsys.readouterr().err
+    assert "HTTP 404" in err and URL_PASSWORD not in err and "q-SECRET-77aa1" not in err
+    assert "mirror:[masked]@" in err and "key=[masked]" in err
