@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError, create_model, field_validator, mode
 from .errors import InputError
 from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .providers import Provider, check_name_rule
-from .schema import Strict, dotted, explain, load_yaml
+from .schema import LocatedError, Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .yamlfile import line_of
 
@@ -181,7 +181,9 @@ def _refuse_repeats(keys: list[Any], label: Any) -> None:
     seen: dict[Any, int] = {}
     for index, key in enumerate(keys):
         if key in seen:
-            raise ValueError(f"item [{index}] repeats item [{seen[key]}] ({label(key)}) — remove one of them")
+            raise LocatedError(
+                f"item [{index}] repeats item [{seen[key]}] ({label(key)}) — remove one of them", at=(index,)
+            )
         seen[key] = index
 
 

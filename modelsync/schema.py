@@ -10,7 +10,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import InputError
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
+__all__ = ["SAFE_LOADER", "LocatedError", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
+
+
+class LocatedError(ValueError):
+    """A validator's error about one part of its value (`at`: (3,) for item [3]), so the line named is that part's."""
+
+    def __init__(self, message: str, at: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 class Strict(BaseModel):
@@ -62,7 +70,8 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel], within: tu
     errors = exc.errors()
     error = errors[0]
     loc = error["loc"]
-    line = line_of(path, (*within, *loc))
+    below = getattr((error.get("ctx") or {}).get("error"), "at", ())  # a LocatedError points inside the value
+    line = line_of(path, (*within, *loc, *below))
     at = f"{path}:{line}" if line else str(path)
     where = dotted(loc) or "top level"
     if error["type"] == "extra_forbidden":
