@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
-from .errors import InputError
+from .errors import InputError, LocatedError
 from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .providers import Provider, check_name_rule
-from .schema import LocatedError, Strict, dotted, explain, load_yaml
+from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .yamlfile import line_of
 

@@ -10,15 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import InputError
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-__all__ = ["SAFE_LOADER", "LocatedError", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
-
-
-class LocatedError(ValueError):
-    """A validator's error about one part of its value (`at`: (3,) for item [3]), so the line named is that part's."""
-
-    def __init__(self, message: str, at: tuple[str | int, ...]) -> None:
-        super().__init__(message)
-        self.at = at
+__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
 
 
 class Strict(BaseModel):

@@ -18,6 +18,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .errors import LocatedError
+
 log = logging.getLogger("modelsync")
 
 MASK = "[masked]"
@@ -84,9 +86,10 @@ def refuse_literals(values: dict[str, Any], where: str = "") -> dict[str, Any]:
     """Refuse a credential written out in full in overrides.yaml: it belongs in the environment."""
     for path, key, value in _leaves(values, where):
         if is_secret(key, value):
-            raise ValueError(
+            raise LocatedError(
                 f"{path} holds a literal secret, which must not be written into config.yaml — "
-                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
+                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env",
+                at=_parts(path[len(where) :]),
             )
     return values
 
@@ -119,6 +122,11 @@ def replace_literals(values: Any, where: str, owner: str) -> Any:
 def env_var_for(owner: str, key: Any) -> str:
     """The environment variable an imported secret moves to: `GPT_4O_API_KEY`, `GENERAL_SETTINGS_MASTER_KEY`."""
     return re.sub(r"[^A-Z0-9]+", "_", f"{owner}_{key}".upper()).strip("_")
+
+
+def _parts(path: str) -> tuple[str | int, ...]:
+    """`extra_headers.Authorization` or `[2].api_key` as a location: ('extra_headers', 'Authorization')."""
+    return tuple(int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", path))
 
 
 def _leaves(values: Any, where: str) -> list[tuple[str, Any, Any]]:

@@ -304,3 +304,19 @@ def test_a_fetch_error_masks_credentials_in_the_catalog_url(
     err = capsys.readouterr().err
     assert "HTTP 404" in err and URL_PASSWORD not in err and "q-SECRET-77aa1" not in err
     assert "mirror:[masked]@" in err and "key=[masked]" in err
+
+
+def test_a_refused_literal_names_its_own_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write_overrides(
+        "models:\n"
+        "  - id: openrouter:anthropic/claude-haiku-4.5\n"
+        "    params:\n"
+        "      rpm: 60\n"
+        "      extra_headers:\n"
+        "        X-Title: my app\n"
+        f"        Authorization: {BEARER}\n"
+    )
+    assert project.run("--offline") == 2
+    err = capsys.readouterr().err
+    assert "overrides.yaml:7: models[0].params: extra_headers.Authorization holds a literal secret" in err
+    assert BEARER.split()[1] not in err
