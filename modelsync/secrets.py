@@ -38,7 +38,7 @@ AUTH_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot)\s+\S", re.IGNORECASE)
 # In free text: userinfo inside a URL, and the value after an auth scheme.
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/@:]*(?::[^\s/@]*)?)@")
 SCHEME_VALUE = re.compile(r"\b(?P<scheme>Bearer|Basic|Token)\s+(?P<value>[A-Za-z0-9._~+/=-]{6,})", re.IGNORECASE)
-# A vendor prefix worth keeping: `sk-`, `sk-or-v1-`, `sk-ant-`, `AIza`... at most three short parts.
+# A vendor prefix worth keeping: `sk-`, `sk-or-v1-`, `sk-ant-`, `rq-`: at most three short parts.
 RECOGNISABLE = re.compile(r"(?:[A-Za-z]{1,6}[-_])(?:[A-Za-z0-9]{1,4}[-_]){0,2}")
 
 _known_values: set[str] = set()  # keys read from the environment this run: never printed anywhere
