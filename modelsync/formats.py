@@ -8,16 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
+from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label
 
 FOLD_AFTER = 25  # Markdown rows per provider before "…and N more"
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
 SCHEMA_VERSION = 1
 
 
-def _label(key: Key) -> str:
-    name, model = key
-    return name if name == model else f"{name} ({model})"
+def _label(key: Key, report: Report | None = None) -> str:
+    return label(key, report.ambiguous if report else frozenset())
 
 
 def _printable(value: str) -> str:
@@ -44,12 +43,21 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
             )
         )
         lines += [
-            paint("!", _printable(f"  ! {held.provider}: {_label(held.key)}: {held.reason}")) for held in report.held
+            paint("!", _printable(f"  ! {held.provider}: {_label(held.key, report)}: {held.reason}"))
+            for held in report.held
+        ]
+    if report.retired:
+        lines.append(paint("-", f"retired ({len(report.retired)}): no longer in their catalog, left config.yaml"))
+        lines += [paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}")) for r in report.retired]
+    if report.retiring:
+        lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
+        lines += [
+            paint("!", _printable(f"  ! {r.provider}: {_label(r.key, report)}: ends {r.date}")) for r in report.retiring
         ]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
-            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}"))
+            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label(report.ambiguous))}"))
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
         lines.append("settings:")
@@ -92,8 +100,9 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
             "| provider | deployment | reason |",
             "|---|---|---|",
         ]
-        out += [f"| {h.provider} | {_code(_label(h.key))} | {_cell(h.reason)} |" for h in report.held]
+        out += [f"| {h.provider} | {_code(_label(h.key, report))} | {_cell(h.reason)} |" for h in report.held]
         out.append("")
+    out += _markdown_retirements(report)
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
     if groups:
@@ -108,7 +117,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
     for group, changes in report.groups.items():
         changes = sorted(changes, key=lambda c: "~-+".index(c.sign))  # what moved first: it needs review most
         out += [f"### {group}", "", "| | deployment | what changed |", "|---|---|---|"]
-        out += [_row(change) for change in changes[:FOLD_AFTER]]
+        out += [_row(change, report) for change in changes[:FOLD_AFTER]]
         if len(changes) > FOLD_AFTER:
             out.append(f"| | …and {len(changes) - FOLD_AFTER} more | |")
         out.append("")
@@ -117,9 +126,38 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _row(change: ModelChange) -> str:
+def _markdown_retirements(report: Report) -> list[str]:
+    out = []
+    if report.retired:
+        out += [
+            f"### Retired ({len(report.retired)})",
+            "",
+            "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml.",
+            "",
+            "| model | deployment | overrides.yaml line to delete |",
+            "|---|---|---|",
+        ]
+        for r in report.retired:
+            line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
+            out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
+        out.append("")
+    if report.retiring:
+        out += [
+            f"### Retiring ({len(report.retiring)})",
+            "",
+            "Still served, but their catalog states when they end: plan a replacement.",
+            "",
+            "| provider | deployment | ends |",
+            "|---|---|---|",
+        ]
+        out += [f"| {r.provider} | {_code(_label(r.key, report))} | {_cell(r.date)} |" for r in report.retiring]
+        out.append("")
+    return out
+
+
+def _row(change: ModelChange, report: Report) -> str:
     what = "<br>".join(_cell(f.describe()) for f in change.fields)
-    return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
+    return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label(report.ambiguous))} | {what} |"
 
 
 def _cell(value: str) -> str:
@@ -145,11 +183,18 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
         "totals": {
             **counts,
             "held": len(report.held),
+            "retired": len(report.retired),
+            "retiring": len(report.retiring),
             "deployments": report.after,
             "deployments_before": report.before,
             "skipped": sum(len(items) for items in report.skipped.values()),
         },
         "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
+        "retired": [
+            {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
+            for r in report.retired
+        ],
+        "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
         "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
         "settings": [_field(f) for f in report.settings],
     }
@@ -166,8 +211,8 @@ def _group(report: Report, group: str) -> dict[str, Any]:
     }
 
 
-def _deployment(key: Key) -> dict[str, str]:
-    return {"model_name": key[0], "model": key[1]}
+def _deployment(key: Key) -> dict[str, str | None]:
+    return {"model_name": key[0], "model": key[1], "api_base": key[2] or None}
 
 
 def _field(change: FieldChange) -> dict[str, Any]:

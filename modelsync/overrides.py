@@ -6,7 +6,7 @@ import difflib
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -14,6 +14,7 @@ from .errors import InputError
 from .providers import Provider, check_name_rule
 from .schema import Strict, explain, load_yaml
 
+_T = TypeVar("_T")
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
 # Keys whose value is a credential: it must be a reference to the environment, never the value.
@@ -26,12 +27,52 @@ COST_KEYS = (
 )
 
 
-def refuse_literal_secrets(values: dict[str, Any], where: str = "") -> dict[str, Any]:
+# Values that stand where a key is required but none is used (local servers, Redis without a
+# password): LiteLLM needs them as written, and they give nothing away.
+PLACEHOLDERS = frozenset({"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "not-needed", "x"})
+# LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
+# but one a letter or two away from these is taken for a typo.
+KNOWN_SECTIONS = (
+    "general_settings",
+    "litellm_settings",
+    "router_settings",
+    "environment_variables",
+    "credential_list",
+    "guardrails",
+    "mcp_servers",
+    "mcp_tools",
+    "callback_settings",
+    "assistant_settings",
+    "files_settings",
+    "finetune_settings",
+    "vector_store_registry",
+    "search_tools",
+    "pass_through_endpoints",
+    "policies",
+    "prompts",
+    "agent_list",
+)
+
+
+def is_literal_secret(key: Any, value: Any) -> bool:
+    """A credential's key holding its value itself, rather than an os.environ/ reference or a placeholder."""
+    if not SECRET_KEY.search(str(key)) or not isinstance(value, str):
+        return False
+    return not value.startswith("os.environ/") and value.strip().lower() not in PLACEHOLDERS
+
+
+def refuse_literal_secrets(values: _T, where: str = "") -> _T:
     """Refuse a credential written out in full: it belongs in the environment."""
+    if isinstance(values, list):
+        for index, item in enumerate(values):
+            refuse_literal_secrets(item, f"{where.rstrip('.')}[{index}].")
+        return values
+    if not isinstance(values, dict):
+        return values
     for key, value in values.items():
-        if isinstance(value, dict):
+        if isinstance(value, (dict, list)):
             refuse_literal_secrets(value, f"{where}{key}.")
-        elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
+        elif is_literal_secret(key, value):
             raise ValueError(
                 f"{where}{key} holds a literal secret, which must not be written into config.yaml — "
                 f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
@@ -128,16 +169,17 @@ class Entry(Strict):
         return value
 
 
-class SettingsSections(Strict):
-    """The config's non-model sections, passed through as written."""
-
-    router_settings: dict[str, Any] | None = None
-    litellm_settings: dict[str, Any] | None = None
-    general_settings: dict[str, Any] | None = None
-
-    _check = field_validator("router_settings", "litellm_settings", "general_settings")(
-        lambda v: v if v is None else refuse_literal_secrets(v)
-    )
+def check_sections(sections: dict[str, Any]) -> dict[str, Any]:
+    """Any top-level LiteLLM section passes as written, but not model_list, a typo or a literal secret."""
+    for name in sections:
+        if name == "model_list":
+            raise ValueError(
+                "model_list is what the generator writes — put deployments under models: or entries: instead"
+            )
+        close = difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.85)
+        if name not in KNOWN_SECTIONS and close:
+            raise ValueError(f"unknown section {name!r} — did you mean {close[0]!r}?")
+    return refuse_literal_secrets(sections)
 
 
 class Overrides(Strict):
@@ -146,7 +188,9 @@ class Overrides(Strict):
     providers: dict[str, ProviderSelection] = {}
     models: list[ModelRef] = []
     entries: list[Entry] = []
-    settings: SettingsSections = SettingsSections()
+    settings: dict[str, Any] = {}  # top-level sections of config.yaml, passed through as written
+
+    _check_settings = field_validator("settings")(check_sections)
 
     @field_validator("models", mode="before")
     @classmethod
@@ -159,14 +203,19 @@ class Overrides(Strict):
     @field_validator("models")
     @classmethod
     def _no_repeated_models(cls, models: list[ModelRef]) -> list[ModelRef]:
-        _refuse_repeats([(ref.id, ref.name) for ref in models], lambda key: key[0])
+        _refuse_repeats([(ref.id, ref.name, ref.params.get("api_base")) for ref in models], lambda key: key[0])
         return models
 
     @field_validator("entries")
     @classmethod
     def _no_repeated_entries(cls, entries: list[Entry]) -> list[Entry]:
-        _refuse_repeats([(e.model_name, e.litellm_params["model"]) for e in entries], lambda key: key[0])
+        keys = [(e.model_name, e.litellm_params["model"], e.litellm_params.get("api_base")) for e in entries]
+        _refuse_repeats(keys, lambda key: key[0])
         return entries
+
+    def sections(self) -> dict[str, Any]:
+        """The top-level sections to write, in the order overrides.yaml gives them."""
+        return dict(self.settings)
 
     def enabled(self) -> set[str]:
         """The providers this file uses: those with a selection or a named model."""

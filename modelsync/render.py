@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import yaml
 
 from .errors import InputError
 from .merge import Deployment
+from .retirements import Retired, comment_safe
 
 # Strings that may stay unquoted: no YAML indicator can start them and ": " or " #" cannot occur.
 PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+~=-]*(?::[A-Za-z0-9_./@+~=-]+)*\Z")
@@ -101,14 +102,18 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["yaml"] = scalar
     env.filters["yaml_block"] = block
+    env.filters["yaml_tail"] = lambda value: _tail(value, 2)  # what follows `section:`
+    env.filters["comment"] = comment_safe
     return env
 
 
-def render(templates: Path, deployments: list[Deployment], settings: dict[str, Any]) -> str:
-    """The whole config.yaml as text."""
+def render(
+    templates: Path, deployments: list[Deployment], settings: dict[str, Any], retired: Sequence[Retired] = ()
+) -> str:
+    """The whole config.yaml as text; `retired` are listed in its header, for the next run to know."""
     try:
         template = environment(templates).get_template("config.yaml.j2")
-        return template.render(deployments=deployments, settings=settings)
+        return template.render(deployments=deployments, settings=settings, retired=retired)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", "fix the template"

@@ -70,6 +70,8 @@ def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertio
         "removed": 1,
         "changed": 2,
         "held": 1,
+        "retired": 0,
+        "retiring": 0,
         "deployments": 38,
         "deployments_before": 8,
         "skipped": 1,

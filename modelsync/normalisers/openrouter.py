@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalog import PER_TOKEN, Document, Offer, limit
+from ..catalog import PER_TOKEN, Document, Offer, end_date, limit
 from .common import as_dict, as_list, costs, flags
 
 PRICES = {
@@ -51,6 +51,7 @@ def offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
         ),
         price_problem=problem,
         needs_pin="an alias that may move to another model" if model_id.startswith("~") else None,
+        retires=end_date(entry.get("expiration_date")),
     )
 
 
