@@ -172,7 +172,7 @@ def _generate(args: argparse.Namespace, home: Path, verbosity: int) -> int:
         filters = Filters(args.free, args.max_input_price, args.max_output_price, tuple(args.capability))
         return _list(args.list, paths, filters)
     if args.import_from:
-        return _import(args.import_from, paths, args.force, verbosity)
+        return _import(args.import_from, paths, args.force, args.offline, verbosity)
     show_progress = not args.quiet and (sys.stderr.isatty() or args.verbose > 0)
     options = Options(
         check=args.check,
@@ -216,17 +216,24 @@ def _add(args: argparse.Namespace, home: Path) -> int:
     return ExitCode.HELD if result.held else ExitCode.OK
 
 
-def _import(source: Path, paths: Paths, force: bool, verbosity: int) -> int:
+def _import(source: Path, paths: Paths, force: bool, offline: bool, verbosity: int) -> int:
     from .importer import import_config
 
-    imported = import_config(paths, source, force)
-    if verbosity >= 0:
-        print(
-            f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
-            f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
-            f"{len(imported.settings)} settings sections → {shown(paths.overrides)}\n"
-            "next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file"
-        )
+    imported = import_config(paths, source, force, offline)
+    if verbosity < 0:
+        return ExitCode.OK
+    print(
+        f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(source)}: "
+        f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
+        f"{len(imported.settings)} top-level sections → {shown(paths.overrides)}"
+    )
+    if imported.unmatched:
+        print(f"not matched to a catalog model ({len(imported.unmatched)}):")
+        for item in imported.unmatched:
+            print(f"  {item.model_name} ({item.model}): {item.reason}")
+    if imported.variables:
+        print(f"set these before the proxy starts (literal keys moved out): {', '.join(imported.variables)}")
+    print("next: python generate.py --offline --dry-run, to see how the catalogs differ from the old file")
     return ExitCode.OK
 
 
