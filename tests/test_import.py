@@ -21,7 +21,6 @@ def _deployments(path: Path) -> dict[Key, dict[str, Any]]:
     return {(d["model_name"], d["litellm_params"]["model"]): d for d in yaml.safe_load(path.read_text())["model_list"]}
 
 
-
 def _same(a: Any, b: Any) -> bool:
     """Equal, numbers within a relative 1e-9."""
     if isinstance(a, dict) and isinstance(b, dict):
