@@ -25,9 +25,10 @@ GENERIC_LABELS = {"api", "www", "router", "gateway", "app", "v1", "com", "net", 
 class Credentials:
     """Names the variables that literal keys move to, remembering each value's variable."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Any = None) -> None:
         self._by_value: dict[str, str] = {}
-        self._taken: set[str] = set()
+        # A variable the config already reads may hold another key: a moved one never reuses it.
+        self._taken: set[str] = set(referenced_variables(config))
 
     def scrub(self, values: Any, where: str, owner: str, provider: bool = False) -> Any:
         """`values` with every literal secret replaced by its os.environ/ reference.
@@ -62,7 +63,7 @@ class Credentials:
 
     @staticmethod
     def host_name(api_base: str) -> str:
-        """A server's name from its URL: `api.together.xyz` → TOGETHER, `localhost:8000` → LOCALHOST."""
+        """A server's name from its URL: `api.together.xyz` → together, `localhost:8000` → localhost."""
         host = urlsplit(api_base).hostname or "server"
         try:
             ipaddress.ip_address(host)
@@ -70,7 +71,7 @@ class Credentials:
         except ValueError:
             pass
         labels = [label for label in host.split(".")[:-1] or [host] if label not in GENERIC_LABELS]
-        return max(labels or [host], key=len)
+        return labels[-1] if labels else host  # the registrable name: llm.lab.example.com → EXAMPLE
 
     def _base(self, owner: str, key: str, provider: bool) -> str:
         if provider and key == "api_key":
@@ -91,6 +92,15 @@ class Credentials:
         self._taken.add(name)
         self._by_value[value] = name
         return name
+
+
+def referenced_variables(value: Any) -> set[str]:
+    """Every VAR that an `os.environ/VAR` anywhere in `value` names."""
+    if isinstance(value, dict):
+        return set().union(*map(referenced_variables, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(referenced_variables, value))
+    return {value.removeprefix("os.environ/")} if isinstance(value, str) and value.startswith("os.environ/") else set()
 
 
 def _item_owner(item: Any, owner: str) -> str:

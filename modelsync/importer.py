@@ -87,7 +87,7 @@ def import_config(
     if not offline:
         _refresh(used, providers, paths, settings, client, now)
     catalogs = _catalogs({name: providers[name] for name in used}, paths.cache_dir)
-    credentials = Credentials()
+    credentials = Credentials(legacy)
     result = Imported()
     for index, item in enumerate(items):
         _import_deployment(index, item, providers, catalogs, credentials, result)

@@ -29,7 +29,10 @@ COST_KEYS = (
 
 # Values that stand where a key is required but none is used (local servers, Redis without a
 # password): LiteLLM needs them as written, and they give nothing away.
-PLACEHOLDERS = frozenset({"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "not-needed", "x"})
+PLACEHOLDERS = frozenset(
+    {"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "x", "not-needed", "no-key"}
+    | {"sk-no-key-required", "lm-studio", "ollama"}  # what llama.cpp, LM Studio and Ollama document
+)
 # LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
 # but one a letter or two away from these is taken for a typo.
 KNOWN_SECTIONS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -48,6 +49,9 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     int: str,
     bool: lambda v: "true" if v else "false",
     type(None): lambda v: "null",
+    # A hand-kept `api_version: 2024-10-21` is a YAML date: it stays one, as LiteLLM read it.
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
 }
 
 
