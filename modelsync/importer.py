@@ -143,7 +143,8 @@ def _refresh(
 
     def one(name: str) -> None:
         try:
-            refresh([providers[name]], settings, paths.cache_dir, client, now or datetime.now(UTC))
+            # Always fetched: a fresh clone's example cache looks new, but it is not today's catalog.
+            refresh([providers[name]], settings, paths.cache_dir, client, now or datetime.now(UTC), force=True)
         except FetchError as exc:
             log.warning("%s — its models are kept with their costs pinned, or as written", exc)
 

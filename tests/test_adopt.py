@@ -8,6 +8,7 @@ each comes with small catalogs holding the same prices, so the round trip must b
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 
 from modelsync.providers import load_providers
 from modelsync.report import keyed_deployments
-from tests.helpers import ROOT, Project, make_project
+from tests.helpers import ROOT, Project, make_project, serve
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"
 PROVIDERS = load_providers(ROOT / "providers.yaml")
@@ -178,3 +179,37 @@ def test_import_lists_what_it_could_not_match_and_why(tmp_path: Path, capsys: py
         in lines
     )
     assert "  o1-preview (openai/o1-preview): not in the openai catalog: kept with its costs pinned" in lines
+
+
+def test_import_refreshes_the_catalogs_first_unless_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The committed cache lacks a model the config uses; the refreshed catalog has it."""
+    project = make_project(tmp_path)
+    shutil.rmtree(project.cache)
+    shutil.copytree(ADOPT / "homelab" / "cache", project.cache)
+    today = (ADOPT / "homelab" / "cache" / "openrouter.json").read_bytes()
+    stale = json.loads(today)
+    stale["data"] = [e for e in stale["data"] if e["id"] != "z-ai/glm-4.5-air:free"]
+    project.use_catalog("openrouter", stale)
+    routes = {
+        f"/{name}": (
+            200,
+            {"Content-Type": "application/json"},
+            (ADOPT / "homelab" / "cache" / f"{name}.json").read_bytes(),
+        )
+        for name in ("openrouter", "openrouter.embeddings", "novita", "nvidia", "nano_gpt")
+    }
+    source = ADOPT / "homelab" / "config.yaml"
+    with serve(routes) as base:
+        providers = yaml.safe_load(project.providers.read_text())
+        for name in ("openrouter", "novita", "nvidia", "nano_gpt"):
+            providers[name]["catalog_url"] = f"{base}/{name}"
+        providers["openrouter"]["embeddings_url"] = f"{base}/openrouter.embeddings"
+        project.providers.write_text(yaml.safe_dump(providers))
+        assert project.run("--import", str(source), "--offline", "--force") == 0
+        assert "z-ai/glm-4.5-air:free): not in the openrouter catalog" in capsys.readouterr().out
+        assert project.run("--import", str(source), "--force") == 0
+    out, err = capsys.readouterr()
+    assert "glm-4.5-air" not in out, err
+    assert json.loads((project.cache / "openrouter.json").read_bytes()) == json.loads(today)
+    models = {m["id"]: m for m in yaml.safe_load(project.overrides.read_text())["models"]}
+    assert "pin" not in models["openrouter:z-ai/glm-4.5-air:free"]
