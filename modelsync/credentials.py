@@ -3,7 +3,7 @@
 Each distinct value gets one `os.environ/VAR`, named after whom it belongs to (OPENROUTER_API_KEY,
 REDIS_PASSWORD, LITELLM_MASTER_KEY), however many deployments repeat it; a second value for the
 same owner gets `_2`. The value itself is never written or printed: the warning names the
-variable to set. What counts as a literal secret is `overrides.is_literal_secret`.
+variable to set. What counts as a literal secret is the secrets policy's (`secrets.is_secret`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from .overrides import is_literal_secret
+from .secrets import is_secret
 
 log = logging.getLogger("modelsync")
 # Credentials whose variable LiteLLM and its users already know by name.
@@ -44,7 +44,7 @@ class Credentials:
         for key, value in values.items():
             if isinstance(value, (dict, list)):
                 value = self.scrub(value, f"{where}.{key}", owner)
-            elif is_literal_secret(key, value):
+            elif is_secret(key, value):
                 var = self._variable(value, self._base(owner, str(key), provider))
                 log.warning(
                     "%s.%s: a literal key was moved out: it is now os.environ/%s — set %s in the environment or .env",
@@ -80,7 +80,8 @@ class Credentials:
             return WELL_KNOWN[key]
         if key.startswith("aws_"):
             return _variable_name(key)
-        return _variable_name(f"{owner}_{key}")
+        name = _variable_name(key)
+        return name if name.startswith(f"{_variable_name(owner)}_") else _variable_name(f"{owner}_{key}")
 
     def _variable(self, value: str, base: str) -> str:
         if value in self._by_value:

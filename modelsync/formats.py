@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label
+from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
 
 FOLD_AFTER = 25  # Markdown rows per provider before "…and N more"
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
@@ -212,7 +212,7 @@ def _group(report: Report, group: str) -> dict[str, Any]:
 
 
 def _deployment(key: Key) -> dict[str, str | None]:
-    return {"model_name": key[0], "model": key[1], "api_base": key[2] or None}
+    return {"model_name": key[0], "model": key[1], "api_base": shown_base(key[2]) or None}
 
 
 def _field(change: FieldChange) -> dict[str, Any]:

@@ -205,12 +205,17 @@ def _entry(item: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+# Route prefixes that reach any OpenAI-compatible server: its key belongs to the server's host.
+GENERIC_PREFIXES = frozenset(
+    {"openai", "hosted_vllm", "openai_like", "ollama", "ollama_chat", "lm_studio", "llamafile"}
+)
+
+
 def _owner(params: dict[str, Any]) -> str:
-    """Whom an unknown deployment's key belongs to: its api_base's host, else its route's prefix."""
+    """Whom an unknown deployment's key belongs to: its provider (`azure/` → AZURE), or a generic route's host."""
+    prefix = str(params["model"]).split("/", 1)[0]
     api_base = str(params.get("api_base") or "")
-    if "://" in api_base:
-        return Credentials.host_name(api_base)
-    return str(params["model"]).split("/", 1)[0]
+    return Credentials.host_name(api_base) if prefix in GENERIC_PREFIXES and "://" in api_base else prefix
 
 
 def _reference(

@@ -13,6 +13,7 @@ from .errors import InputError
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .providers import Provider, apply_name_rule
 from .retirements import Current, Retired, Retiring
+from .secrets import redact_url
 
 FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
 PARAMS_ORDER = (
@@ -153,6 +154,7 @@ def _not_in_catalog(ref: ModelRef, index: int, offers: dict[str, Offer]) -> Inpu
         f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
         f"{missing_model_hint(ref.model_id, ref.provider, offers)}; "
         "or pin its input and output costs to keep it anyway",
+        loc=("models", index),
     )
 
 
@@ -217,7 +219,8 @@ def _refuse_clashes(deployments: list[Deployment]) -> None:
         if deployment.key() in seen:
             name, model, api_base = deployment.key()
             raise InputError(
-                f"two deployments are both {name!r} routed to {model!r}" + (f" at {api_base!r}" if api_base else ""),
+                f"two deployments are both {name!r} routed to {model!r}"
+                + (f" at {redact_url(api_base)!r}" if api_base else ""),
                 "remove the repeated entry, or give one of them another name or api_base",
             )
         seen.add(deployment.key())

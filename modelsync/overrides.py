@@ -3,84 +3,28 @@
 from __future__ import annotations
 
 import difflib
-import re
+import logging
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
 from .errors import InputError
 from .providers import Provider, check_name_rule
-from .schema import Strict, explain, load_yaml
+from .schema import Strict, dotted, explain, load_yaml
+from .secrets import refuse_literals
+from .yamlfile import line_of
 
-_T = TypeVar("_T")
+log = logging.getLogger("modelsync")
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
-# Keys whose value is a credential: it must be a reference to the environment, never the value.
-SECRET_KEY = re.compile(r"(^|_)(api_key|key|secret|password|access_key_id|secret_access_key|credentials|master_key)$")
 COST_KEYS = (
     "input_cost_per_token",
     "output_cost_per_token",
     "cache_read_input_token_cost",
     "cache_creation_input_token_cost",
 )
-
-
-# Values that stand where a key is required but none is used (local servers, Redis without a
-# password): LiteLLM needs them as written, and they give nothing away.
-PLACEHOLDERS = frozenset(
-    {"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "x", "not-needed", "no-key"}
-    | {"sk-no-key-required", "lm-studio", "ollama"}  # what llama.cpp, LM Studio and Ollama document
-)
-# LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
-# but one a letter or two away from these is taken for a typo.
-KNOWN_SECTIONS = (
-    "general_settings",
-    "litellm_settings",
-    "router_settings",
-    "environment_variables",
-    "credential_list",
-    "guardrails",
-    "mcp_servers",
-    "mcp_tools",
-    "callback_settings",
-    "assistant_settings",
-    "files_settings",
-    "finetune_settings",
-    "vector_store_registry",
-    "search_tools",
-    "pass_through_endpoints",
-    "policies",
-    "prompts",
-    "agent_list",
-)
-
-
-def is_literal_secret(key: Any, value: Any) -> bool:
-    """A credential's key holding its value itself, rather than an os.environ/ reference or a placeholder."""
-    if not SECRET_KEY.search(str(key)) or not isinstance(value, str):
-        return False
-    return not value.startswith("os.environ/") and value.strip().lower() not in PLACEHOLDERS
-
-
-def refuse_literal_secrets(values: _T, where: str = "") -> _T:
-    """Refuse a credential written out in full: it belongs in the environment."""
-    if isinstance(values, list):
-        for index, item in enumerate(values):
-            refuse_literal_secrets(item, f"{where.rstrip('.')}[{index}].")
-        return values
-    if not isinstance(values, dict):
-        return values
-    for key, value in values.items():
-        if isinstance(value, (dict, list)):
-            refuse_literal_secrets(value, f"{where}{key}.")
-        elif is_literal_secret(key, value):
-            raise ValueError(
-                f"{where}{key} holds a literal secret, which must not be written into config.yaml — "
-                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
-            )
-    return values
 
 
 def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +34,7 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(
             f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it wins over the catalog's"
         )
-    return refuse_literal_secrets(params)
+    return refuse_literals(params)
 
 
 class Pin(Strict):
@@ -162,7 +106,7 @@ class Entry(Strict):
     litellm_params: dict[str, Any]
     model_info: dict[str, Any] | None = None
 
-    _check_params = field_validator("litellm_params")(refuse_literal_secrets)
+    _check_params = field_validator("litellm_params")(refuse_literals)
 
     @field_validator("litellm_params")
     @classmethod
@@ -170,6 +114,30 @@ class Entry(Strict):
         if not isinstance(value.get("model"), str) or not value["model"]:
             raise ValueError("litellm_params has no model — add the LiteLLM route, like `model: azure/gpt-4o`")
         return value
+
+
+# LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
+# but one a letter or two away from these is taken for a typo.
+KNOWN_SECTIONS = (
+    "general_settings",
+    "litellm_settings",
+    "router_settings",
+    "environment_variables",
+    "credential_list",
+    "guardrails",
+    "mcp_servers",
+    "mcp_tools",
+    "callback_settings",
+    "assistant_settings",
+    "files_settings",
+    "finetune_settings",
+    "vector_store_registry",
+    "search_tools",
+    "pass_through_endpoints",
+    "policies",
+    "prompts",
+    "agent_list",
+)
 
 
 def check_sections(sections: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +150,7 @@ def check_sections(sections: dict[str, Any]) -> dict[str, Any]:
         close = difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.85)
         if name not in KNOWN_SECTIONS and close:
             raise ValueError(f"unknown section {name!r} — did you mean {close[0]!r}?")
-    return refuse_literal_secrets(sections)
+    return refuse_literals(sections)
 
 
 class Overrides(Strict):
@@ -245,18 +213,34 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
         overrides = Overrides.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         raise explain(exc, path, Overrides) from None
-    for where, name in _provider_mentions(overrides):
+    for loc, name in _provider_mentions(overrides):
         if name not in providers:
             close = difflib.get_close_matches(name, providers, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InputError(
-                f"{path}: {where}: unknown provider {name!r}",
+                f"{path}:{line_of(path, loc)}: {dotted(loc)}: unknown provider {name!r}",
                 f"{hint}known providers: {', '.join(sorted(providers))}",
             )
+    _warn_close_misses(overrides, path)
     return overrides
 
 
-def _provider_mentions(overrides: Overrides) -> list[tuple[str, str]]:
-    found = [(f"providers.{name}", name) for name in overrides.providers]
-    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models)]
+def _warn_close_misses(overrides: Overrides, path: Path) -> None:
+    """A key LiteLLM does not know but nearly does is most likely a typo: say so, with the key meant."""
+    from .typos import misspelt_keys
+
+    for loc, key, meant in misspelt_keys(overrides):
+        log.warning(
+            "%s:%s: %s: %r is not a key LiteLLM knows — did you mean %r?",
+            path,
+            line_of(path, loc),
+            dotted(loc),
+            key,
+            meant,
+        )
+
+
+def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...], str]]:
+    found: list[tuple[tuple[str | int, ...], str]] = [(("providers", name), name) for name in overrides.providers]
+    found += [(("models", i, "id"), ref.provider) for i, ref in enumerate(overrides.models)]
     return found

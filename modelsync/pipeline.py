@@ -20,6 +20,7 @@ from .paths import Paths
 from .providers import Provider, load_providers
 from .render import render
 from .retirements import Current, locate
+from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -102,7 +103,8 @@ def _run(
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
-        raise InputError(f"{paths.overrides}: {exc.what}", exc.fix) from None
+        line = line_of(paths.overrides, exc.loc) if exc.loc else None
+        raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
     merged.retired = locate(merged.retired, paths.overrides)
     for warning in merged.warnings:
         log.warning("%s", warning)

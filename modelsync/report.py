@@ -12,6 +12,7 @@ from .merge import Deployment, deployment_key
 from .providers import Provider, identify
 from .render import scalar
 from .schema import SAFE_LOADER
+from .secrets import mask_at, redact_url
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
@@ -22,9 +23,15 @@ SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One value that changes; secrets in it are masked on the way in, so no report form can show them."""
+
     path: str
     old: Any
     new: Any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "old", _masked(self.path, self.old))
+        object.__setattr__(self, "new", _masked(self.path, self.new))
 
     @property
     def kind(self) -> str:
@@ -62,7 +69,12 @@ def label(key: Key, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
     """`name (route)`; the api_base too where the same name and route come from two hosts."""
     name, model, api_base = key
     text = name if name == model else f"{name} ({model})"
-    return f"{text} at {api_base}" if api_base and (name, model) in ambiguous else text
+    return f"{text} at {shown_base(api_base)}" if api_base and (name, model) in ambiguous else text
+
+
+def shown_base(api_base: str) -> str:
+    """An api_base as a report may show it: no password or key inside a URL."""
+    return redact_url(api_base) if "://" in api_base else api_base
 
 
 @dataclass
@@ -114,20 +126,35 @@ def compare(
     for key, body in old.items():
         group_of.setdefault(key, identify(providers, body.get("litellm_params") or {}) or HAND_WRITTEN)
     groups: dict[str, list[ModelChange]] = defaultdict(list)
-    for key in sorted(fresh.keys() - old.keys()):
+    moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
+    for key in sorted(fresh.keys() - old.keys() - moved.keys()):
         groups[group_of[key]].append(ModelChange("+", key))
-    for key in sorted(old.keys() - fresh.keys()):
+    for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
-    for key in sorted(fresh.keys() & old.keys()):
+    pairs = [(key, key) for key in sorted(fresh.keys() & old.keys())] + sorted(moved.items())
+    for key, was in pairs:
         body = fresh[key].as_dict()
-        if body != old[key]:  # cheap equality first; deepdiff only where something differs
-            fields = field_changes(old[key], body)
+        if body != old[was]:  # cheap equality first; deepdiff only where something differs
+            fields = field_changes(old[was], body)
             if fields:
                 groups[group_of[key]].append(ModelChange("~", key, fields))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
     report.settings = settings_changes(old_config, new_settings)
     report.ambiguous = ambiguous_pairs([*fresh, *old])
     return report
+
+
+def _moved_hosts(added: list[Key], removed: list[Key]) -> dict[Key, Key]:
+    """One deployment whose api_base alone changed is a change, not a removal and an addition."""
+
+    def by_pair(keys: list[Key]) -> dict[tuple[str, str], list[Key]]:
+        found: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key in keys:
+            found[key[:2]].append(key)
+        return found
+
+    new, gone = by_pair(added), by_pair(removed)
+    return {new[pair][0]: gone[pair][0] for pair in new.keys() & gone.keys() if len(new[pair]) == len(gone[pair]) == 1}
 
 
 def ambiguous_pairs(keys: list[Key]) -> frozenset[tuple[str, str]]:
@@ -210,6 +237,10 @@ def _path(parts: list[Any]) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(whole value)"
+
+
+def _masked(path: str, value: Any) -> Any:
+    return value if value is _ABSENT else mask_at(path, value)
 
 
 def _show(value: Any) -> str:
