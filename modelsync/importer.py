@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +182,9 @@ def _import_deployment(
     name, info = str(item["model_name"]), item.get("model_info") or {}
     provider = providers.get(identify(providers, params) or "")
     where = f"model_list[{index}] ({name})"
+    for key, value in params.items():
+        if isinstance(value, datetime | date):  # kept as written, but LiteLLM refuses the deployment
+            log.warning("%s.%s: %s is a YAML date, which LiteLLM rejects — quote it", where, key, value)
     if provider is None:
         reason = "unknown provider: kept as written"
     else:
