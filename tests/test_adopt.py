@@ -213,3 +213,37 @@ def test_import_refreshes_the_catalogs_first_unless_offline(tmp_path: Path, caps
     assert json.loads((project.cache / "openrouter.json").read_bytes()) == json.loads(today)
     models = {m["id"]: m for m in yaml.safe_load(project.overrides.read_text())["models"]}
     assert "pin" not in models["openrouter:z-ai/glm-4.5-air:free"]
+
+
+@pytest.mark.parametrize(
+    ("params", "provider"),
+    [
+        ({"model": "openai/gpt-5.1", "api_base": "os.environ/NANOGPT_API_BASE"}, "nano_gpt"),
+        ({"model": "openai/gpt-5.1", "api_base": "https://nano-gpt.com/api/v1/"}, "nano_gpt"),
+        ({"model": "openai/gpt-5.1"}, "openai"),
+        ({"model": "openai/gpt-5.1", "api_base": "os.environ/OPENAI_BASE_URL"}, "openai"),
+        ({"model": "openai/x", "api_base": "os.environ/REQUESTY_API_BASE"}, "requesty"),
+        ({"model": "openai/anthropic/claude-sonnet-4.5", "api_base": "https://openrouter.ai/api/v1"}, "openrouter"),
+        ({"model": "openai/gpt-5.1", "api_base": "os.environ/MY_LOCAL_BASE"}, None),
+        ({"model": "openai/gpt-5.1", "api_base": "http://localhost:8000/v1"}, None),
+    ],
+)
+def test_providers_are_known_by_their_hosts_and_env_vars(params: dict[str, str], provider: str | None) -> None:
+    from modelsync.providers import identify
+
+    assert identify(PROVIDERS, params) == provider
+
+
+def test_settings_take_any_top_level_section_but_not_model_list_or_a_near_miss(project: Project) -> None:
+    sections = {
+        "guardrails": [{"guardrail_name": "g", "litellm_params": {"guardrail": "presidio", "mode": "pre_call"}}],
+        "mcp_servers": {"docs": {"url": "http://127.0.0.1:9/mcp"}},
+        "our_notes": "kept as written",
+    }
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"], "settings": sections})
+    assert project.run("--offline", "-q") == 0
+    written = yaml.safe_load(project.config.read_text())
+    assert {k: written[k] for k in sections} == sections
+    for bad in ({"router_setings": {}}, {"model_list": []}):
+        project.write_overrides({"settings": bad})
+        assert project.run("--offline", "-q") == 2
