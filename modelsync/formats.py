@@ -50,7 +50,12 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
                 lines += [paint("!", _printable(f"      {_label(key, report)}")) for key in keys]
     if report.retired:
         lines.append(paint("-", f"retired ({len(report.retired)}): no longer in their catalog, left config.yaml"))
-        lines += [paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}")) for r in report.retired]
+        held = {h.key for h in report.held}
+        lines += [
+            paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}"))
+            + (" — held for review, still served" if r.key in held else "")
+            for r in report.retired
+        ]
     if report.retiring:
         lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
         lines += [

@@ -37,7 +37,7 @@ class Retired:
     def where(self) -> str:
         """Where overrides.yaml names it, for a human."""
         at = f"line {self.line}: {self.text}" if self.line else f"models[{self.index}]"
-        return f"delete overrides.yaml {at}"
+        return f"delete overrides.yaml {at} (or run `generate.py remove {self.id}`)"
 
 
 @dataclass(frozen=True)

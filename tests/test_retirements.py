@@ -66,6 +66,9 @@ def test_a_retired_model_leaves_config_and_is_named_with_the_line_to_delete(
     assert named.run("--check", "-q") == 0
     # Next week: still gone, still named in overrides.yaml, and the job still runs.
     assert named.run("--offline", "-q") == 0 and named.run("--check", "-q") == 0
+    # Until the user deletes the line, as the report says.
+    assert named.run("remove", "openrouter:vendor/model-5", "-q") == 0
+    assert "retired:" not in named.config.read_text() and named.run("--check", "-q") == 0
 
 
 def test_retirements_are_named_in_text_and_markdown(named: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,6 +116,10 @@ def test_a_mass_retirement_is_held_by_the_shrink_guard(named: Project, capsys: p
     assert {r["id"] for r in report["retired"]} == {f"openrouter:{m}" for m in MODELS[4:]}
     assert {h["model"] for h in report["held"]} == {f"openrouter/{m}" for m in MODELS[4:]}
     assert named.run("--check", "-q") == 0
+    capsys.readouterr()
+    assert named.run("--offline", "--dry-run") == 0
+    shown = [line for line in capsys.readouterr().out.splitlines() if "(openrouter/vendor/model-4): delete" in line]
+    assert len(shown) == 1 and shown[0].endswith("— held for review, still served")
     assert named.run("--offline", "-q", "--accept-held") == 0
     assert _routes(named) == [f"openrouter/{m}" for m in MODELS[:4]]
 
