@@ -73,6 +73,8 @@ class Current:
 
 def locate(retired: list[Retired], overrides: Path) -> list[Retired]:
     """Each retired model with the overrides.yaml line that names it."""
+    if not retired:
+        return retired
     try:
         lines = overrides.read_text(encoding="utf-8").splitlines()
     except OSError:
