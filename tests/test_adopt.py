@@ -247,3 +247,20 @@ def test_settings_take_any_top_level_section_but_not_model_list_or_a_near_miss(p
     for bad in ({"router_setings": {}}, {"model_list": []}):
         project.write_overrides({"settings": bad})
         assert project.run("--offline", "-q") == 2
+
+
+def test_the_report_tells_two_hosts_of_one_name_and_route_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = adopt(tmp_path, "agency")
+    nano = json.loads((project.cache / "nano_gpt.json").read_text())
+    for entry in nano["data"]:
+        if entry["id"] == "gpt-5.1":
+            entry["pricing"]["prompt"] = 1.5  # $1.25 → $1.50 per million, on the Nano-GPT host only
+    project.use_catalog("nano_gpt", nano)
+    capsys.readouterr()
+    assert project.run("--offline", "--dry-run") == 0
+    changes = [
+        line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith(("+", "-", "~"))
+    ]
+    assert changes == ["~ gpt-5.1 (openai/gpt-5.1) at os.environ/NANOGPT_API_BASE"]
