@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("modelsync")
 HEADER = """\
-# Imported from {source} by `python generate.py --import`.
+# Imported from {source} by `{me} import`.
 # Prices, limits and routes now come from the provider catalogs in cache/; this file keeps what
 # is yours: which models, their names, extra params, pins and hand-written entries. Next:
-#     python generate.py --offline --dry-run   # see how the catalogs differ from the old file
+#     {me} --offline --dry-run   # see how the catalogs differ from the old file
 """
 
 
@@ -68,6 +68,7 @@ def import_config(
     source: Path,
     force: bool = False,
     offline: bool = False,
+    me: str = "python generate.py",
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     now: datetime | None = None,
@@ -75,7 +76,7 @@ def import_config(
     """Write paths.overrides from the legacy config at `source`; refuse to overwrite unless forced.
 
     Unless `offline`, the catalogs of the providers the config uses are refreshed first, so the
-    config is matched against today's catalogs.
+    config is matched against today's catalogs. `me` is the command, for the file's header.
     """
     target = paths.overrides
     if target.exists() and not force:
@@ -101,7 +102,7 @@ def import_config(
     except ValidationError as exc:  # would be our bug: say where, keep the user's files as they are
         raise explain(exc, target, Overrides) from None
     text = (
-        HEADER.format(source=source.name)
+        HEADER.format(source=source.name, me=me)
         + "\n"
         + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
     )

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from modelsync.overrides import COST_KEYS
 from modelsync.providers import load_providers
 from modelsync.report import keyed_deployments
 from tests.helpers import ROOT, Project, make_project, serve
@@ -99,11 +100,28 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b) and type(a) is type(b)
 
 
+def stated_prices(original: dict[str, Any], generated: dict[str, Any]) -> dict[str, Any]:
+    """The price dimensions the generated deployment states that the original left to LiteLLM's map."""
+    return {
+        k: v for k, v in generated["litellm_params"].items() if k in COST_KEYS and k not in original["litellm_params"]
+    }
+
+
 def kept_whole(original: dict[str, Any], generated: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    """The deployments that came back equal, and those that did not (missing or different)."""
+    """The deployments that came back equal, and those that did not (missing or different).
+
+    Equal means every key of the original is there with its value, and nothing else is, but for
+    price dimensions the original left for LiteLLM's own map to fill: those are now stated.
+    """
     before = keyed_deployments(original["model_list"])
     after = keyed_deployments(generated["model_list"])
-    equal = [key for key in before if key in after and same(effective(before[key]), effective(after[key]))]
+    equal = []
+    for key in before.keys() & after.keys():
+        old, new = effective(before[key]), effective(after[key])
+        added = stated_prices(old, new)
+        new["litellm_params"] = {k: v for k, v in new["litellm_params"].items() if k not in added}
+        if same(old, new):
+            equal.append(key)
     return equal, [key for key in before if key not in equal] + [key for key in after if key not in before]
 
 

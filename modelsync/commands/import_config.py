@@ -38,7 +38,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     from ..importer import import_config
 
     paths = paths_of(args, home)
-    imported = import_config(paths, args.source, args.force, args.offline)
+    imported = import_config(paths, args.source, args.force, args.offline, args.me)
     if verbosity(args) < 0:
         return ExitCode.OK
     print(
