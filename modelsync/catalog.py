@@ -60,7 +60,8 @@ class Offer:
     price_problem: str | None = None  # why the catalog's price cannot be used as it is
     needs_pin: str | None = None  # why only an explicit, pinned selection may use it
     # When the provider says the model ends: a date (OpenRouter `expiration_date`, OpenAI
-    # `shutdown_date`), or a word where none is given (models.dev `status: deprecated`).
+    # `shutdown_date`), or a word where none is given: a models.dev normaliser sets
+    # retires="deprecated" for `status: deprecated`, and the report warns under "retiring".
     retires: str | None = None
 
     @property

@@ -61,7 +61,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     if report.retiring:
         lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
         lines += [
-            paint("!", _printable(f"  ! {r.provider}: {_label(r.key, report)}: ends {r.date}")) for r in report.retiring
+            paint("!", _printable(f"  ! {r.provider}: {_label(r.key, report)}: {r.says()}")) for r in report.retiring
         ]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))

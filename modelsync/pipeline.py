@@ -138,7 +138,7 @@ def _warn_retirements(merged: Merged) -> None:
     for item in merged.retired:
         log.warning("%s: no longer in its catalog; retired from config.yaml — %s", item.id, item.where())
     for end in merged.retiring:
-        log.warning("%s (%s): the %s catalog says it ends %s", end.key[0], end.key[1], end.provider, end.date)
+        log.warning("%s (%s): the %s catalog says it %s", end.key[0], end.key[1], end.provider, end.says())
 
 
 def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:

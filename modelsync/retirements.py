@@ -48,6 +48,10 @@ class Retiring:
     key: Key
     date: str  # as the catalog says it: a date, or a word such as "deprecated"
 
+    def says(self) -> str:
+        """`ends 2026-06-01`, or what a catalog that gives no date says (`deprecated`)."""
+        return f"ends {self.date}" if self.date[:1].isdigit() else self.date
+
 
 class Current:
     """What the current config.yaml routes to, read only when a named model is missing."""
