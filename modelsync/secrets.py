@@ -32,7 +32,10 @@ SECRET_KEY = re.compile(
 NOT_SECRET_KEY = re.compile(r"_per_token$")  # input_cost_per_token is a price, not a token
 HEADER_SECTIONS = frozenset({"extra_headers", "headers"})
 # Values LiteLLM configs use to say "no key here"; they are not secrets.
-PLACEHOLDERS = frozenset({"", "none", "null", "empty"})
+PLACEHOLDERS = frozenset(
+    {"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "x", "not-needed", "no-key"}
+    | {"sk-no-key-required", "lm-studio", "ollama"}  # what llama.cpp, LM Studio and Ollama document
+)
 SECRET_QUERY = re.compile(r"key|token|secret|password|auth|sig", re.IGNORECASE)
 AUTH_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot)\s+\S", re.IGNORECASE)
 # In free text: userinfo inside a URL, and the value after an auth scheme.

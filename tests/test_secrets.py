@@ -278,17 +278,17 @@ def test_import_replaces_each_kind_and_prints_none(project: Project, capsys: pyt
             }
         )
     )
-    assert project.run("--import", str(legacy), "--force") == 0
+    assert project.run("--import", str(legacy), "--offline", "--force") == 0
     text = project.overrides.read_text()
     err = capsys.readouterr().err
     assert not any(literal in text + err for literal in LITERALS)
     written = yaml.safe_load(text)
     params = written["entries"][0]["litellm_params"]
-    assert params["extra_headers"] == {"Authorization": "os.environ/AZ_AUTHORIZATION", "X-Title": "my app"}
+    assert params["extra_headers"] == {"Authorization": "os.environ/AZURE_AUTHORIZATION", "X-Title": "my app"}
     assert params["api_key"] == "none"  # a placeholder stays as it is
-    assert params["api_base"] == "os.environ/AZ_API_BASE"
+    assert params["api_base"] == "os.environ/AZURE_API_BASE"
     assert written["settings"]["general_settings"]["database_url"] == "os.environ/GENERAL_SETTINGS_DATABASE_URL"
-    assert "set AZ_AZURE_AD_TOKEN" in err and "set AZ_AWS_SESSION_TOKEN" in err
+    assert "set AZURE_AD_TOKEN" in err and "set AWS_SESSION_TOKEN" in err
     assert project.run("--offline", "-q") == 0  # and the result is a valid overrides.yaml
 
 
