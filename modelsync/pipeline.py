@@ -19,6 +19,7 @@ from .overrides import Overrides, load_overrides
 from .paths import Paths
 from .providers import Provider, load_providers
 from .render import render
+from .retirements import Current, locate
 from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
@@ -100,23 +101,25 @@ def _run(
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
+    old_file = _read_config(paths.config)
+    old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
     try:
-        merged = merge(inputs.providers, inputs.overrides, catalogs)
+        merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
+    merged.retired = locate(merged.retired, paths.overrides)
     for warning in merged.warnings:
         log.warning("%s", warning)
-    sections = inputs.overrides.settings.model_dump()
-    text = render(paths.templates, merged.deployments, sections)
-    old_file = _read_config(paths.config)
-    old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
+    _warn_retirements(merged)
+    sections = inputs.overrides.sections()
+    text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
         held = _hold(old, merged, inputs, settings)
         if held:
-            text = render(paths.templates, merged.deployments, sections)
+            text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .report import compare
@@ -125,11 +128,13 @@ def _run(
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
+        result.report.retired, result.report.retiring = merged.retired, merged.retiring
     if writes:
         new_file = text
-        # A digest only for a pure render of inputs that stood still while this run read them.
-        if not held and stamp.inputs_digest(paths) == digest_before:
-            new_file = stamp.stamped(text, digest_before, len(merged.deployments), len(merged.warnings))
+        # A digest only for a pure render of inputs that stood still while this run read them: not
+        # when held changes or retirements made the output depend on the previous config.yaml too.
+        if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
+            new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
         if result.changed:
             _write(paths.config, old_file, new_file)
         elif new_file != old_file and not _failed_refresh(outcomes):
@@ -137,6 +142,19 @@ def _run(
             write_atomic(paths.config, new_file)
         _remember(paths.cache_dir, to_remember)
     return result
+
+
+def _warn_retirements(merged: Merged) -> None:
+    """One line per retired model (with the line to delete) and per model that is about to end."""
+    for item in merged.retired:
+        log.warning("%s: no longer in its catalog; retired from config.yaml — %s", item.id, item.where())
+    for end in merged.retiring:
+        log.warning("%s (%s): the %s catalog says it %s", end.key[0], end.key[1], end.provider, end.says())
+
+
+def _warnings_shown(merged: Merged) -> int:
+    """How many warnings rendering these inputs logs: a --check answered by the digest line cannot show them."""
+    return len(merged.warnings) + len(merged.retired) + len(merged.retiring)
 
 
 def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:

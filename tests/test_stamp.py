@@ -280,6 +280,20 @@ def test_no_digest_after_held_changes_so_the_check_shows_them(
     assert "held for review" in capsys.readouterr().out
 
 
+def test_no_digest_when_the_previous_config_decided_a_retirement(project: Project) -> None:
+    """Which named model is retired depends on config.yaml itself: only a full check proves it steady."""
+    ids = [f"vendor/{n}" for n in "abcdefgh"]  # one of eight gone: under the shrink guard's share
+    project.write_overrides({"models": [f"openrouter:{i}" for i in ids]})
+    project.use_catalog("openrouter", {"data": [openrouter_entry(i) for i in ids]})
+    project.use_catalog("openrouter.embeddings", {"data": []})
+    _written(project)
+    project.use_catalog("openrouter", {"data": [openrouter_entry(i) for i in ids if i != "vendor/b"]})
+    assert project.run("--offline", "-q") == 0
+    assert "retired: openrouter:vendor/b" in project.config.read_text()
+    assert stamp.PREFIX not in project.config.read_text()
+    assert project.run("--check", "-q") == 0, "the full check: the retirement is steady"
+
+
 def test_warnings_are_shown_by_rendering_unless_quiet(written: Project, capsys: pytest.CaptureFixture[str]) -> None:
     pinned = "  - id: openrouter:gone/model\n    pin: {input_cost_per_token: 1.0e-06, output_cost_per_token: 2.0e-06}\n"
     _edit(written.overrides, "models:\n", "models:\n" + pinned)
