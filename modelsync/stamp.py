@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .paths import Paths
 
 FORMAT = "1"  # bump when what is hashed changes, so every old line stops matching
@@ -120,6 +121,7 @@ def current(paths: Paths) -> Stamp | None:
 
 def _inputs(paths: Paths) -> Iterator[tuple[str, str]]:
     """(what, the sha256 of its bytes or a version) for every input, in a fixed order."""
+    yield "version", __version__  # besides the files, for a package that is not a folder of them
     yield from _tree("package", PACKAGE, lambda name: not name.endswith((".pyc", ".pyo")))
     yield from _libraries()
     yield "providers.yaml", _read(paths.providers)
