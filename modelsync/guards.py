@@ -8,10 +8,12 @@ keeps its old values, the rest is written, and the report lists what was held an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .groups import Group
 from .merge import FREE, Deployment
 from .overrides import Overrides
 from .providers import Provider, identify
@@ -40,18 +42,22 @@ def guard(
     overrides: Overrides,
     providers: dict[str, Provider],
     limits: Limits,
+    groups: Sequence[Group] = (),
 ) -> tuple[list[Deployment], list[Held]]:
     """The deployments with suspicious catalog changes undone, and what was held."""
     old = keyed_deployments(old_config.get("model_list"))
     result = {d.key(): d for d in new}
     held: list[Held] = []
+    for key, provider, why in _new_members(old, result, groups, providers):
+        del result[key]
+        held.append(Held(provider, key, why))
     for key, deployment in result.items():
         if key in old and deployment.provider:
             reason = _price_jump(old[key].get("litellm_params") or {}, deployment, limits.max_price_factor)
             if reason:
                 result[key] = _keep_old_costs(deployment, old[key].get("litellm_params") or {})
                 held.append(Held(deployment.provider, key, reason))
-    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers).items():
+    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers, groups).items():
         if before and len(gone) / before > limits.max_removed_share:
             reason = (
                 f"{len(gone)} of {before} selected {provider} models would go (over {limits.max_removed_share:.0%})"
@@ -89,8 +95,35 @@ def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
     return deployment._replace(litellm_params=ordered)
 
 
+def _new_members(
+    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], groups: Sequence[Group], providers: dict[str, Provider]
+) -> list[tuple[Key, str, str]]:
+    """Members that joined an existing group by a catalog change: a provider already in use began selling it.
+
+    A group just written into overrides.yaml, one that lists its `providers:`, and a provider just
+    taken into use join as asked.
+    """
+    names = {key[0] for key in old}
+    in_use = {identify(providers, body.get("litellm_params") or {}) for body in old.values()}
+    found = []
+    for group in groups:
+        if group.reviewed or group.name not in names:
+            continue
+        for provider, model_id in group.members:
+            key = (group.name, str(providers[provider].route.params(model_id)["model"]))
+            if key in new and key not in old and provider in in_use:
+                rule = group.matches[provider].rule if provider in group.matches else "matched"
+                reason = f"{provider} now sells {model_id} ({rule}), which would join group {group.name}"
+                found.append((key, provider, reason))
+    return found
+
+
 def _catalog_removals(
-    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], overrides: Overrides, providers: dict[str, Provider]
+    old: dict[Key, dict[str, Any]],
+    new: dict[Key, Deployment],
+    overrides: Overrides,
+    providers: dict[str, Provider],
+    groups: Sequence[Group] = (),
 ) -> dict[str, tuple[list[Key], int]]:
     """Per provider: old deployments that vanish although overrides.yaml still selects them, and the count before."""
     gone: dict[str, list[Key]] = defaultdict(list)
@@ -105,7 +138,8 @@ def _catalog_removals(
         route = str(params.get("model", ""))
         model_id = route[len(providers[name].route.prefix) :]
         # Gone from the output, though still asked for and not merely renamed: the catalog dropped it.
-        if key not in new and route not in routes and _still_selected(overrides, name, model_id):
+        asked = _still_selected(overrides, name, model_id) or _still_grouped(groups, key[0], name)
+        if key not in new and route not in routes and asked:
             gone[name].append(key)
     return {name: (keys, before[name]) for name, keys in gone.items()}
 
@@ -117,6 +151,11 @@ def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
         return False
     included = any(fnmatchcase(model_id, p) for p in selection.include)
     return included and not any(fnmatchcase(model_id, p) for p in selection.exclude)
+
+
+def _still_grouped(groups: Sequence[Group], model_name: str, provider: str) -> bool:
+    """Whether a bare-id group of this name still looks for the model on this provider."""
+    return any(g.name == model_name and provider in g.matches and provider not in g.by_hand for g in groups)
 
 
 def _number(value: Any) -> float | None:

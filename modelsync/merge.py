@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from .catalog import GLOB_MODES, Catalog, Offer
 from .errors import InputError
+from .groups import Group, resolve
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .providers import Provider, apply_name_rule
 
@@ -60,15 +61,19 @@ class Merged:
     deployments: list[Deployment]
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider → (id, reason)
     warnings: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)  # bare ids, as resolved against these catalogs
 
 
 def merge(providers: dict[str, Provider], overrides: Overrides, catalogs: dict[str, Catalog]) -> Merged:
     """Select, name, price and order every deployment."""
-    merged = Merged([])
+    resolved = resolve(overrides, catalogs)
+    overrides = resolved.overrides
+    merged = Merged([], groups=resolved.groups)
     for name in sorted(overrides.enabled()):
         merge_provider(providers[name], overrides, catalogs[name], merged)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
+    merged.warnings += unreachable_members(merged.deployments)
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 
@@ -132,7 +137,11 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     pins = ref.pins
     params.update(_costs(offer, pins))
     params.update(selection.params)
+    if selection.order is not None:
+        params["order"] = selection.order
     params.update(ref.params)
+    if ref.order_for(provider.name) is not None:
+        params["order"] = ref.order_for(provider.name)
     info: dict[str, Any] = {} if offer.mode == "chat" else {"mode": offer.mode}
     info.update(_limits(offer, pins))
     info.update({flag: True for flag in offer.capabilities})
@@ -171,6 +180,23 @@ def _ordered(values: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
     """Known keys in a fixed, readable order, the rest alphabetically: same input, same bytes."""
     keys = [k for k in first if k in values] + sorted(k for k in values if k not in first)
     return {key: values[key] for key in keys}
+
+
+def unreachable_members(deployments: list[Deployment]) -> list[str]:
+    """Groups where some deployments have an order and others none: LiteLLM prefers any ordered one."""
+    orders: dict[str, list[Deployment]] = {}
+    for deployment in deployments:
+        orders.setdefault(deployment.model_name, []).append(deployment)
+    warnings = []
+    for name, members in sorted(orders.items()):
+        unordered = [str(d.litellm_params["model"]) for d in members if d.litellm_params.get("order") is None]
+        if unordered and len(unordered) < len(members):
+            warnings.append(
+                f"{name}: {', '.join(unordered)} have no order while the group's other deployments do, so LiteLLM "
+                "routes to them only while every ordered one is cooling down — give each provider of the group "
+                "an order (providers.<name>.order)"
+            )
+    return warnings
 
 
 def _refuse_clashes(deployments: list[Deployment]) -> None:

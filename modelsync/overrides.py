@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
 from .providers import Provider, check_name_rule
@@ -63,26 +63,59 @@ class Pin(Strict):
         return self.input_cost_per_token is not None and self.output_cost_per_token is not None
 
 
+Order = Annotated[int, Field(ge=0)]
+
+
+def refuse_two_orders(order: int | None, params: dict[str, Any]) -> None:
+    """`order:` and `params: {order: ...}` say the same thing; two of them would be a guess."""
+    if order is not None and "order" in params:
+        raise ValueError("order is set twice, as order: and in params: — keep one of them")
+
+
 class ModelRef(Strict):
-    """One model picked by `provider:model-id`, with its name and extras."""
+    """One model picked by `provider:model-id`, or by a bare id on every provider that sells it."""
 
     id: str
     name: str | None = Field(default=None, min_length=1)
     params: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
     pin: Pin = Pin()
+    # A bare id's group: where to look, where not, and each member's order of preference.
+    providers: list[str] | None = None
+    exclude: list[str] = []
+    order: Order | dict[str, Order] | None = None
 
     _check_params = field_validator("params")(refuse_cost_params)
 
     @field_validator("id")
     @classmethod
     def _provider_and_model(cls, value: str) -> str:
-        provider, _, model = value.partition(":")
-        if not provider or not model:
+        provider, colon, model = value.partition(":")
+        if not provider or (colon and not model):
             raise ValueError(
-                f"{value!r} names no provider — write it as provider:model-id, like openrouter:openai/gpt-4o"
+                f"{value!r} is not a model id — write provider:model-id, like openrouter:openai/gpt-4o, "
+                "or a bare id, like claude-haiku-4.5, for every provider that sells it"
             )
         return value
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> ModelRef:
+        if self.is_group:
+            if self.pins:
+                raise ValueError(
+                    f"{self.id}: pin is for one provider's model — pin it on a provider:model-id entry, "
+                    "which wins over this group for that provider"
+                )
+        else:
+            if self.providers is not None or self.exclude:
+                raise ValueError(
+                    f"{self.id}: providers and exclude choose the providers of a bare id — "
+                    f"drop them, or write the id without its {self.provider}: part"
+                )
+            if isinstance(self.order, dict):
+                raise ValueError(f"{self.id}: one provider, one order — write order: 1, not a mapping")
+        refuse_two_orders(self.order if isinstance(self.order, int) else None, self.params)
+        return self
 
     @cached_property
     def pins(self) -> dict[str, Any]:
@@ -90,12 +123,26 @@ class ModelRef(Strict):
         return self.pin.model_dump(exclude_none=True)
 
     @property
+    def is_group(self) -> bool:
+        """A bare id, with no `provider:` part: the same model on every provider that sells it."""
+        return ":" not in self.id
+
+    @property
     def provider(self) -> str:
-        return self.id.partition(":")[0]
+        return "" if self.is_group else self.id.partition(":")[0]
 
     @property
     def model_id(self) -> str:
-        return self.id.partition(":")[2]
+        return self.id if self.is_group else self.id.partition(":")[2]
+
+    @property
+    def group_name(self) -> str:
+        """A bare id's model_name: its name, else the id itself."""
+        return self.name or self.id
+
+    def order_for(self, provider: str) -> int | None:
+        """The order this entry gives a deployment on `provider`, over the provider's own."""
+        return self.order.get(provider) if isinstance(self.order, dict) else self.order
 
 
 class ProviderSelection(Strict):
@@ -106,9 +153,20 @@ class ProviderSelection(Strict):
     name: str | None = None  # naming rule, overriding providers.yaml's
     params: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
+    order: Order | None = None  # LiteLLM's order of preference, for every deployment of this provider
 
     _check_rule = field_validator("name")(lambda v: v if v is None else check_name_rule(v))
     _check_params = field_validator("params")(refuse_cost_params)
+
+    @model_validator(mode="after")
+    def _one_order(self) -> ProviderSelection:
+        refuse_two_orders(self.order, self.params)
+        return self
+
+    def order_of(self) -> int | None:
+        """This provider's order, written as `order:` or in params."""
+        value = self.params.get("order", self.order)
+        return value if isinstance(value, int) else None
 
 
 class Entry(Strict):
@@ -169,8 +227,13 @@ class Overrides(Strict):
         return entries
 
     def enabled(self) -> set[str]:
-        """The providers this file uses: those with a selection or a named model."""
-        return set(self.providers) | {ref.provider for ref in self.models}
+        """The providers this file uses: those with a selection, a named model or a group naming them."""
+        used = set(self.providers) | {ref.provider for ref in self.models if not ref.is_group}
+        return used | {name for ref in self.models if ref.is_group for name in ref.providers or ()}
+
+    def groups(self) -> list[tuple[int, ModelRef]]:
+        """The bare-id entries, with their index in models:."""
+        return [(index, ref) for index, ref in enumerate(self.models) if ref.is_group]
 
 
 def _refuse_repeats(keys: list[Any], label: Any) -> None:
@@ -206,5 +269,10 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
 
 def _provider_mentions(overrides: Overrides) -> list[tuple[str, str]]:
     found = [(f"providers.{name}", name) for name in overrides.providers]
-    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models)]
+    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models) if not ref.is_group]
+    for i, ref in overrides.groups():
+        found += [(f"models[{i}].providers", name) for name in ref.providers or ()]
+        found += [(f"models[{i}].exclude", name) for name in ref.exclude]
+        if isinstance(ref.order, dict):
+            found += [(f"models[{i}].order", name) for name in ref.order]
     return found

@@ -134,7 +134,9 @@ def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[
     from .report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
-    deployments, held = guard(parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits)
+    deployments, held = guard(
+        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups
+    )
     if held:
         merged.deployments = deployments
     return held
