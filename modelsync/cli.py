@@ -69,6 +69,12 @@ def parser() -> argparse.ArgumentParser:
         "tokens, context window and whether overrides.yaml selects it",
     )
     p.add_argument(
+        "--everywhere",
+        metavar="NAME",
+        help="print, per provider's cached catalog, the id a bare NAME in models: would take, its price and "
+        "context window, and the close ids it rejected",
+    )
+    p.add_argument(
         "--import",
         dest="import_from",
         type=Path,
@@ -144,7 +150,7 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None) -> int:
         setup_logging(-1 if add_args.quiet else 0)
         return _boundary(lambda: _add(add_args, home))
     if argv[:1] == ["list"]:  # `list PROVIDER [GLOB]` reads better than `--list`; both work
-        argv = ["--list", *argv[1:]]
+        argv = argv[1:] if "--everywhere" in argv else ["--list", *argv[1:]]
     args = parser().parse_args(argv)
     verbosity = -1 if args.quiet else args.verbose
     setup_logging(verbosity)
@@ -168,6 +174,11 @@ def _boundary(action: Callable[[], int]) -> int:
 
 def _generate(args: argparse.Namespace, home: Path, verbosity: int) -> int:
     paths = _paths(args, home)
+    if args.everywhere:
+        from .everywhere import list_everywhere
+
+        sys.stdout.write(list_everywhere(paths, args.everywhere))
+        return ExitCode.OK
     if args.list:
         filters = Filters(args.free, args.max_input_price, args.max_output_price, tuple(args.capability))
         return _list(args.list, paths, filters)

@@ -8,11 +8,16 @@ references written by hand. A `provider:id` entry of the same name wins for its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog
 from .errors import InputError
 from .matching import Match, match_everywhere
 from .overrides import ModelRef, Overrides
+from .providers import Provider, identify
+
+if TYPE_CHECKING:  # merge builds deployments from what this module resolves
+    from .merge import Deployment
 
 Member = tuple[str, str]  # (provider, catalog id)
 
@@ -122,3 +127,39 @@ def _member_ref(ref: ModelRef, provider: str, model_id: str) -> ModelRef:
 def _nearest(matches: dict[str, Match]) -> str:
     near = sorted({r.id for m in matches.values() for r in m.rejected[:2]})[:4]
     return f"close ids: {', '.join(near)}; " if near else ""
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """How a bare-id group's members differ from config.yaml's: who joined, who left, which ids tied."""
+
+    name: str
+    joined: tuple[Member, ...] = ()  # (provider, litellm route)
+    left: tuple[Member, ...] = ()
+    ties: tuple[str, ...] = ()
+    new: bool = False  # the group was not in config.yaml before
+
+
+def group_changes(
+    old_model_list: Any, deployments: list[Deployment], groups: list[Group], providers: dict[str, Provider]
+) -> list[GroupChange]:
+    """Each group whose members moved since the old config.yaml, or whose match was a tie."""
+    changes = []
+    for group in groups:
+        before = _members_in(old_model_list, group.name, providers)
+        after = {
+            (d.provider or "", str(d.litellm_params.get("model"))) for d in deployments if d.model_name == group.name
+        }
+        joined, left, ties = tuple(sorted(after - before)), tuple(sorted(before - after)), tuple(group.ties())
+        if joined or left or ties:
+            changes.append(GroupChange(group.name, joined, left, ties, new=not before))
+    return changes
+
+
+def _members_in(model_list: Any, name: str, providers: dict[str, Provider]) -> set[Member]:
+    found = set()
+    for item in model_list if isinstance(model_list, list) else []:
+        params = item.get("litellm_params") if isinstance(item, dict) else None
+        if isinstance(params, dict) and item.get("model_name") == name:
+            found.add((identify(providers, params) or "entries", str(params.get("model"))))
+    return found

@@ -12,6 +12,7 @@ from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
+from .groups import GroupChange, group_changes
 from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
@@ -117,6 +118,7 @@ def _run(
         from .report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
+        result.report.group_changes = _group_changes(old, merged, inputs)
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
@@ -126,6 +128,15 @@ def _run(
         for made_from, catalog in to_remember.values():
             memo.remember(paths.cache_dir, catalog, made_from)
     return result
+
+
+def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
+    if not merged.groups:
+        return []
+    from .report import parse_config
+
+    old_list = parse_config(old).get("model_list")
+    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
 
 
 def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .groups import GroupChange
 from .merge import Deployment
 from .providers import Provider, identify
 from .render import scalar
@@ -65,6 +66,7 @@ class Report:
     settings: list[FieldChange] = field(default_factory=list)
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     held: list[Any] = field(default_factory=list)  # guards.Held: changes kept back for review
+    group_changes: list[GroupChange] = field(default_factory=list)  # bare-id groups' members that moved
     before: int | None = 0  # None: no readable config.yaml before
     after: int = 0
     note: str = ""
