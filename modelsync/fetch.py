@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .cache import redact_url
 from .errors import FetchError
+from .secrets import redact_url
 from .settings import Settings
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})

@@ -103,12 +103,14 @@ def resolve_group(index: int, ref: ModelRef, overrides: Overrides, catalogs: dic
             f"models[{index}]: {ref.id} is looked for on every provider in use, and none is",
             "name the providers you use under providers: (`poe: {}` takes none of its models by glob), "
             "or give the entry providers: [...]",
+            loc=("models", index),
         )
     if not members and not by_hand:
         raise InputError(
             f"models[{index}]: {ref.id} is sold by none of the providers it is looked for on ({', '.join(names)})",
             f"{_nearest(matches)}check the spelling with `python generate.py list --everywhere {ref.id}`, "
             "or list a provider that sells it under providers:",
+            loc=("models", index),
         )
     return Group(index, ref, matches, members, by_hand)
 

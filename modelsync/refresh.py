@@ -19,6 +19,7 @@ from .fetch import Fetcher, Response
 from .normalisers import NORMALISERS
 from .paging import fetch_all_pages
 from .providers import Provider
+from .secrets import redact_url
 from .settings import Settings, secret
 
 log = logging.getLogger("modelsync")
@@ -159,10 +160,10 @@ def _document(cache_dir: Path, name: str, response: Response) -> Document:
         return doc
     provider = name.split(".")[0]
     try:
-        body = cache.parse(response.raw, name, cache.redact_url(response.url))
+        body = cache.parse(response.raw, name, redact_url(response.url))
     except CacheError as exc:
         raise FetchError(f"{provider}: {exc.what}", "the provider sent something that is not a catalog") from None
-    return Document(name, cache.redact_url(response.url), body)
+    return Document(name, redact_url(response.url), body)
 
 
 def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> None:
