@@ -57,7 +57,7 @@ def guard(
             if reason:
                 result[key] = _keep_old_costs(deployment, old[key].get("litellm_params") or {})
                 held.append(Held(deployment.provider, key, reason))
-    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers, groups).items():
+    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers).items():
         if before and len(gone) / before > limits.max_removed_share:
             reason = (
                 f"{len(gone)} of {before} selected {provider} models would go (over {limits.max_removed_share:.0%})"
@@ -119,11 +119,7 @@ def _new_members(
 
 
 def _catalog_removals(
-    old: dict[Key, dict[str, Any]],
-    new: dict[Key, Deployment],
-    overrides: Overrides,
-    providers: dict[str, Provider],
-    groups: Sequence[Group] = (),
+    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], overrides: Overrides, providers: dict[str, Provider]
 ) -> dict[str, tuple[list[Key], int]]:
     """Per provider: old deployments that vanish although overrides.yaml still selects them, and the count before."""
     gone: dict[str, list[Key]] = defaultdict(list)
@@ -138,8 +134,7 @@ def _catalog_removals(
         route = str(params.get("model", ""))
         model_id = route[len(providers[name].route.prefix) :]
         # Gone from the output, though still asked for and not merely renamed: the catalog dropped it.
-        asked = _still_selected(overrides, name, model_id) or _still_grouped(groups, key[0], name)
-        if key not in new and route not in routes and asked:
+        if key not in new and route not in routes and _still_selected(overrides, name, model_id):
             gone[name].append(key)
     return {name: (keys, before[name]) for name, keys in gone.items()}
 
@@ -151,11 +146,6 @@ def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
         return False
     included = any(fnmatchcase(model_id, p) for p in selection.include)
     return included and not any(fnmatchcase(model_id, p) for p in selection.exclude)
-
-
-def _still_grouped(groups: Sequence[Group], model_name: str, provider: str) -> bool:
-    """Whether a bare-id group of this name still looks for the model on this provider."""
-    return any(g.name == model_name and provider in g.matches and provider not in g.by_hand for g in groups)
 
 
 def _number(value: Any) -> float | None:
