@@ -8,7 +8,7 @@ keeps its old values, the rest is written, and the report lists what was held an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -43,12 +43,16 @@ def guard(
     providers: dict[str, Provider],
     limits: Limits,
     groups: Sequence[Group] = (),
+    brought: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Deployment], list[Held]]:
-    """The deployments with suspicious catalog changes undone, and what was held."""
+    """The deployments with suspicious catalog changes undone, and what was held.
+
+    `brought` holds, per provider, the ids this run's refresh added to its catalog.
+    """
     old = keyed_deployments(old_config.get("model_list"))
     result = {d.key(): d for d in new}
     held: list[Held] = []
-    for key, provider, why in _new_members(old, result, groups, providers):
+    for key, provider, why in _new_members(old, result, groups, providers, brought or {}):
         del result[key]
         held.append(Held(provider, key, why))
     for key, deployment in result.items():
@@ -96,12 +100,16 @@ def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
 
 
 def _new_members(
-    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], groups: Sequence[Group], providers: dict[str, Provider]
+    old: dict[Key, dict[str, Any]],
+    new: dict[Key, Deployment],
+    groups: Sequence[Group],
+    providers: dict[str, Provider],
+    brought: Mapping[str, frozenset[str]],
 ) -> list[tuple[Key, str, str]]:
-    """Members that joined an existing group by a catalog change: a provider already in use began selling it.
+    """Members that a refresh brought into an existing group: a provider in use began selling the model.
 
-    A group just written into overrides.yaml, one that lists its `providers:`, and a provider just
-    taken into use join as asked.
+    A member that joins through an edit of overrides.yaml (a new group, a provider taken into use, a
+    bare id written for hand-kept entries) joins as asked, and so does any in a group listing `providers:`.
     """
     names = {key[0] for key in old}
     in_use = {identify(providers, body.get("litellm_params") or {}) for body in old.values()}
@@ -111,7 +119,8 @@ def _new_members(
             continue
         for provider, model_id in group.members:
             key = (group.name, str(providers[provider].route.params(model_id)["model"]))
-            if key in new and key not in old and provider in in_use:
+            fresh = model_id in brought.get(provider, ())
+            if fresh and key in new and key not in old and provider in in_use:
                 rule = group.matches[provider].rule if provider in group.matches else "matched"
                 reason = f"{provider} now sells {model_id} ({rule}), which would join group {group.name}"
                 found.append((key, provider, reason))

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from . import cache, memo
 from .catalog import Catalog, Document
-from .errors import CacheError, InputError
+from .errors import CacheError, GenerateError, InputError
 from .files import write_atomic
-from .groups import GroupChange, group_changes
+from .groups import GroupChange, eligible_ids, group_changes
 from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
@@ -93,10 +93,13 @@ def _run(
 ) -> Result:
     inputs = load_inputs(paths)
     outcomes: list[Outcome] = []
+    before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
+        before = _group_candidates(inputs, paths.cache_dir)
         outcomes = _refresh(inputs, paths, settings, options, client, now)
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
+    brought = {name: frozenset(eligible_ids(fetched[name])) - ids for name, ids in before.items() if name in fetched}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
     try:
@@ -112,7 +115,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings)
+        held = _hold(old, merged, inputs, settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
@@ -141,14 +144,29 @@ def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[Grou
     return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
 
 
-def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:
+def _group_candidates(inputs: Inputs, cache_dir: Path) -> dict[str, frozenset[str]]:
+    """The ids groups could take from each cached catalog before a refresh replaces it."""
+    if not inputs.overrides.groups():
+        return {}
+    found = {}
+    for name in sorted(inputs.overrides.enabled()):
+        try:
+            found[name] = frozenset(eligible_ids(load_catalog(inputs.providers[name], cache_dir)))
+        except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
+            continue
+    return found
+
+
+def _hold(
+    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
     from .guards import Limits, guard
     from .report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
     deployments, held = guard(
-        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups
+        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
     if held:
         merged.deployments = deployments

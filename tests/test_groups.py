@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from modelsync.errors import ExitCode
-from tests.helpers import Project
+from tests.helpers import Project, serve
 
 IN_USE = {"openrouter": {}, "requesty": {}, "vercel": {}, "poe": {}, "anthropic": {}, "nano_gpt": {}, "nvidia": {}}
 
@@ -30,6 +30,12 @@ def _routes(project: Project, name: str) -> dict[str, dict[str, Any]]:
 
 def _catalog(project: Project, name: str) -> dict[str, Any]:
     return dict(json.loads((project.cache / f"{name}.json").read_text()))
+
+
+def _add_openrouter_model(project: Project, model_id: str) -> None:
+    body = _catalog(project, "openrouter")
+    body["data"].append({**body["data"][0], "id": model_id, "name": model_id})
+    project.use_catalog("openrouter", body)
 
 
 def _add_nvidia_model(project: Project, model_id: str) -> None:
@@ -130,37 +136,52 @@ def test_a_group_ordered_only_in_part_is_warned_about(project: Project, capsys: 
     assert "routes to them only while every ordered one is cooling down" in err
 
 
-def test_a_gateway_that_starts_selling_the_model_is_held_then_joins(
+def test_a_gateway_that_starts_selling_the_model_in_a_refresh_is_held_then_joins(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project.write_overrides({"providers": IN_USE, "models": ["deepseek-v3.1", "poe:Claude-Haiku-4.5"]})
+    project.write_overrides({"providers": IN_USE, "models": ["deepseek-v3.1", "gpt-oss-120b"]})
+    _add_openrouter_model(project, "openai/gpt-oss-120b")
     assert project.run("--offline") == 0
     before = project.config.read_text()
     capsys.readouterr()
-    body = _catalog(project, "poe")
-    body["data"].append({**body["data"][0], "id": "DeepSeek-V3.1", "root": "DeepSeek-V3.1"})
-    project.use_catalog("poe", body)
-    assert project.run("--offline") == ExitCode.HELD
+    served = _catalog(project, "nvidia")
+    served["data"].append({"id": "openai/gpt-oss-120b", "object": "model", "created": 735790403, "owned_by": "x"})
+    with serve({"/v1/models": (200, {"Content-Type": "application/json"}, json.dumps(served).encode())}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://integrate.api.nvidia.com", base))
+        assert project.run("--refresh", "--provider", "nvidia") == ExitCode.HELD
     out = capsys.readouterr().out
-    assert "poe now sells DeepSeek-V3.1 (same id), which would join group deepseek-v3.1" in out
-    assert project.config.read_text() == before  # held: nothing else changed, so nothing was written
+    assert "openai/gpt-oss-120b (same name under another prefix), which would join group gpt-oss-120b" in out
+    assert project.config.read_text() == before  # held, and nothing else changed: nothing written
     assert project.run("--offline", "--accept-held") == 0
-    assert "    + poe joins (poe/DeepSeek-V3.1)" in capsys.readouterr().out
-    assert "poe/DeepSeek-V3.1" in _routes(project, "deepseek-v3.1")
+    assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
+    assert "nvidia_nim/openai/gpt-oss-120b" in _routes(project, "gpt-oss-120b")
+
+
+def test_a_member_that_an_edit_or_a_saved_catalog_brings_joins_as_asked(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_overrides({"providers": IN_USE, "models": ["gpt-oss-120b"]})
+    _add_openrouter_model(project, "openai/gpt-oss-120b")
+    assert project.run("--offline") == 0
+    _add_nvidia_model(project, "openai/gpt-oss-120b")  # a catalog saved by hand: no refresh brought it
+    capsys.readouterr()
+    assert project.run("--offline") == 0
+    assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
 
 
 def test_a_new_member_joins_without_review_when_the_entry_lists_providers(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     entry = {"id": "gpt-oss-120b", "providers": ["openrouter", "nvidia"]}
-    body = _catalog(project, "openrouter")
-    body["data"].append({**body["data"][0], "id": "openai/gpt-oss-120b", "name": "gpt-oss-120b"})
-    project.use_catalog("openrouter", body)
+    _add_openrouter_model(project, "openai/gpt-oss-120b")
     project.write_overrides({"providers": IN_USE, "models": [entry]})
     assert project.run("--offline") == 0
     capsys.readouterr()
-    _add_nvidia_model(project, "openai/gpt-oss-120b")
-    assert project.run("--offline") == 0
+    served = _catalog(project, "nvidia")
+    served["data"].append({"id": "openai/gpt-oss-120b", "object": "model", "created": 735790403, "owned_by": "x"})
+    with serve({"/v1/models": (200, {"Content-Type": "application/json"}, json.dumps(served).encode())}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://integrate.api.nvidia.com", base))
+        assert project.run("--refresh", "--provider", "nvidia") == 0
     out = capsys.readouterr().out
     assert "  gpt-oss-120b: members changed\n    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in out
     assert sorted(_routes(project, "gpt-oss-120b")) == [
