@@ -239,3 +239,15 @@ def test_list_marks_group_members_as_selected(project: Project, capsys: pytest.C
     assert project.run("list", "poe") == 0
     (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Claude-Haiku-4.5")]
     assert row.endswith("yes: haiku")
+
+
+def test_add_takes_a_bare_id_and_refuses_one_sold_nowhere(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write_overrides({"providers": IN_USE, "models": []})
+    assert project.run("--offline", "-q") == 0
+    assert project.run("add", "claude-haiku-4.5") == 0
+    assert "- claude-haiku-4.5\n" in project.overrides.read_text()
+    assert len(_routes(project, "claude-haiku-4.5")) == 6
+    before = project.snapshot_files()
+    assert project.run("add", "claude-haiku-4.9") == 2
+    assert "claude-haiku-4.9 is sold by none of the providers" in capsys.readouterr().err
+    assert project.snapshot_files() == before
