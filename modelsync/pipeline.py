@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, GenerateError, InputError
-from .files import write_atomic
+from .files import WriteError, check_writable, write_atomic
 from .groups import GroupChange, eligible_ids, group_changes
 from .lock import exclusive
 from .merge import Merged, merge
@@ -130,8 +130,7 @@ def _run(
     if not (options.check or options.dry_run):
         if result.changed:
             _write(paths.config, old, text)
-        for made_from, catalog in to_remember.values():
-            memo.remember(paths.cache_dir, catalog, made_from)
+        _remember(paths.cache_dir, to_remember)
     return result
 
 
@@ -155,6 +154,15 @@ def _group_candidates(inputs: Inputs, cache_dir: Path) -> dict[str, frozenset[st
         except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
             continue
     return found
+
+
+def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:
+    """Store the normalised catalogs for next time; a cache folder we may not write only costs speed."""
+    try:
+        for made_from, catalog in to_remember.values():
+            memo.remember(cache_dir, catalog, made_from)
+    except WriteError as exc:
+        log.debug("normalised catalogs not stored: %s", exc)
 
 
 def _hold(
@@ -269,6 +277,7 @@ def _read_config(path: Path) -> str | None:
 
 def _write(path: Path, old: str | None, text: str) -> None:
     """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
+    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
     if old is not None:
         write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, text)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from .errors import CacheError, CatalogError, FetchError, GenerateError
 from .fetch import Fetcher, Response
 from .normalisers import NORMALISERS
 from .paging import fetch_all_pages
+from .parallel import in_threads
 from .providers import Provider
 from .secrets import redact_url
 from .settings import Settings, secret
@@ -35,6 +36,13 @@ class Outcome:
     seconds: float = 0.0
     size: int = 0
     catalog: Catalog | None = None  # what was fetched, normalised, when the fetch succeeded
+    warning: str = ""  # why the cache was used instead
+
+
+def nothing_refreshed(outcomes: list[Outcome]) -> bool:
+    """Whether providers were due and not one of them could be fetched (every one fell back to its cache)."""
+    due = [o for o in outcomes if o.status != "fresh"]
+    return bool(due) and not any(o.status in ("fetched", "not-modified") for o in due)
 
 
 def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedelta) -> bool:
@@ -74,15 +82,27 @@ def refresh(
     if not due:
         return fresh
 
-    def one(provider: Provider) -> Outcome:
-        tell(provider.name, None)
-        outcome = _refresh_one(provider, settings, cache_dir, client, now, store)
-        tell(provider.name, outcome)
-        return outcome
+    abandoned = threading.Event()  # Ctrl-C: the threads left behind say nothing more
 
-    with ThreadPoolExecutor(max_workers=min(len(due), 16)) as pool:
-        done = list(pool.map(one, due))
-    return fresh + done
+    def one(provider: Provider) -> tuple[Outcome, dict[str, Response]]:
+        tell(provider.name, None)
+        outcome, responses = _refresh_one(provider, settings, cache_dir, client, now)
+        if not abandoned.is_set():
+            if outcome.warning:
+                log.warning("%s", outcome.warning)
+            tell(provider.name, outcome)
+        return outcome, responses
+
+    try:
+        done = in_threads(one, due)
+    except KeyboardInterrupt:
+        abandoned.set()
+        raise
+    if store:  # files only from this thread, once every fetch is over: Ctrl-C before then changes none
+        for _, responses in done:
+            for name, response in responses.items():
+                _store(cache_dir, name, response, now)
+    return fresh + [outcome for outcome, _ in done]
 
 
 def _age_of(provider: Provider, cache_dir: Path, now: datetime) -> str:
@@ -91,8 +111,9 @@ def _age_of(provider: Provider, cache_dir: Path, now: datetime) -> str:
 
 
 def _refresh_one(
-    provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime, store: bool
-) -> Outcome:
+    provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime
+) -> tuple[Outcome, dict[str, Response]]:
+    """Fetch one provider's catalog and prove it is one; the responses are for the caller to store."""
     started = time.monotonic()
     key_headers = _key_headers(provider)
     if key_headers is None:
@@ -109,11 +130,11 @@ def _refresh_one(
     fetcher = Fetcher(client, settings, provider.name, key_headers)
     urls = provider.urls()
     try:
-        with ThreadPoolExecutor(max_workers=len(urls)) as pool:  # a provider's documents at once, too
-            fetched = pool.map(
-                lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])), urls.items()
-            )
-            responses = dict(zip(urls, fetched, strict=True))
+        fetched = in_threads(  # a provider's documents at once, too
+            lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])),
+            list(urls.items()),
+        )
+        responses = dict(zip(urls, fetched, strict=True))
         docs = [_document(cache_dir, name, response) for name, response in responses.items()]
         catalog = NORMALISERS[provider.normaliser](provider.name, docs)
         if not catalog.offers:
@@ -121,11 +142,9 @@ def _refresh_one(
     except (FetchError, CatalogError, CacheError) as exc:
         return _fallback(provider, cache_dir, now, "fallback", exc)
     size = sum(len(r.raw) for r in responses.values())
-    if store:
-        for name, response in responses.items():
-            _store(cache_dir, name, response, now)
     status = "not-modified" if all(r.not_modified for r in responses.values()) else "fetched"
-    return Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
+    outcome = Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
+    return outcome, responses
 
 
 def _key_headers(provider: Provider) -> dict[str, str] | None:
@@ -167,15 +186,18 @@ def _document(cache_dir: Path, name: str, response: Response) -> Document:
 
 
 def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> None:
-    if response.not_modified:
-        meta = cache.read_meta(cache_dir, name)
-        if meta:
-            cache.touch(cache_dir, name, cache.Meta(meta.url, now, meta.sha256, meta.etag, meta.last_modified))
-        return
-    cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
+    """Replace a cached document with what was fetched; a 304 leaves every file as it is.
+
+    Rewriting the metadata's time after a 304 would change a committed file each week for nothing;
+    the next run asks again, which costs one more 304.
+    """
+    if not response.not_modified:
+        cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
 
 
-def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, error: GenerateError) -> Outcome:
+def _fallback(
+    provider: Provider, cache_dir: Path, now: datetime, status: str, error: GenerateError
+) -> tuple[Outcome, dict[str, Response]]:
     """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
     ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
     if any(age is None for age in ages):
@@ -185,8 +207,7 @@ def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, e
         )
     oldest = min(a for a in ages if a is not None)
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
-    log.warning("%s — %s", detail, error.fix)
-    return Outcome(provider.name, status, detail)
+    return Outcome(provider.name, status, detail, warning=f"{detail} — {error.fix}"), {}
 
 
 def describe_age(age: timedelta) -> str:

@@ -251,3 +251,19 @@ def test_add_takes_a_bare_id_and_refuses_one_sold_nowhere(project: Project, caps
     assert project.run("add", "claude-haiku-4.9") == 2
     assert "claude-haiku-4.9 is sold by none of the providers" in capsys.readouterr().err
     assert project.snapshot_files() == before
+
+
+def test_remove_by_name_takes_a_bare_id_and_the_hand_written_members_of_its_group(project: Project) -> None:
+    project.write_overrides(
+        {
+            "providers": IN_USE,
+            "models": [
+                "claude-haiku-4.5",
+                {"id": "openrouter:anthropic/claude-sonnet-4.5", "name": "claude-haiku-4.5"},
+            ],
+        }
+    )
+    assert project.run("--offline", "-q") == 0
+    assert project.run("remove", "claude-haiku-4.5", "-q") == 0
+    assert yaml.safe_load(project.overrides.read_text())["models"] == []
+    assert _deployments(project) == []
