@@ -89,7 +89,8 @@ def resolve(overrides: Overrides, catalogs: dict[str, Catalog]) -> Resolved:
 def resolve_group(index: int, ref: ModelRef, overrides: Overrides, catalogs: dict[str, Catalog]) -> Group:
     """One bare id's members on the providers it is looked for on; an error when none sells it."""
     names = searched(ref, overrides)
-    matches = match_everywhere(ref.id, {name: eligible_ids(catalogs[name]) for name in names if name in catalogs})
+    candidates = {name: eligible_ids(catalogs[name]) for name in names if name in catalogs}
+    matches = match_everywhere(ref.id, candidates, explain=False)
     hand_written = [r for r in overrides.models if not r.is_group and r.name == ref.group_name]
     by_hand = tuple(sorted({r.provider for r in hand_written if r.provider in names}))
     members = tuple(
@@ -106,9 +107,10 @@ def resolve_group(index: int, ref: ModelRef, overrides: Overrides, catalogs: dic
             loc=("models", index),
         )
     if not members and not by_hand:
+        near = _nearest(match_everywhere(ref.id, candidates))  # now the near misses are worth describing
         raise InputError(
             f"models[{index}]: {ref.id} is sold by none of the providers it is looked for on ({', '.join(names)})",
-            f"{_nearest(matches)}check the spelling with `python generate.py list --everywhere {ref.id}`, "
+            f"{near}check the spelling with `python generate.py list --everywhere {ref.id}`, "
             "or list a provider that sells it under providers:",
             loc=("models", index),
         )

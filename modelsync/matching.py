@@ -137,21 +137,22 @@ class Match:
         return bool(self.tied)
 
 
-def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset()) -> Match:
+def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset(), explain: bool = True) -> Match:
     """The id of `ids` that is the model `query` names, its free variants, and the near misses.
 
     `vendors` are the vendor prefixes other gateways use for this model: among equal matches,
-    one whose vendor agrees with them wins.
+    one whose vendor agrees with them wins. Without `explain`, near misses are not described
+    (what a render needs; `list --everywhere` shows them).
     """
     wanted = parse(query)
-    names = [parse(model_id) for model_id in dict.fromkeys(ids)]
+    names = _by_first_part(tuple(dict.fromkeys(ids))).get(wanted.tokens[0] if wanted.tokens else "", ())
     sizes = _sizes(names)
     scored: list[tuple[int, Name]] = []
     rejected: list[Rejected] = []
     for name in names:
         found = tier(wanted, name, lone_size=sizes.get(name.tokens, 0) == 1)
         if found is None:
-            reason = _why_not(wanted, name, sizes)
+            reason = _why_not(wanted, name, sizes) if explain else None
             if reason:
                 rejected.append(Rejected(name.raw, reason))
         elif name.variant not in (None, FREE) and name.variant != wanted.variant:
@@ -161,36 +162,46 @@ def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset())
     paid = [(t, n) for t, n in scored if n.variant != FREE or wanted.variant == FREE]
     pool = paid or scored
     if not pool:
-        return Match(None, rejected=_closest(wanted, rejected))
+        return Match(None, rejected=_closest(wanted, rejected) if explain else ())
     best = min(t for t, _ in pool)
     equal = [n for t, n in pool if t == best]
     chosen, tie_rule = _break_tie(wanted, equal, vendors)
     free = tuple(sorted(n.raw for t, n in scored if n.variant == FREE and n is not chosen)) if paid else ()
-    rejected += [Rejected(n.raw, _worse(t)) for t, n in pool if t != best and n.variant != FREE]
+    rejected += [Rejected(n.raw, _worse(t)) for t, n in pool if t != best and n.variant != FREE] if explain else []
     return Match(
         chosen.raw,
         TIER_RULES[best],
         free,
         tuple(sorted(n.raw for n in equal if n is not chosen)),
         tie_rule,
-        _closest(wanted, rejected),
+        _closest(wanted, rejected) if explain else (),
     )
 
 
-def match_everywhere(query: str, catalogs: Mapping[str, Iterable[str]]) -> dict[str, Match]:
+def match_everywhere(query: str, catalogs: Mapping[str, Iterable[str]], explain: bool = True) -> dict[str, Match]:
     """Each provider's match; ties are broken by the vendor prefix the clear matches agree on."""
     ids = {provider: list(found) for provider, found in catalogs.items()}
-    first = {provider: match(query, found) for provider, found in ids.items()}
+    first = {provider: match(query, found, explain=explain) for provider, found in ids.items()}
     vendors = frozenset(
         parse(m.chosen).vendor for m in first.values() if m.chosen and not m.ambiguous and parse(m.chosen).vendor
     )
     return {
-        provider: match(query, ids[provider], vendors) if found.ambiguous else found
+        provider: match(query, ids[provider], vendors, explain) if found.ambiguous else found
         for provider, found in sorted(first.items())
     }
 
 
-def _sizes(names: list[Name]) -> dict[tuple[str, ...], int]:
+@lru_cache(maxsize=256)
+def _by_first_part(ids: tuple[str, ...]) -> dict[str, tuple[Name, ...]]:
+    """A catalog's ids by the first part of their name: a match, or a near miss, shares it."""
+    index: dict[str, list[Name]] = {}
+    for model_id in ids:
+        name = parse(model_id)
+        index.setdefault(name.tokens[0] if name.tokens else "", []).append(name)
+    return {first: tuple(names) for first, names in index.items()}
+
+
+def _sizes(names: tuple[Name, ...]) -> dict[tuple[str, ...], int]:
     """How many size tags each name has in one catalog: `gpt-oss:120b` and `gpt-oss:20b` are two."""
     counts: dict[tuple[str, ...], int] = {}
     for name in names:
