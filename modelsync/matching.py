@@ -145,7 +145,8 @@ def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset(),
     (what a render needs; `list --everywhere` shows them).
     """
     wanted = parse(query)
-    names = _by_first_part(tuple(dict.fromkeys(ids))).get(wanted.tokens[0] if wanted.tokens else "", ())
+    near = _by_first_part(tuple(dict.fromkeys(ids))).get(wanted.tokens[0] if wanted.tokens else "", ())
+    names = tuple(parse(model_id) for model_id in near)
     sizes = _sizes(names)
     scored: list[tuple[int, Name]] = []
     rejected: list[Rejected] = []
@@ -192,13 +193,16 @@ def match_everywhere(query: str, catalogs: Mapping[str, Iterable[str]], explain:
 
 
 @lru_cache(maxsize=256)
-def _by_first_part(ids: tuple[str, ...]) -> dict[str, tuple[Name, ...]]:
-    """A catalog's ids by the first part of their name: a match, or a near miss, shares it."""
-    index: dict[str, list[Name]] = {}
+def _by_first_part(ids: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """A catalog's ids by the first part of their name: a match, or a near miss, shares it.
+
+    Only that part is read here, so a render parses just the ids near the models it looks for.
+    """
+    index: dict[str, list[str]] = {}
     for model_id in ids:
-        name = parse(model_id)
-        index.setdefault(name.tokens[0] if name.tokens else "", []).append(name)
-    return {first: tuple(names) for first, names in index.items()}
+        found = TOKENS.search(model_id.lower().rpartition("/")[2])
+        index.setdefault(found.group() if found else "", []).append(model_id)
+    return {first: tuple(found) for first, found in index.items()}
 
 
 def _sizes(names: tuple[Name, ...]) -> dict[tuple[str, ...], int]:
