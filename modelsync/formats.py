@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .prices import per_unit_label
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _label(key: Key) -> str:
@@ -55,6 +56,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
             lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}"))
+            lines += [f"      {_printable(line)}" for line in change.summary]
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
         lines.append("settings:")
@@ -184,7 +186,7 @@ def _deployments_cell(keys: list[Key]) -> str:
 
 
 def _row(change: ModelChange) -> str:
-    what = "<br>".join(_cell(f.describe()) for f in change.fields)
+    what = "<br>".join([*(_cell(line) for line in change.summary), *(_cell(f.describe()) for f in change.fields)])
     return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
 
 
@@ -235,7 +237,7 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
 def _group(report: Report, group: str) -> dict[str, Any]:
     changes = report.groups.get(group, [])
     return {
-        "added": [_deployment(c.key) for c in changes if c.sign == "+"],
+        "added": [{**_deployment(c.key), "summary": list(c.summary)} for c in changes if c.sign == "+"],
         "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
         "changed": [{**_deployment(c.key), "fields": [_field(f) for f in c.fields]} for c in changes if c.sign == "~"],
         "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
@@ -253,4 +255,7 @@ def _field(change: FieldChange) -> dict[str, Any]:
         "old": None if change.old is _ABSENT else change.old,
         "new": None if change.new is _ABSENT else change.new,
         "percent": change.percent(),
+        "unit": per_unit_label(change.unit) if change.unit else None,
+        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
+        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
     }

@@ -21,8 +21,15 @@ from tests.helpers import Project, openrouter_entry, serve
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 CATALOG = {
     "data": [
-        openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "0.000010"),
-        openrouter_entry("google/gemini-2.5-flash"),
+        # Cache prices as before: a cache read falling back to a tenfold input price would be held.
+        openrouter_entry(
+            "anthropic/claude-haiku-4.5",
+            pricing={"prompt": "0.000002", "completion": "0.000010", "input_cache_read": "0.0000001"},
+        ),
+        openrouter_entry(
+            "google/gemini-2.5-flash",
+            pricing={"prompt": "0.000001", "completion": "0.000002", "input_cache_read": "0.00000003"},
+        ),
         openrouter_entry("google/gemini-2.5-flash-lite"),
         openrouter_entry("openai/text-embedding-3-small"),
         openrouter_entry("anthropic/claude-sonnet-4.5"),
@@ -88,7 +95,7 @@ def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Pr
         and meta.etag == '"v1"'
     )
     assert [o.status for o in result.outcomes] == ["fetched"]
-    assert result.report and "input_cost_per_token: 1.0e-06 → 2.0e-06 (+100%)" in [
+    assert result.report and "input_cost_per_token: $1/M → $2/M (+100%)" in [
         f.describe() for c in result.report.groups["openrouter"] for f in c.fields
     ]
 
