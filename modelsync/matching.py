@@ -26,8 +26,9 @@ TIER_RULES = {
     SNAPSHOT: "a dated snapshot of the same model",
     SUFFIX: "the same model with a naming suffix",
 }
-# Suffixes that name the same weights: instruction-tuned is how open models are published.
-NAMING_SUFFIXES = ("instruct", "it")
+# Suffixes that name the same weights: instruction-tuned is how open models are published, and
+# Poe tags the bots another host serves (`cerebras/gpt-oss-120b-cs`, `fireworks-ai/kimi-k2.5-fw`).
+NAMING_SUFFIXES = ("instruct", "it", "cs", "fw")
 FREE = "free"  # a provider's free variant joins the group beside the paid one
 # `x:thinking`, `x:online`, ...: the same weights served another way; shown, never taken.
 DATE = re.compile(r"[-_.@]?(20[2-3]\d)-?([01]\d)-?([0-3]\d)$")

@@ -48,6 +48,7 @@ MODELS_DEV = "models.dev/2026-05-21-api.json"
         ("gpt-4o", "gpt-4o-2024-08-06", SNAPSHOT),
         ("llama-3.3-70b-instruct", "meta/llama-3.3-70b", SUFFIX),
         ("gemma-3-27b", "google/gemma-3-27b-it", SUFFIX),
+        ("gpt-oss-120b", "cerebras/gpt-oss-120b-cs", SUFFIX),  # Poe's tag for the host that serves it
         ("coding/gemini-2.5-flash", "google/gemini-2.5-flash", SAME_NAME),
     ],
 )
