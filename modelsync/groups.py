@@ -47,7 +47,7 @@ class Group:
             f"{provider}: {', '.join((m.chosen or '', *m.tied))} match {self.ref.id} equally; "
             f"took {m.chosen} by {m.tie_rule}"
             for provider, m in sorted(self.matches.items())
-            if m.ambiguous
+            if m.ambiguous and provider not in self.by_hand  # a hand-written member settles it
         ]
 
 

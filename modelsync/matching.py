@@ -29,8 +29,9 @@ TIER_RULES = {
 # Suffixes that name the same weights: instruction-tuned is how open models are published, and
 # Poe tags the bots another host serves (`cerebras/gpt-oss-120b-cs`, `fireworks-ai/kimi-k2.5-fw`).
 NAMING_SUFFIXES = ("instruct", "it", "cs", "fw")
-FREE = "free"  # a provider's free variant joins the group beside the paid one
-# `x:thinking`, `x:online`, ...: the same weights served another way; shown, never taken.
+# A provider's free variant joins the group beside the paid one; other `:` variants (`x:thinking`,
+# `x:online`, `x:batch`) serve the same weights another way: shown, never taken.
+FREE = "free"
 DATE = re.compile(r"[-_.@]?(20[2-3]\d)-?([01]\d)-?([0-3]\d)$")
 SIZE_TAG = re.compile(r"^\d+(?:\.\d+)?[bmt]$")  # Ollama's `gpt-oss:120b`
 P_AS_POINT = re.compile(r"(?<=\d)p(?=\d)")
