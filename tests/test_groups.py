@@ -267,3 +267,11 @@ def test_remove_by_name_takes_a_bare_id_and_the_hand_written_members_of_its_grou
     assert project.run("remove", "claude-haiku-4.5", "-q") == 0
     assert yaml.safe_load(project.overrides.read_text())["models"] == []
     assert _deployments(project) == []
+
+
+def test_list_everywhere_marks_providers_not_in_use(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write_overrides({"providers": {"openrouter": {}}, "models": ["claude-haiku-4.5"]})
+    assert project.run("list", "--everywhere", "claude-haiku-4.5") == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line and line[0] != " "}
+    assert rows["openrouter"].endswith("same name under another prefix")
+    assert rows["poe"].endswith("same id (not in use: list it under providers: to join)")
