@@ -19,6 +19,7 @@ from .providers import Provider, identify
 if TYPE_CHECKING:  # merge builds deployments from what this module resolves
     from .merge import Deployment
 
+
 Member = tuple[str, str]  # (provider, catalog id)
 
 
@@ -151,19 +152,22 @@ def group_changes(
     changes = []
     for group in groups:
         before = _members_in(old_model_list, group.name, providers)
-        after = {
-            (d.provider or "", str(d.litellm_params.get("model"))) for d in deployments if d.model_name == group.name
-        }
-        joined, left, ties = tuple(sorted(after - before)), tuple(sorted(before - after)), tuple(group.ties())
+        after = {d.key(): d.provider or "entries" for d in deployments if d.model_name == group.name}
+        joined = tuple(sorted((after[key], key[1]) for key in after.keys() - before.keys()))
+        left = tuple(sorted((before[key], key[1]) for key in before.keys() - after.keys()))
+        ties = tuple(group.ties())
         if joined or left or ties:
             changes.append(GroupChange(group.name, joined, left, ties, new=not before))
     return changes
 
 
-def _members_in(model_list: Any, name: str, providers: dict[str, Provider]) -> set[Member]:
-    found = set()
+def _members_in(model_list: Any, name: str, providers: dict[str, Provider]) -> dict[tuple[str, str, str], str]:
+    """The old config's deployments of a group, by identity, with the provider each routes to."""
+    from .merge import deployment_key  # merge imports this module, so not at the top
+
+    found = {}
     for item in model_list if isinstance(model_list, list) else []:
         params = item.get("litellm_params") if isinstance(item, dict) else None
         if isinstance(params, dict) and item.get("model_name") == name:
-            found.add((identify(providers, params) or "entries", str(params.get("model"))))
+            found[deployment_key(name, params)] = identify(providers, params) or "entries"
     return found

@@ -128,10 +128,10 @@ def _new_members(
     for group in groups:
         if group.reviewed or group.name not in names:
             continue
-        for provider, model_id in group.members:
-            key = (group.name, str(providers[provider].route.params(model_id)["model"]))
-            fresh = model_id in brought.get(provider, ())
-            if fresh and key in new and key not in old and provider in in_use:
+        for key, deployment in new.items():
+            provider, model_id = deployment.provider or "", deployment.model_id or ""
+            member = deployment.model_name == group.name and (provider, model_id) in group.members
+            if member and key not in old and model_id in brought.get(provider, ()) and provider in in_use:
                 rule = group.matches[provider].rule if provider in group.matches else "matched"
                 reason = f"{provider} now sells {model_id} ({rule}), which would join group {group.name}"
                 found.append((key, provider, reason))
@@ -161,6 +161,8 @@ def _catalog_removals(
 
 def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
     """Whether the user still asks for this model: a vanished one went with the catalog, not an edit."""
+    if any(ref.provider == provider and ref.model_id == model_id for ref in overrides.models):
+        return True  # named, and retired because its catalog dropped it
     selection = overrides.providers.get(provider)
     if selection is None:
         return False
