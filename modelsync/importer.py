@@ -20,7 +20,7 @@ from .catalog import Catalog, Offer
 from .errors import CacheError, InputError
 from .files import write_atomic
 from .merge import deploy
-from .overrides import COST_KEYS, ModelRef, Overrides, ProviderSelection
+from .overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
 from .pipeline import load_catalog
 from .providers import Provider, apply_name_rule, identify, load_providers
@@ -122,7 +122,7 @@ def _reference(
         extra.update(model=params["model"], api_base=params.get("api_base"))
     if extra.get("api_key") == f"os.environ/{provider.route.api_key}":
         del extra["api_key"]
-    pin = {k: params[k] for k in COST_KEYS if k in params}
+    pin = {k: params[k] for k in PIN_KEYS if k in params}
     ref: dict[str, Any] = {"id": f"{provider.name}:{model_id}"}
     if offer is None or offer.price_problem or offer.needs_pin or offer.input_cost is None:
         # The catalog cannot price it: the old costs stay, pinned; without any, it stays hand-written.

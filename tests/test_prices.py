@@ -16,7 +16,7 @@ from modelsync.guards import Limits, guard
 from modelsync.merge import Deployment
 from modelsync.normalisers import NORMALISERS
 from modelsync.overrides import Overrides, load_overrides
-from modelsync.placement import UNBILLED_KEY, place
+from modelsync.placement import UNBILLED_KEY, place, placed_by_levels
 from modelsync.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
 from modelsync.providers import load_providers
 from modelsync.report import FieldChange, summarise
@@ -231,3 +231,11 @@ def test_an_added_model_says_its_prices_context_and_what_litellm_will_not_bill()
         "prices: input $1/M, output $2/M, per request $0.02/request; context 200,000 tokens",
         "LiteLLM will not bill per request $0.02/request: it bills no per-request price on chat routes",
     )
+
+
+def test_the_fast_path_places_every_untiered_real_offer_as_the_full_one_does() -> None:
+    raw = json.loads(real_catalog("openrouter/2026-08-19-all-modalities.json").read_text())
+    offers = [o for o in normalise("openrouter", raw).offers if not o.tiers and not o.windows]
+    assert len(offers) > 400
+    for offer in offers:
+        assert place(offer.mode, offer.prices) == placed_by_levels(offer.mode, offer.prices, (), ()), offer.id
