@@ -12,6 +12,7 @@ from .prices import per_unit_label
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
+PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
 SCHEMA_VERSION = 2
 
@@ -127,14 +128,32 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         rest = changes[FOLD_AFTER:]
         if rest:  # every change is listed; the long tail folds, so the body stays readable
             out += [f"<details><summary>{len(rest)} more {group} changes ({_counted(rest)})</summary>", ""]
-            out += [*_table([_row(change) for change in rest]), "</details>", ""]
+            out += [*_folded(rest), "</details>", ""]
     if report.settings:
         out += ["### settings", ""] + [f"- {_cell(f.describe())}" for f in report.settings]
-    return "\n".join(out).rstrip("\n") + "\n"
+    body = "\n".join(out).rstrip("\n") + "\n"
+    if len(body) > PR_BODY_LIMIT:  # GitHub cuts a longer body: say so where it is still read
+        note = (
+            f"> This report is {len(body):,} characters, more than a pull request shows ({PR_BODY_LIMIT:,}); "
+            "the workflow's job summary has it whole."
+        )
+        body = body.replace("\n\n", f"\n\n{note}\n\n", 1)
+    return body
 
 
 def _table(rows: list[str]) -> list[str]:
     return ["| | deployment | what changed |", "|---|---|---|", *rows, ""]
+
+
+def _folded(changes: list[ModelChange]) -> list[str]:
+    """The long tail: changed models as table rows; added and removed ones, which have no details,
+    as one compact list each, so that hundreds of them keep the body within GitHub's 65,536 characters."""
+    out = _table([_row(c) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
+    for sign, word in (("-", "removed"), ("+", "added")):
+        names = [_code(c.label()) for c in changes if c.sign == sign]
+        if names:
+            out += [f"**{word} ({len(names)}):** " + ", ".join(names), ""]
+    return out
 
 
 def _counted(changes: list[ModelChange]) -> str:

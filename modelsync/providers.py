@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import ValidationError, field_validator
 
 from .errors import InputError
-from .schema import Strict, explain, load_yaml
+from .schema import Strict, explain, kind_of, load_yaml
+from .yamlfile import line_of
 
 NAME_FIELDS = {"provider", "id", "model"}
 
@@ -116,11 +117,14 @@ def load_providers(path: Path) -> dict[str, Provider]:
     providers: dict[str, Provider] = {}
     for name, body in raw.items():
         if not isinstance(body, dict):
-            raise InputError(f"{path}: {name}: expected a mapping", "see the README's providers.yaml")
+            raise InputError(
+                f"{path}:{line_of(path, (name,))}: {name}: should be a mapping of its settings, not {kind_of(body)}",
+                "see the README's providers.yaml",
+            )
         try:
             provider = Provider(name=name, **body)
         except ValidationError as exc:
-            raise _in_provider(explain(exc, path, Provider), name) from None
+            raise _in_provider(explain(exc, path, Provider, within=(name,)), name) from None
         if provider.normaliser not in NORMALISERS:
             raise InputError(
                 f"{path}: {name}.normaliser: unknown normaliser {provider.normaliser!r}",

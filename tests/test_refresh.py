@@ -279,3 +279,14 @@ def test_the_committed_cache_carries_its_real_fetch_time(tmp_path: Path) -> None
     oldest = min(cache.read_meta(clone, name).fetched_at for name in names)  # type: ignore[union-attr]
     later = oldest + timedelta(days=30)
     assert all(is_stale(p, clone, later, timedelta(hours=24)) for p in providers.values())
+
+
+def test_a_plain_run_whose_fetches_all_fail_does_not_claim_up_to_date(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _age_cache(project, hours=48)  # stale, so due
+    with serve({}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run() == 0  # a plain run uses the cache it has
+    out = capsys.readouterr().out
+    assert "is up to date from the cache only: no catalog could be fetched" in out
