@@ -239,3 +239,11 @@ def test_the_fast_path_places_every_untiered_real_offer_as_the_full_one_does() -
     assert len(offers) > 400
     for offer in offers:
         assert place(offer.mode, offer.prices) == placed_by_levels(offer.mode, offer.prices, (), ()), offer.id
+
+
+def test_a_pin_names_only_known_dimensions_and_reads_yaml_exponents(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as refused:
+        _pinned(tmp_path, "{input_cost_per_tokens: 1.0e-06}")
+    assert "unknown key 'input_cost_per_tokens'" in refused.value.what
+    assert "search_context_cost_per_query" in refused.value.fix
+    assert _pinned(tmp_path, "{input_cost_per_token: 1e-06}").models[0].pins == {"input_cost_per_token": 1e-06}
