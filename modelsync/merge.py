@@ -95,7 +95,7 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
-            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
+            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin its prices in overrides.yaml to keep it")
             continue
         merged.deployments.append(deploy(provider, selection, offer, ref))
 

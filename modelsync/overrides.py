@@ -54,8 +54,9 @@ class Pin(Strict):
         return {key: value if key in cls.model_fields else _price(str(key), value) for key, value in values.items()}
 
     def costs_both(self) -> bool:
+        """Whether the pins alone price a model: input and output per token, or (rerank) per query."""
         extra = self.__pydantic_extra__ or {}
-        return "input_cost_per_token" in extra and "output_cost_per_token" in extra
+        return ("input_cost_per_token" in extra and "output_cost_per_token" in extra) or "input_cost_per_query" in extra
 
 
 def _price(key: str, value: Any) -> float:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from modelsync.catalog import Document, Tier, Window
+from modelsync.catalog import Catalog, Document, Tier, Window
 from modelsync.errors import InputError
 from modelsync.guards import Limits, guard
-from modelsync.merge import Deployment
+from modelsync.merge import Deployment, merge
 from modelsync.normalisers import NORMALISERS
 from modelsync.overrides import Overrides, load_overrides
 from modelsync.placement import UNBILLED_KEY, place, placed_by_levels
@@ -247,3 +247,16 @@ def test_a_pin_names_only_known_dimensions_and_reads_yaml_exponents(tmp_path: Pa
     assert "unknown key 'input_cost_per_tokens'" in refused.value.what
     assert "search_context_cost_per_query" in refused.value.fix
     assert _pinned(tmp_path, "{input_cost_per_token: 1e-06}").models[0].pins == {"input_cost_per_token": 1e-06}
+
+
+def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pin() -> None:
+    entry = openrouter_entry("cohere/rerank-x", "0", "0")
+    entry["architecture"]["output_modalities"] = ["rerank"]
+    (offer,) = normalise("openrouter", {"data": [entry]}).offers
+    assert offer.price_problem and "input_cost_per_query" in offer.price_problem
+    ref = {"id": "openrouter:cohere/rerank-x", "pin": {"input_cost_per_query": 0.002}}
+    merged = merge(
+        PROVIDERS, Overrides.model_validate({"models": [ref]}), {"openrouter": Catalog("openrouter", (offer,))}
+    )
+    (deployment,) = merged.deployments
+    assert deployment.litellm_params["input_cost_per_query"] == 0.002 and deployment.model_info["mode"] == "rerank"
