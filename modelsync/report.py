@@ -198,7 +198,18 @@ def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
             old_value = _ABSENT if "added" in kind else level.t1
             new_value = _ABSENT if "removed" in kind else level.t2
             found.append(FieldChange(_path(level.path(output_format="list")), old_value, new_value))
-    return tuple(sorted(found, key=lambda c: c.path))
+    return tuple(sorted(_one_search_price(found), key=lambda c: c.path))
+
+
+def _one_search_price(found: list[FieldChange]) -> list[FieldChange]:
+    """A web search price is one price written three times (per search context size): say it once."""
+    sizes = [c for c in found if c.path.rpartition(".")[2] in SEARCH_SIZES]
+    by_price: dict[str, set[tuple[Any, Any]]] = {}
+    for change in sizes:
+        by_price.setdefault(change.path.rpartition(".")[0], set()).add((change.old, change.new))
+    same = {path: moves.pop() for path, moves in by_price.items() if len(moves) == 1}
+    kept = [c for c in found if c.path.rpartition(".")[0] not in same or c not in sizes]
+    return kept + [FieldChange(path, old, new) for path, (old, new) in same.items()]
 
 
 def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:

@@ -260,3 +260,13 @@ def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pi
     )
     (deployment,) = merged.deployments
     assert deployment.litellm_params["input_cost_per_query"] == 0.002 and deployment.model_info["mode"] == "rerank"
+
+
+def test_a_web_search_price_change_is_reported_once_not_per_search_size() -> None:
+    from modelsync.report import field_changes
+
+    web = "search_context_cost_per_query"
+    old = _deployment({}, {web: place("chat", {"web_search": 0.01}).info[web]})
+    new = _deployment({}, {web: place("chat", {"web_search": 0.014}).info[web]})
+    changes = field_changes(old.as_dict(), new.as_dict())
+    assert [c.describe() for c in changes] == ["search_context_cost_per_query: $0.01/query → $0.014/query (+40%)"]
