@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError, field_validator
 
@@ -70,6 +71,18 @@ class OtherRoute(Strict):
     api_base: str | None = None
 
 
+class KnownBy(Strict):
+    """How hand-kept configs point at a provider: its hosts, and env vars that hold its api_base."""
+
+    hosts: list[str] = []  # api.example.com: any api_base URL on this host is this provider
+    env: list[str] = []  # EXAMPLE_API_BASE: `api_base: os.environ/EXAMPLE_API_BASE` is this provider
+
+    def knows(self, api_base: str) -> bool:
+        if api_base.startswith("os.environ/"):
+            return api_base.removeprefix("os.environ/") in self.env
+        return (urlsplit(api_base).hostname or "").lower() in {host.lower() for host in self.hosts}
+
+
 class Provider(Strict):
     """One provider's entry in providers.yaml."""
 
@@ -82,6 +95,7 @@ class Provider(Strict):
     paging: Literal["anthropic", "gemini"] | None = None  # how to follow pages; see paging.py
     route: Route
     other_routes: list[OtherRoute] = []
+    known_by: KnownBy = KnownBy()
     model_name: str
 
     _check_rule = field_validator("model_name")(check_name_rule)
@@ -94,7 +108,7 @@ class Provider(Strict):
         return urls
 
     def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
-        """The route of this provider a deployment uses: same prefix, same api_base or none.
+        """The route of this provider a deployment uses: same prefix, and its api_base, none, or one it is known by.
 
         An `openai/` deployment with another api_base (a local server, say) is nobody's.
         """
@@ -104,6 +118,8 @@ class Provider(Strict):
         for route in routes:
             if model.startswith(route.prefix) and api_base == (route.api_base or "").rstrip("/"):
                 return route
+        if api_base and self.known_by.knows(api_base):
+            return next((route for route in routes if model.startswith(route.prefix)), None)
         return None
 
 
