@@ -101,6 +101,7 @@ class ModelChange:
     key: Key
     fields: tuple[FieldChange, ...] = ()
     summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
+    brief: str = ""  # an added model in a few words: input and output price, context window
 
     def label(self, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
         return label(self.key, ambiguous)
@@ -169,7 +170,8 @@ def compare(
     groups: dict[str, list[ModelChange]] = defaultdict(list)
     moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
     for key in sorted(fresh.keys() - old.keys() - moved.keys()):
-        groups[group_of[key]].append(ModelChange("+", key, summary=summarise(fresh[key].as_dict())))
+        body = fresh[key].as_dict()
+        groups[group_of[key]].append(ModelChange("+", key, summary=summarise(body), brief=brief(body)))
     for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
     pairs = [(key, key) for key in sorted(fresh.keys() & old.keys())] + sorted(moved.items())
@@ -216,6 +218,18 @@ def summarise(body: dict[str, Any]) -> tuple[str, ...]:
         + (f"; context {context:,} tokens" if isinstance(context, int) else "")
     ]
     return tuple(lines + [f"LiteLLM will not bill {note}" for note in unbilled(body)])
+
+
+def brief(body: dict[str, Any]) -> str:
+    """`$1/M in, $5/M out, 200,000 context`: an added model where a whole summary would not fit."""
+    prices = price_paths(body)
+    parts = [
+        f"{shown(*prices[key])} {word}"
+        for key, word in (("input_cost_per_token", "in"), ("output_cost_per_token", "out"))
+        if key in prices
+    ]
+    context = (body.get("model_info") or {}).get("max_input_tokens")
+    return ", ".join(parts + ([f"{context:,} context"] if isinstance(context, int) else []))
 
 
 def _label(path: str) -> str:
