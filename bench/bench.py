@@ -2,7 +2,7 @@
 """Print how fast the generator is, each figure beside its target, measured in this run.
 
     python bench/bench.py              # everything, in about a minute
-    python bench/bench.py check report # only some: check, report, scale, refresh
+    python bench/bench.py check report # only some: check, report, scale, refresh, groups
     python bench/bench.py report --pairing  # also DeepDiff made to pair changed models (~1 min more)
 
 Figures, not assertions. Ratios compare two things timed in the same run, interleaved, as medians.
@@ -422,7 +422,47 @@ def bench_refresh(work: Path) -> None:
     server.http.shutdown()
 
 
-BENCHES = {"check": bench_check, "report": bench_report, "scale": bench_scale, "refresh": bench_refresh}
+# 5. Bare ids: groups resolved over every real catalog at each render -------------------------
+
+GROUPS = ["claude-haiku-4.5", "claude-sonnet-4.5", "claude-opus-4.1", "gemini-2.5-flash", "gpt-4.1", "gpt-5-mini"]
+GROUPS += ["o3", "text-embedding-3-small", "gpt-oss-120b", "gpt-oss-20b", "glm-4.6", "kimi-k2-thinking"]
+GROUPS += ["deepseek-r1", "llama-3.3-70b-instruct", "gemma-3-27b-it", "qwen3-coder", "llama-4-maverick"]
+
+
+def bench_groups(work: Path) -> None:
+    """--check with 17 bare ids against the same deployments written as provider:id entries."""
+    from modelsync.groups import resolve
+    from modelsync.pipeline import load_catalogs, load_inputs
+
+    catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
+    catalogs["openrouter.embeddings"] = {"data": []}
+    in_use = {name: {} for name in REAL}
+    grouped = project(work / "groups", catalogs, {"providers": in_use, "models": GROUPS})
+    inputs = load_inputs(grouped)
+    refs = resolve(inputs.overrides, load_catalogs(inputs, grouped.cache_dir)).overrides.models
+    written = [{"id": ref.id, "name": ref.name} for ref in refs]
+    by_hand = project(work / "by-hand", catalogs, {"providers": in_use, "models": written})
+    for paths in (grouped, by_hand):
+        subprocess.run(cli(paths, "--offline", "-q"), check=True)
+    assert grouped.config.read_text() == by_hand.config.read_text()
+    figures = interleaved(cli(by_hand, "--check", "-q"), cli(grouped, "--check", "-q"), runs=11)
+    print(f"5. --check with {len(GROUPS)} bare ids ({len(written)} members, 7 real catalogs; medians of 11)")
+    for kind, (plain, groups) in figures.items():
+        line(
+            f"{kind}: bare ids / the same as provider:id",
+            f"{groups:.3f} s / {plain:.3f} s = {groups / plain:.2f}x",
+            "<= 1.1x",
+            groups / plain <= 1.1,
+        )
+
+
+BENCHES = {
+    "check": bench_check,
+    "report": bench_report,
+    "scale": bench_scale,
+    "refresh": bench_refresh,
+    "groups": bench_groups,
+}
 
 
 def main() -> None:

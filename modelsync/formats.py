@@ -63,6 +63,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
         lines += [
             paint("!", _printable(f"  ! {r.provider}: {_label(r.key, report)}: {r.says()}")) for r in report.retiring
         ]
+    lines += [paint(sign, _printable(line)) for sign, line in group_lines(report)]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
@@ -79,6 +80,20 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
                 lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
     lines.append(f"total: {_summary(report)}")
     return "\n".join(lines) + "\n"
+
+
+def group_lines(report: Report) -> list[tuple[str, str]]:
+    """Bare-id groups: members that joined or left, and ties the matcher broke by a rule."""
+    if not report.group_changes:
+        return []
+    lines = [("~", "groups (bare ids in overrides.yaml):")]
+    for change in report.group_changes:
+        state = "new group" if change.new else "members changed" if change.joined or change.left else "unchanged"
+        lines.append(("~", f"  {change.name}: {state}"))
+        lines += [("+", f"    + {provider} joins ({route})") for provider, route in change.joined]
+        lines += [("-", f"    - {provider} leaves ({route})") for provider, route in change.left]
+        lines += [("!", f"    ? {tie}") for tie in change.ties]
+    return lines
 
 
 def held_by_reason(report: Report) -> dict[tuple[str, str], list[Key]]:
@@ -124,6 +139,8 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         ]
         out.append("")
     out += _markdown_retirements(report)
+    if report.group_changes:
+        out += ["### Groups", ""] + [f"- {_cell(line.strip())}" for _, line in group_lines(report)[1:]] + [""]
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
     if groups:
@@ -163,7 +180,9 @@ def _folded(changes: list[ModelChange], report: Report) -> list[str]:
     as one compact list each, so that hundreds of them keep the body within GitHub's 65,536 characters."""
     out = _table([_row(c, report) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
     for sign, word in (("-", "removed"), ("+", "added")):
-        names = [_code(c.label(report.ambiguous)) for c in changes if c.sign == sign]
+        names = [
+            _code(c.label(report.ambiguous)) + (f" ({c.brief})" if c.brief else "") for c in changes if c.sign == sign
+        ]
         if names:
             out += [f"**{word} ({len(names)}):** " + ", ".join(names), ""]
     return out
@@ -252,6 +271,16 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
         "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
         "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
         "settings": [_field(f) for f in report.settings],
+        "groups": [
+            {
+                "name": c.name,
+                "new": c.new,
+                "joined": [{"provider": p, "model": route} for p, route in c.joined],
+                "left": [{"provider": p, "model": route} for p, route in c.left],
+                "ties": list(c.ties),
+            }
+            for c in report.group_changes
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 

@@ -8,10 +8,12 @@ keeps its old values, the rest is written, and the report lists what was held an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .groups import Group
 from .merge import FREE, Deployment
 from .overrides import COST_KEYS, Overrides
 from .placement import UNBILLED_KEY
@@ -42,11 +44,19 @@ def guard(
     overrides: Overrides,
     providers: dict[str, Provider],
     limits: Limits,
+    groups: Sequence[Group] = (),
+    brought: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Deployment], list[Held]]:
-    """The deployments with suspicious catalog changes undone, and what was held."""
+    """The deployments with suspicious catalog changes undone, and what was held.
+
+    `brought` holds, per provider, the ids this run's refresh added to its catalog.
+    """
     old = keyed_deployments(old_config.get("model_list"))
     result = {d.key(): d for d in new}
     held: list[Held] = []
+    for key, provider, why in _new_members(old, result, groups, providers, brought or {}):
+        del result[key]
+        held.append(Held(provider, key, why))
     for key, deployment in result.items():
         if key in old and deployment.provider:
             reason = _price_jump(old[key], deployment, limits.max_price_factor)
@@ -98,6 +108,34 @@ def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
         ordered.update({k: v for k, v in keep.items() if k not in ordered})
         sections.append(ordered)
     return deployment._replace(litellm_params=sections[0], model_info=sections[1])
+
+
+def _new_members(
+    old: dict[Key, dict[str, Any]],
+    new: dict[Key, Deployment],
+    groups: Sequence[Group],
+    providers: dict[str, Provider],
+    brought: Mapping[str, frozenset[str]],
+) -> list[tuple[Key, str, str]]:
+    """Members that a refresh brought into an existing group: a provider in use began selling the model.
+
+    A member that joins through an edit of overrides.yaml (a new group, a provider taken into use, a
+    bare id written for hand-kept entries) joins as asked, and so does any in a group listing `providers:`.
+    """
+    names = {key[0] for key in old}
+    in_use = {identify(providers, body.get("litellm_params") or {}) for body in old.values()}
+    found = []
+    for group in groups:
+        if group.reviewed or group.name not in names:
+            continue
+        for key, deployment in new.items():
+            provider, model_id = deployment.provider or "", deployment.model_id or ""
+            member = deployment.model_name == group.name and (provider, model_id) in group.members
+            if member and key not in old and model_id in brought.get(provider, ()) and provider in in_use:
+                rule = group.matches[provider].rule if provider in group.matches else "matched"
+                reason = f"{provider} now sells {model_id} ({rule}), which would join group {group.name}"
+                found.append((key, provider, reason))
+    return found
 
 
 def _catalog_removals(

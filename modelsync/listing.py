@@ -7,8 +7,10 @@ from fnmatch import fnmatchcase
 
 from .catalog import Offer
 from .errors import InputError
+from .groups import resolve
 from .listing_filters import Filters
 from .merge import Merged, merge_provider
+from .overrides import Overrides
 from .paths import Paths
 from .pipeline import load_catalog, load_inputs
 
@@ -29,7 +31,7 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
     catalog = load_catalog(provider, paths.cache_dir)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
-        merge_provider(provider, inputs.overrides, catalog, merged)
+        merge_provider(provider, _with_groups(paths, inputs.overrides), catalog, merged)
     names: dict[str, list[str]] = {}
     for deployment in merged.deployments:
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
@@ -45,7 +47,16 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
             for skip in catalog.skipped
             if fnmatchcase(skip.id, pattern)
         ]
-    return _table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
+    return table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
+
+
+def _with_groups(paths: Paths, overrides: Overrides) -> Overrides:
+    """overrides with its bare ids resolved, so a group's members show as selected."""
+    if not overrides.groups():
+        return overrides
+    inputs = load_inputs(paths)
+    catalogs = {name: load_catalog(inputs.providers[name], paths.cache_dir) for name in sorted(overrides.enabled())}
+    return resolve(overrides, catalogs).overrides
 
 
 def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
@@ -53,20 +64,20 @@ def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tupl
     return (
         offer.id,
         offer.mode,
-        _per_million(offer.input_cost, offer),
-        _per_million(offer.output_cost, offer),
+        per_million(offer.input_cost, offer),
+        per_million(offer.output_cost, offer),
         f"{offer.max_input_tokens:,}" if offer.max_input_tokens else "-",
         selected,
     )
 
 
-def _per_million(cost: float | None, offer: Offer) -> str:
+def per_million(cost: float | None, offer: Offer) -> str:
     if cost is None:
         return "?" if offer.price_problem else "litellm"  # priced by LiteLLM's own map
     return "free" if cost == 0 else f"{cost * 1_000_000:.4g}"
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows

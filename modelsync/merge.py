@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from .catalog import GLOB_MODES, Catalog, Offer
 from .errors import InputError
+from .groups import Group, resolve
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
@@ -65,6 +66,7 @@ class Merged:
     warnings: list[str] = field(default_factory=list)
     retired: list[Retired] = field(default_factory=list)  # named models their catalog dropped
     retiring: list[Retiring] = field(default_factory=list)  # deployments whose catalog states an end
+    groups: list[Group] = field(default_factory=list)  # bare ids, as resolved against these catalogs
 
 
 def merge(
@@ -78,11 +80,14 @@ def merge(
     `current` is the config.yaml being replaced: a named model it routes to that the catalog no
     longer lists is retired; without it (or for a model it lacks) a missing model is an error.
     """
-    merged = Merged([])
+    resolved = resolve(overrides, catalogs)
+    overrides = resolved.overrides
+    merged = Merged([], groups=resolved.groups)
     for name in sorted(overrides.enabled()):
         merge_provider(providers[name], overrides, catalogs[name], merged, current)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
+    merged.warnings += unreachable_members(merged.deployments)
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 
@@ -124,7 +129,7 @@ def merge_provider(
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
-            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
+            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin its prices in overrides.yaml to keep it")
             continue
         _add(merged, provider, offer, deploy(provider, selection, offer, ref))
 
@@ -174,7 +179,11 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     placed = place(offer.mode, prices, offer.tiers, offer.windows)
     params.update(placed.params)
     params.update(selection.params)
+    if selection.order is not None:
+        params["order"] = selection.order
     params.update(ref.params)
+    if ref.order_for(provider.name) is not None:
+        params["order"] = ref.order_for(provider.name)
     info: dict[str, Any] = {} if offer.mode == "chat" else {"mode": offer.mode}
     info.update(placed.info)
     info.update(_limits(offer, pins))
@@ -183,7 +192,8 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
     pinned_names = {BY_KEY[key].name for key in pins if key in BY_KEY}
-    derived = {d.key for d in DIMENSIONS if d.name not in pinned_names and source(d.name, prices) in pinned_names}
+    # A price that falls back to a pinned one (cache read to a pinned input price) is pinned too.
+    derived = {d.key for d in DIMENSIONS if pinned_names and source(d.name, prices) in pinned_names - {d.name}}
     pinned = frozenset(pins) | derived | frozenset(selection.params) | frozenset(ref.params)
     return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id, pinned)
 
@@ -204,6 +214,23 @@ def _ordered(values: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
     """Known keys in a fixed, readable order, the rest alphabetically: same input, same bytes."""
     keys = [k for k in first if k in values] + sorted(k for k in values if k not in first)
     return {key: values[key] for key in keys}
+
+
+def unreachable_members(deployments: list[Deployment]) -> list[str]:
+    """Groups where some deployments have an order and others none: LiteLLM prefers any ordered one."""
+    orders: dict[str, list[Deployment]] = {}
+    for deployment in deployments:
+        orders.setdefault(deployment.model_name, []).append(deployment)
+    warnings = []
+    for name, members in sorted(orders.items()):
+        unordered = [str(d.litellm_params["model"]) for d in members if d.litellm_params.get("order") is None]
+        if unordered and len(unordered) < len(members):
+            warnings.append(
+                f"{name}: {', '.join(unordered)} have no order while the group's other deployments do, so LiteLLM "
+                "routes to them only while every ordered one is cooling down — give each provider of the group "
+                "an order (providers.<name>.order)"
+            )
+    return warnings
 
 
 def _refuse_clashes(deployments: list[Deployment]) -> None:

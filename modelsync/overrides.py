@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, LocatedError
-from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
+from .prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .providers import Provider, check_name_rule
 from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .yamlfile import line_of
 
 log = logging.getLogger("modelsync")
-Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
-COST_KEYS = (*(d.key for d in DIMENSIONS), TIERS_KEY, WINDOWS_KEY)
+PIN_KEYS = tuple(d.key for d in DIMENSIONS)  # every price dimension, by its LiteLLM key
+COST_KEYS = (*PIN_KEYS, TIERS_KEY, WINDOWS_KEY)  # every key that carries a price: pinned, never a param
 
 
 def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -33,60 +34,115 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
     return refuse_literals(params)
 
 
-class PinBase(Strict):
-    """Values that win over the catalog's: a price for any dimension (by its LiteLLM key), and limits."""
+class Pin(Strict):
+    """Values that win over the catalog's: limits, and a price for any dimension by its LiteLLM key.
+
+    Price keys are checked against the table in prices.py (not declared as fields, which would make
+    pydantic build a validator per dimension on every start), so a new row is pinnable as it lands.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     max_input_tokens: Tokens | None = None
     max_output_tokens: Tokens | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _prices(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        return {key: value if key in cls.model_fields else _price(str(key), value) for key, value in values.items()}
+
     def costs_both(self) -> bool:
-        values = self.model_dump(exclude_none=True)
-        return "input_cost_per_token" in values and "output_cost_per_token" in values
-
-    @model_validator(mode="after")
-    def _per_token_means_per_token(self) -> PinBase:
-        for dimension in DIMENSIONS:
-            value = getattr(self, dimension.key, None)
-            if dimension.unit == TOKEN and value is not None and value > MOST_PER_TOKEN:
-                raise ValueError(
-                    f"{dimension.key}: {value:g} is USD per token, which would be ${value * 1e6:,.0f} per million "
-                    f"tokens; it looks like a price per million — write {value / 1e6:.6g} "
-                    f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
-                )
-        return self
+        """Whether the pins alone price a model: input and output per token, or (rerank) per query."""
+        extra = self.__pydantic_extra__ or {}
+        return ("input_cost_per_token" in extra and "output_cost_per_token" in extra) or "input_cost_per_query" in extra
 
 
-# One optional field per price dimension, so a new row in prices.py is pinnable with no edit here.
-if TYPE_CHECKING:
-    Pin = PinBase
-else:
-    Pin = create_model(
-        "Pin",
-        __base__=PinBase,
-        **{d.key: (Cost | None, None) for d in DIMENSIONS},  # type: ignore[call-overload]
-    )
+def _price(key: str, value: Any) -> float:
+    """A pinned price, checked: a known dimension, a number, 0 or more, and per token when it says so."""
+    dimension = BY_KEY.get(key)
+    if dimension is None:
+        allowed = ", ".join(("max_input_tokens", "max_output_tokens", *PIN_KEYS))
+        raise ValueError(f"unknown key {key!r} — use one of: {allowed}")
+    number = _number(value)
+    if number is None:
+        raise ValueError(f"{key}: {value!r} is not a price — write a number of USD per {dimension.unit}")
+    if number < 0:
+        raise ValueError(f"{key}: should be 0 or more, not {value!r} — fix that value in overrides.yaml")
+    if dimension.unit == TOKEN and number > MOST_PER_TOKEN:
+        raise ValueError(
+            f"{key}: {number:g} is USD per token, which would be ${number * 1e6:,.0f} per million tokens; "
+            f"it looks like a price per million — write {number / 1e6:.6g} "
+            f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
+        )
+    return number
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, also from text such as `1e-06` (which YAML 1.1 reads as a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+Order = Annotated[int, Field(ge=0)]
+
+
+def refuse_two_orders(order: int | None, params: dict[str, Any]) -> None:
+    """`order:` and `params: {order: ...}` say the same thing; two of them would be a guess."""
+    if order is not None and "order" in params:
+        raise ValueError("order is set twice, as order: and in params: — keep one of them")
 
 
 class ModelRef(Strict):
-    """One model picked by `provider:model-id`, with its name and extras."""
+    """One model picked by `provider:model-id`, or by a bare id on every provider that sells it."""
 
     id: str
     name: str | None = Field(default=None, min_length=1)
     params: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
     pin: Pin = Pin()
+    # A bare id's group: where to look, where not, and each member's order of preference.
+    providers: list[str] | None = None
+    exclude: list[str] = []
+    order: Order | dict[str, Order] | None = None
 
     _check_params = field_validator("params")(refuse_cost_params)
 
     @field_validator("id")
     @classmethod
     def _provider_and_model(cls, value: str) -> str:
-        provider, _, model = value.partition(":")
-        if not provider or not model:
+        provider, colon, model = value.partition(":")
+        if not provider or (colon and not model):
             raise ValueError(
-                f"{value!r} names no provider — write it as provider:model-id, like openrouter:openai/gpt-4o"
+                f"{value!r} is not a model id — write provider:model-id, like openrouter:openai/gpt-4o, "
+                "or a bare id, like claude-haiku-4.5, for every provider that sells it"
             )
         return value
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> ModelRef:
+        if self.is_group:
+            if self.pins:
+                raise ValueError(
+                    f"{self.id}: pin is for one provider's model — pin it on a provider:model-id entry, "
+                    "which wins over this group for that provider"
+                )
+        else:
+            if self.providers is not None or self.exclude:
+                raise ValueError(
+                    f"{self.id}: providers and exclude choose the providers of a bare id — "
+                    f"drop them, or write the id without its {self.provider}: part"
+                )
+            if isinstance(self.order, dict):
+                raise ValueError(f"{self.id}: one provider, one order — write order: 1, not a mapping")
+        refuse_two_orders(self.order if isinstance(self.order, int) else None, self.params)
+        return self
 
     @cached_property
     def pins(self) -> dict[str, Any]:
@@ -94,12 +150,26 @@ class ModelRef(Strict):
         return self.pin.model_dump(exclude_none=True)
 
     @property
+    def is_group(self) -> bool:
+        """A bare id, with no `provider:` part: the same model on every provider that sells it."""
+        return ":" not in self.id
+
+    @property
     def provider(self) -> str:
-        return self.id.partition(":")[0]
+        return "" if self.is_group else self.id.partition(":")[0]
 
     @property
     def model_id(self) -> str:
-        return self.id.partition(":")[2]
+        return self.id if self.is_group else self.id.partition(":")[2]
+
+    @property
+    def group_name(self) -> str:
+        """A bare id's model_name: its name, else the id itself."""
+        return self.name or self.id
+
+    def order_for(self, provider: str) -> int | None:
+        """The order this entry gives a deployment on `provider`, over the provider's own."""
+        return self.order.get(provider) if isinstance(self.order, dict) else self.order
 
 
 class ProviderSelection(Strict):
@@ -110,9 +180,20 @@ class ProviderSelection(Strict):
     name: str | None = None  # naming rule, overriding providers.yaml's
     params: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
+    order: Order | None = None  # LiteLLM's order of preference, for every deployment of this provider
 
     _check_rule = field_validator("name")(lambda v: v if v is None else check_name_rule(v))
     _check_params = field_validator("params")(refuse_cost_params)
+
+    @model_validator(mode="after")
+    def _one_order(self) -> ProviderSelection:
+        refuse_two_orders(self.order, self.params)
+        return self
+
+    def order_of(self) -> int | None:
+        """This provider's order, written as `order:` or in params."""
+        value = self.params.get("order", self.order)
+        return value if isinstance(value, int) else None
 
 
 class Entry(Strict):
@@ -205,8 +286,13 @@ class Overrides(Strict):
         return dict(self.settings)
 
     def enabled(self) -> set[str]:
-        """The providers this file uses: those with a selection or a named model."""
-        return set(self.providers) | {ref.provider for ref in self.models}
+        """The providers this file uses: those with a selection, a named model or a group naming them."""
+        used = set(self.providers) | {ref.provider for ref in self.models if not ref.is_group}
+        return used | {name for ref in self.models if ref.is_group for name in ref.providers or ()}
+
+    def groups(self) -> list[tuple[int, ModelRef]]:
+        """The bare-id entries, with their index in models:."""
+        return [(index, ref) for index, ref in enumerate(self.models) if ref.is_group]
 
 
 def _refuse_repeats(keys: list[Any], label: Any) -> None:
@@ -260,5 +346,10 @@ def _warn_close_misses(overrides: Overrides, path: Path) -> None:
 
 def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...], str]]:
     found: list[tuple[tuple[str | int, ...], str]] = [(("providers", name), name) for name in overrides.providers]
-    found += [(("models", i, "id"), ref.provider) for i, ref in enumerate(overrides.models)]
+    found += [(("models", i, "id"), ref.provider) for i, ref in enumerate(overrides.models) if not ref.is_group]
+    for i, ref in overrides.groups():
+        found += [(("models", i, "providers", j), name) for j, name in enumerate(ref.providers or ())]
+        found += [(("models", i, "exclude", j), name) for j, name in enumerate(ref.exclude)]
+        if isinstance(ref.order, dict):
+            found += [(("models", i, "order", name), name) for name in ref.order]
     return found

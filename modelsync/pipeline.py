@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from . import cache, memo, stamp
 from .catalog import Catalog, Document
-from .errors import CacheError, InputError
+from .errors import CacheError, GenerateError, InputError
 from .files import WriteError, check_writable, write_atomic
+from .groups import GroupChange, eligible_ids, group_changes
 from .lock import exclusive
 from .merge import Merged, merge
 from .normalisers import NORMALISERS
@@ -93,12 +94,15 @@ def _run(
 ) -> Result:
     inputs = load_inputs(paths)
     outcomes: list[Outcome] = []
+    before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
+        before = _group_candidates(inputs, paths.cache_dir)
         outcomes = _refresh(inputs, paths, settings, options, client, now)
     writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
+    brought = {name: frozenset(eligible_ids(fetched[name])) - ids for name, ids in before.items() if name in fetched}
     to_remember: dict[str, tuple[str, Catalog]] = {}
     catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
     old_file = _read_config(paths.config)
@@ -117,7 +121,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings)
+        held = _hold(old, merged, inputs, settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
@@ -125,6 +129,7 @@ def _run(
         from .report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
+        result.report.group_changes = _group_changes(old, merged, inputs)
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
@@ -142,6 +147,28 @@ def _run(
             write_atomic(paths.config, new_file)
         _remember(paths.cache_dir, to_remember)
     return result
+
+
+def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
+    if not merged.groups:
+        return []
+    from .report import parse_config
+
+    old_list = parse_config(old).get("model_list")
+    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
+
+
+def _group_candidates(inputs: Inputs, cache_dir: Path) -> dict[str, frozenset[str]]:
+    """The ids groups could take from each cached catalog before a refresh replaces it."""
+    if not inputs.overrides.groups():
+        return {}
+    found = {}
+    for name in sorted(inputs.overrides.enabled()):
+        try:
+            found[name] = frozenset(eligible_ids(load_catalog(inputs.providers[name], cache_dir)))
+        except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
+            continue
+    return found
 
 
 def _warn_retirements(merged: Merged) -> None:
@@ -175,13 +202,17 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
     return nothing_refreshed(outcomes)
 
 
-def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:
+def _hold(
+    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
     from .guards import Limits, guard
     from .report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
-    deployments, held = guard(parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits)
+    deployments, held = guard(
+        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+    )
     if held:
         merged.deployments = deployments
     return held

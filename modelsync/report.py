@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .groups import GroupChange
 from .merge import Deployment, deployment_key
 from .prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
 from .providers import Provider, identify
@@ -101,6 +102,7 @@ class ModelChange:
     key: Key
     fields: tuple[FieldChange, ...] = ()
     summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
+    brief: str = ""  # an added model in a few words: input and output price, context window
 
     def label(self, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
         return label(self.key, ambiguous)
@@ -124,6 +126,7 @@ class Report:
     settings: list[FieldChange] = field(default_factory=list)
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     held: list[Any] = field(default_factory=list)  # guards.Held: changes kept back for review
+    group_changes: list[GroupChange] = field(default_factory=list)  # bare-id groups' members that moved
     before: int | None = 0  # None: no readable config.yaml before
     after: int = 0
     note: str = ""
@@ -169,7 +172,8 @@ def compare(
     groups: dict[str, list[ModelChange]] = defaultdict(list)
     moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
     for key in sorted(fresh.keys() - old.keys() - moved.keys()):
-        groups[group_of[key]].append(ModelChange("+", key, summary=summarise(fresh[key].as_dict())))
+        body = fresh[key].as_dict()
+        groups[group_of[key]].append(ModelChange("+", key, summary=summarise(body), brief=brief(body)))
     for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
     pairs = [(key, key) for key in sorted(fresh.keys() & old.keys())] + sorted(moved.items())
@@ -218,6 +222,18 @@ def summarise(body: dict[str, Any]) -> tuple[str, ...]:
     return tuple(lines + [f"LiteLLM will not bill {note}" for note in unbilled(body)])
 
 
+def brief(body: dict[str, Any]) -> str:
+    """`$1/M in, $5/M out, 200,000 context`: an added model where a whole summary would not fit."""
+    prices = price_paths(body)
+    parts = [
+        f"{shown(*prices[key])} {word}"
+        for key, word in (("input_cost_per_token", "in"), ("output_cost_per_token", "out"))
+        if key in prices
+    ]
+    context = (body.get("model_info") or {}).get("max_input_tokens")
+    return ", ".join(parts + ([f"{context:,} context"] if isinstance(context, int) else []))
+
+
 def _label(path: str) -> str:
     """`cache_read_input_token_cost above 200,000 tokens` as `cache read above 200,000 tokens`."""
     key, _, rest = path.partition(" ")
@@ -236,7 +252,18 @@ def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
             old_value = _ABSENT if "added" in kind else level.t1
             new_value = _ABSENT if "removed" in kind else level.t2
             found.append(FieldChange(_path(level.path(output_format="list")), old_value, new_value))
-    return tuple(sorted(found, key=lambda c: c.path))
+    return tuple(sorted(_one_search_price(found), key=lambda c: c.path))
+
+
+def _one_search_price(found: list[FieldChange]) -> list[FieldChange]:
+    """A web search price is one price written three times (per search context size): say it once."""
+    sizes = [c for c in found if c.path.rpartition(".")[2] in SEARCH_SIZES]
+    by_price: dict[str, set[tuple[Any, Any]]] = {}
+    for change in sizes:
+        by_price.setdefault(change.path.rpartition(".")[0], set()).add((change.old, change.new))
+    same = {path: moves.pop() for path, moves in by_price.items() if len(moves) == 1}
+    kept = [c for c in found if c.path.rpartition(".")[0] not in same or c not in sizes]
+    return kept + [FieldChange(path, old, new) for path, (old, new) in same.items()]
 
 
 def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:

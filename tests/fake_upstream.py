@@ -31,6 +31,7 @@ class Seen:
 class Upstream:
     base: str
     requests: list[Seen] = field(default_factory=list)
+    failing: set[str] = field(default_factory=set)  # first path segments that answer 503, like "anthropic"
 
 
 def chosen_usage(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,8 +99,10 @@ def fake_upstream() -> Iterator[Upstream]:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             body = json.loads(raw or b"{}")
             upstream.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            payload = json.dumps(_answer(self.path.split("?")[0], body)).encode()
-            self.send_response(200)
+            down = self.path.strip("/").split("/")[0] in upstream.failing
+            answer = {"error": {"message": "overloaded", "type": "server_error"}} if down else None
+            payload = json.dumps(answer or _answer(self.path.split("?")[0], body)).encode()
+            self.send_response(503 if down else 200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

@@ -20,7 +20,15 @@ BAD_OVERRIDES = {
     "wrong_type": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    params: 60\n",
     "negative_pin": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    pin: {input_cost_per_token: -1}\n",
     "unknown_provider": "providers:\n  openroute:\n    include: ['*']\n",
-    "model_without_provider": "models:\n  - anthropic/claude-haiku-4.5\n",
+    "group_without_providers": "models:\n  - anthropic/claude-haiku-4.5\n",
+    "group_sold_nowhere": "providers:\n  openrouter: {}\n  vercel: {}\nmodels:\n  - claude-haiku-4.6\n",
+    "group_with_pin": "models:\n  - id: claude-haiku-4.5\n    pin: {input_cost_per_token: 1.0e-06}\n",
+    "group_unknown_provider": "models:\n  - id: claude-haiku-4.5\n    providers: [openrouter, verce]\n",
+    "exclude_on_provider_entry": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n    exclude: [poe]\n",
+    "order_mapping_on_provider_entry": "models:\n  - id: openrouter:anthropic/claude-haiku-4.5\n"
+    "    order: {openrouter: 1}\n",
+    "order_twice": "providers:\n  nvidia: {order: 1, params: {order: 2}}\n",
+    "empty_model_part": "models:\n  - 'openrouter:'\n",
     "unknown_model_id": "models:\n  - openrouter:anthropic/claude-haiku-4.6\n",
     "duplicate_model": "models:\n  - openrouter:anthropic/claude-haiku-4.5\n"
     "  - openrouter:anthropic/claude-haiku-4.5\n",

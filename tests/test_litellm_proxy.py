@@ -16,11 +16,12 @@ import httpx
 import pytest
 import yaml
 
+from modelsync.groups import resolve
 from modelsync.importer import import_config
-from modelsync.pipeline import Options, run
+from modelsync.pipeline import Options, load_catalogs, load_inputs, run
 from modelsync.providers import load_providers
 from tests.fake_upstream import COMPLETION_TOKENS, PROMPT_TOKENS, Upstream, fake_upstream
-from tests.helpers import ROOT, make_project
+from tests.helpers import ROOT, Project, make_project
 from tests.litellm_proxy import MASTER_KEY, running_proxy
 from tests.test_adopt import ADOPT
 
@@ -32,21 +33,29 @@ HAND_WRITTEN_ENV = {"AZURE_API_KEY": "key-of-azure"}
 HEADERS = {"Authorization": f"Bearer {MASTER_KEY}"}
 
 
-def _generate(root: Path, upstream: Upstream, keep_names: bool) -> list[dict[str, Any]]:
+def _generate(root: Path, upstream: Upstream, keep_names: bool, orders: bool = True) -> list[dict[str, Any]]:
     """The example inputs, every provider's api_base set to the fake upstream through overrides.yaml."""
     project = make_project(root)
     overrides = yaml.safe_load(project.overrides.read_text())
     for name in PROVIDERS:
-        overrides.setdefault("providers", {}).setdefault(name, {})["params"] = {"api_base": f"{upstream.base}/{name}"}
-    if not keep_names:  # every deployment its own model_name, so each one can be called alone
-        overrides["models"] = [
-            {k: v for k, v in (m if isinstance(m, dict) else {"id": m}).items() if k != "name"}
-            for m in overrides["models"]
-        ]
+        selection = overrides.setdefault("providers", {}).setdefault(name, {})
+        selection["params"] = {"api_base": f"{upstream.base}/{name}"}
+        if not orders:
+            selection.pop("order", None)
     overrides["settings"]["general_settings"] = {"master_key": "os.environ/LITELLM_MASTER_KEY"}
     project.write_overrides(overrides)
+    if not keep_names:  # every deployment its own model_name, so each one can be called alone
+        overrides["models"] = _each_apart(project)
+        project.write_overrides(overrides)
     run(project.paths, Options(offline=True))
-    return yaml.safe_load(project.config.read_text())["model_list"]
+    return list(yaml.safe_load(project.config.read_text())["model_list"])
+
+
+def _each_apart(project: Project) -> list[dict[str, Any]]:
+    """models: with every bare id's members written out as provider:id entries, and no names."""
+    inputs = load_inputs(project.paths)
+    refs = resolve(inputs.overrides, load_catalogs(inputs, project.cache)).overrides.models
+    return [ref.model_dump(exclude_defaults=True, exclude={"name", "order"}) for ref in refs]
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +171,7 @@ def test_cost_based_routing_picks_the_cheapest_deployment_of_a_group(
     tmp_path_factory: pytest.TempPathFactory, upstream: Upstream
 ) -> None:
     root = tmp_path_factory.mktemp("groups")
-    deployments = _generate(root, upstream, keep_names=True)
+    deployments = _generate(root, upstream, keep_names=True, orders=False)  # cost decides among equals
     group = [
         d
         for d in deployments
@@ -188,6 +197,61 @@ def test_cost_based_routing_picks_the_cheapest_deployment_of_a_group(
                 _expected_cost(cheapest["litellm_params"], completion=True) or 0,
                 rel_tol=1e-9,
             )
+
+
+def _chat(base: str, model: str) -> httpx.Response:
+    return httpx.post(
+        f"{base}/v1/chat/completions",
+        headers=HEADERS,
+        timeout=120,
+        json={"model": model, "messages": [{"role": "user", "content": "ping"}]},
+    )
+
+
+def test_a_bare_id_is_one_model_name_served_in_order_of_preference(
+    tmp_path_factory: pytest.TempPathFactory, upstream: Upstream
+) -> None:
+    """claude-haiku-4.5 on six gateways: one name, each member on its own upstream, `order` first, then cost."""
+    root = tmp_path_factory.mktemp("ordered")
+    deployments = _generate(root, upstream, keep_names=True)
+    group = {_provider_of(d, upstream): d for d in deployments if d["model_name"] == "claude-haiku-4.5"}
+    assert {p: d["litellm_params"]["order"] for p, d in group.items()} == {
+        "anthropic": 1,
+        "openrouter": 2,
+        "requesty": 2,
+        "vercel": 2,
+        "poe": 3,
+        "nano_gpt": 3,
+    }
+    price = {p: d["litellm_params"].get("input_cost_per_token") for p, d in group.items()}
+    assert min(price, key=lambda p: price[p] or 1.0) == "poe"  # cost alone would pick Poe
+    with running_proxy(root / "project" / "config.yaml", KEYS, root / "litellm.log") as base:
+        listed = [m["id"] for m in httpx.get(f"{base}/v1/models", headers=HEADERS, timeout=30).json()["data"]]
+        assert listed.count("claude-haiku-4.5") == 1
+        info = httpx.get(f"{base}/model/info", headers=HEADERS, timeout=30).json()["data"]
+        served = {
+            i["litellm_params"]["model"]: i["litellm_params"] for i in info if i["model_name"] == "claude-haiku-4.5"
+        }
+        assert {m: (p["api_base"], p["order"]) for m, p in served.items()} == {
+            d["litellm_params"]["model"]: (f"{upstream.base}/{p}", d["litellm_params"]["order"])
+            for p, d in group.items()
+        }
+        try:
+            for down, expected in (
+                (set(), {"anthropic"}),  # order 1 serves while it is up
+                ({"anthropic"}, {"openrouter", "requesty", "vercel"}),  # then order 2, the cheapest of equals
+                ({"anthropic", "openrouter", "requesty", "vercel"}, {"poe"}),  # then order 3: Poe beats Nano-GPT
+            ):
+                upstream.failing = down
+                for _ in range(2):
+                    upstream.requests.clear()
+                    answer = _chat(base, "claude-haiku-4.5")
+                    assert answer.status_code == 200, answer.text[:500]
+                    tried = [seen.path.split("/")[1] for seen in upstream.requests]
+                    assert tried[-1] in expected, (down, tried)
+                    assert set(tried) <= down | expected, (down, tried)
+        finally:
+            upstream.failing = set()
 
 
 def test_an_imported_messy_config_loads_and_one_route_at_two_hosts_reaches_both(

@@ -25,6 +25,7 @@ from ..output import shown
 from ..overrides import ModelRef, Overrides
 from ..paths import Paths
 from ..pipeline import Options, Result, load_catalog, load_inputs, run
+from ..providers import Provider
 from ..schema import SAFE_LOADER, explain, problem
 from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
@@ -41,7 +42,12 @@ def register(commands: Commands) -> None:
         "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
         "regenerate config.yaml offline and show the change.",
     )
-    p.add_argument("model", metavar="PROVIDER:ID", help="like openrouter:anthropic/claude-haiku-4.5")
+    p.add_argument(
+        "model",
+        metavar="PROVIDER:ID",
+        help="like openrouter:anthropic/claude-haiku-4.5; or a bare id, like claude-haiku-4.5, "
+        "for every provider in use that sells it",
+    )
     p.add_argument("--name", help="its model_name; equal names form one load-balanced group")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     volume_options(p, verbose=False)
@@ -134,17 +140,8 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
             f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
         ) from None
     inputs = load_inputs(paths)
-    provider = inputs.providers.get(ref.provider)
-    if provider is None:
-        raise InputError(
-            f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(inputs.providers))}"
-        )
-    offers = load_catalog(provider, paths.cache_dir).by_id()
-    if ref.model_id not in offers:
-        raise InputError(
-            f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",
-            missing_model_hint(ref.model_id, ref.provider, offers),
-        )
+    if not ref.is_group:  # a bare id is checked by the run that follows: it must be sold somewhere
+        _check_in_catalog(paths, inputs.providers, ref, model)
     for index, existing in enumerate(inputs.overrides.models):
         if existing.id == ref.id and existing.name == ref.name:
             raise InputError(
@@ -152,3 +149,17 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
                 "give it another --name to add a second deployment of it",
             )
     return ref
+
+
+def _check_in_catalog(paths: Paths, providers: dict[str, Provider], ref: ModelRef, model: str) -> None:
+    provider = providers.get(ref.provider)
+    if provider is None:
+        raise InputError(
+            f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(providers))}"
+        )
+    offers = load_catalog(provider, paths.cache_dir).by_id()
+    if ref.model_id not in offers:
+        raise InputError(
+            f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",
+            missing_model_hint(ref.model_id, ref.provider, offers),
+        )

@@ -109,6 +109,9 @@ def _model_names(inputs: Inputs, overrides: Overrides) -> list[str]:
     """Each models: entry's model_name: its own, or its provider's naming rule applied."""
     names = []
     for ref in overrides.models:
+        if ref.is_group:  # a bare id's group is named by its name, else the id
+            names.append(ref.group_name)
+            continue
         selection = overrides.providers.get(ref.provider)
         provider = inputs.providers.get(ref.provider)
         if provider is None:  # an id that names no one provider: its own name, or the id
