@@ -142,7 +142,7 @@ def _run(
             new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
         if result.changed:
             _write(paths.config, old_file, new_file)
-        elif new_file != old_file and not _failed_refresh(outcomes):
+        elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
             check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
         _remember(paths.cache_dir, to_remember)

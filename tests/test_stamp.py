@@ -269,10 +269,15 @@ def test_a_new_digest_alone_is_written_without_a_backup_or_a_report(
     assert _fast(written)
 
 
-def test_no_digest_after_held_changes_so_the_check_shows_them(
+def test_no_new_digest_after_held_changes_so_the_check_shows_them(
     written: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    before = written.config.read_text()
     _reprice_cached_openrouter(written, "0.05")  # a price moving more than tenfold is held for review
+    assert written.run("--offline", "-q") == 4
+    assert written.config.read_text() == before, "held, and nothing else changed: nothing written"
+    assert not _fast(written), "the old line no longer holds: the cache changed"
+    _edit(written.overrides, "rpm: 60", "rpm: 61")  # held, plus a change that is written
     assert written.run("--offline", "-q") == 4
     assert stamp.PREFIX not in written.config.read_text()
     capsys.readouterr()
@@ -309,9 +314,9 @@ def test_warnings_are_shown_by_rendering_unless_quiet(written: Project, capsys: 
 def test_inputs_that_change_during_a_run_get_no_digest(written: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     digests = iter(["a" * 64, "b" * 64])
     monkeypatch.setattr(stamp, "inputs_digest", lambda paths: next(digests))
-    written.use_catalog("newcomer", {"data": []})
+    _edit(written.overrides, "rpm: 60", "rpm: 61")
     assert written.run("--offline", "-q") == 0
-    assert stamp.PREFIX not in written.config.read_text()
+    assert "rpm: 61" in written.config.read_text() and stamp.PREFIX not in written.config.read_text()
 
 
 # --- which command lines the fast path takes -------------------------------------------------
