@@ -86,8 +86,9 @@ def process(
 def interleaved(commands: dict[str, list[str]], runs: int, **kwargs: Any) -> dict[str, list[tuple[float, float]]]:
     """(wall, CPU) of each command per round, run in turn so that machine noise falls on all of them."""
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
+    for turn in range(runs):
+        order = list(commands.items())
+        for name, command in order if turn % 2 == 0 else reversed(order):  # neither always goes first
             samples[name].append(process(command, **kwargs))
     return samples
 
@@ -186,7 +187,7 @@ def bench_check(work: Path) -> None:
     )
     lines = bare_paths.config.read_text().splitlines(keepends=True)
     bare_paths.config.write_text("".join(x for x in lines if not x.startswith(stamp.PREFIX)))
-    runs = 9
+    runs = 15
     stale = interleaved({"with": cli(paths, "--check"), "without": cli(bare_paths, "--check")}, runs, codes=(1,))
     each = ratios(stale["with"], stale["without"], 0)
     line("changed: check + report, wall", spread([w for w, _ in stale["with"]]))

@@ -107,8 +107,7 @@ def fetched_at(cache_dir: Path, name: str) -> datetime | None:
 
 def write(cache_dir: Path, name: str, raw: bytes, url: str, headers: dict[str, str], now: datetime) -> None:
     """Store a fetched body as sent, then its metadata; each file is replaced atomically."""
-    if read_bytes(cache_dir, name) != raw:  # the same catalog again: only its metadata is new
-        write_atomic(body_path(cache_dir, name), raw)
+    write_atomic(body_path(cache_dir, name), raw)
     touch(
         cache_dir,
         name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -199,13 +200,24 @@ def _document(cache_dir: Path, name: str, response: Response) -> Document:
 
 
 def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> None:
-    """Replace a cached document with what was fetched; a 304 leaves every file as it is.
+    """Replace a cached document with what was fetched; a 304, or the same bytes and validators
+    again, leaves every file as it is.
 
-    Rewriting the metadata's time after a 304 would change a committed file each week for nothing;
-    the next run asks again, which costs one more 304.
+    Rewriting the metadata's time then would change a committed file each week for nothing; the
+    next run asks again, which costs one more 304 (or download).
     """
-    if not response.not_modified:
-        cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
+    if response.not_modified or _unchanged(cache_dir, name, response):
+        return
+    cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
+
+
+def _unchanged(cache_dir: Path, name: str, response: Response) -> bool:
+    meta = cache.read_meta(cache_dir, name)  # None unless it describes exactly the cached bytes
+    return (
+        meta is not None
+        and meta.sha256 == hashlib.sha256(response.raw).hexdigest()
+        and (meta.etag, meta.last_modified) == (response.headers.get("etag"), response.headers.get("last-modified"))
+    )
 
 
 def _fallback(

@@ -139,6 +139,18 @@ def test_a_refresh_against_a_real_server_answering_304_changes_no_file(project: 
     assert project.snapshot_files() == before
 
 
+def test_the_same_bytes_from_a_server_without_validators_change_no_file(project: Project) -> None:
+    """No ETag, no Last-Modified: the same catalog again is treated as a 304 would be."""
+    body, embeddings = json.dumps(CATALOG).encode(), json.dumps(EMBEDDINGS).encode()
+    routes = {"/api/v1/models": (200, {}, body), "/api/v1/embeddings/models": (200, {}, embeddings)}
+    with serve(routes) as base:  # type: ignore[arg-type]
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "-q") == 0
+        before = project.snapshot_files()
+        assert project.run("--refresh", "-q") == 0
+    assert project.snapshot_files() == before
+
+
 @pytest.mark.parametrize(
     "answer",
     [
