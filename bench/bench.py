@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from modelsync.catalog import Document  # noqa: E402
 from modelsync.merge import Deployment, merge  # noqa: E402
-from modelsync.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.overrides import Overrides  # noqa: E402
 from modelsync.paths import Paths  # noqa: E402
 from modelsync.pipeline import Options, run  # noqa: E402
-from modelsync.providers import load_providers  # noqa: E402
 from modelsync.render import render  # noqa: E402
 from modelsync.report import compare  # noqa: E402
+from modelsync.sources.normalisers import normalise_openrouter  # noqa: E402
+from modelsync.sources.providers import load_providers  # noqa: E402
 
 CATALOGS = ROOT.parent / "shared" / "catalogs"
 PYTHON = sys.executable

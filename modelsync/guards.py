@@ -14,8 +14,8 @@ from typing import Any
 
 from .merge import FREE, Deployment
 from .overrides import Overrides
-from .providers import Provider, identify
 from .report import Key, keyed_deployments
+from .sources.providers import Provider, identify
 
 COSTS = ("input_cost_per_token", "output_cost_per_token")
 ALL_COSTS = (*COSTS, "cache_read_input_token_cost", "cache_creation_input_token_cost")

@@ -24,9 +24,9 @@ from .merge import deploy
 from .overrides import COST_KEYS, SECRET_KEY, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
 from .pipeline import load_catalog
-from .providers import Provider, apply_name_rule, identify, load_providers
 from .report import SECTIONS
 from .schema import explain, load_yaml
+from .sources.providers import Provider, apply_name_rule, identify, load_providers
 
 log = logging.getLogger("modelsync")
 DERIVED_INFO = ("mode", "max_input_tokens", "max_output_tokens")

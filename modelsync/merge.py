@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from .catalog import GLOB_MODES, Catalog, Offer
 from .errors import InputError
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
-from .providers import Provider, apply_name_rule
+from .sources.providers import Provider, apply_name_rule
 
 FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
 PARAMS_ORDER = (

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .refresh import Outcome
+    from .sources.refresh import Outcome
 log = logging.getLogger("modelsync")
 
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 
 from .errors import InputError
-from .providers import Provider, check_name_rule
 from .schema import Strict, explain, load_yaml
+from .sources.providers import Provider, check_name_rule
 
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]

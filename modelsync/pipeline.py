@@ -8,25 +8,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, memo
 from .catalog import Catalog, Document
 from .errors import CacheError, InputError
 from .files import write_atomic
 from .lock import exclusive
 from .merge import Merged, merge
-from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
 from .paths import Paths
-from .providers import Provider, load_providers
 from .render import render
+from .sources import cache, memo
+from .sources.normalisers import NORMALISERS
+from .sources.providers import Provider, load_providers
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
 
     from .guards import Held
-    from .refresh import Outcome, Progress
     from .report import Report
     from .settings import Settings
+    from .sources.refresh import Outcome, Progress
 
 log = logging.getLogger("modelsync")
 
@@ -197,8 +197,8 @@ def _refresh(
     client: httpx.Client | None,
     now: datetime | None,
 ) -> list[Outcome]:
-    from .fetch import make_client
-    from .refresh import refresh
+    from .sources.fetch import make_client
+    from .sources.refresh import refresh
 
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:

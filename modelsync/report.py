@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 
 from .merge import Deployment
-from .providers import Provider, identify
 from .render import scalar
 from .schema import SAFE_LOADER
+from .sources.providers import Provider, identify
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")
 HAND_WRITTEN = "entries"  # the group of hand-written deployments

@@ -47,4 +47,4 @@ def test_pip_install_gives_a_working_console_command(project: Project, tmp_path:
         [str(command), "--check"], cwd=project.root, env=env, capture_output=True, text=True, timeout=120
     )
     assert changed.returncode == 1 and "removed" in changed.stdout
-    assert (target / "modelsync" / "normalisers" / "openrouter.py").exists()
+    assert (target / "modelsync" / "sources" / "normalisers" / "openrouter.py").exists()

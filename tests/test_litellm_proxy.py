@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from modelsync.pipeline import Options, run
-from modelsync.providers import load_providers
+from modelsync.sources.providers import load_providers
 from tests.fake_upstream import COMPLETION_TOKENS, PROMPT_TOKENS, Upstream, fake_upstream
 from tests.helpers import ROOT, make_project
 from tests.litellm_proxy import MASTER_KEY, running_proxy

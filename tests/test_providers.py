@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from modelsync.catalog import Catalog, Document
-from modelsync.normalisers import NORMALISERS
-from modelsync.providers import identify, load_providers
+from modelsync.sources.normalisers import NORMALISERS
+from modelsync.sources.providers import identify, load_providers
 from tests.helpers import ROOT, real_catalog
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")

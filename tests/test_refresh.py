@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from modelsync import cache
 from modelsync.pipeline import Options, run
 from modelsync.settings import Settings
+from modelsync.sources import cache
 from tests.helpers import Project, openrouter_entry, serve
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

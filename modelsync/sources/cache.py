@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .catalog import Document
-from .errors import CacheError
-from .files import write_atomic
+from ..catalog import Document
+from ..errors import CacheError
+from ..files import write_atomic
 
 FORMAT = 1
 SECRET_QUERY = re.compile(r"key|token|secret|password|auth", re.IGNORECASE)

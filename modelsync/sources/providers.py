@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator
 
-from .errors import InputError
-from .schema import Strict, explain, load_yaml
+from ..errors import InputError
+from ..schema import Strict, explain, load_yaml
 
 NAME_FIELDS = {"provider", "id", "model"}
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..catalog import Catalog, Document, Offer, PriceError, Skip, entries, entry_id, price
+from ...catalog import Catalog, Document, Offer, PriceError, Skip, entries, entry_id, price
 
 # Builds one offer from an entry, or says why the entry is skipped.
 OfferMaker = Callable[[str, dict[str, Any], Document], "Offer | Skip"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from ..catalog import Catalog, Document
+from ...catalog import Catalog, Document
 from .common import collect
 from .openrouter import offer as openrouter_offer
 from .openrouter import poe_offer

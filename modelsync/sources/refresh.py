@@ -12,14 +12,14 @@ from pathlib import Path
 
 import httpx
 
+from ..catalog import Catalog, Document
+from ..errors import CacheError, CatalogError, FetchError, GenerateError
+from ..settings import Settings, secret
 from . import cache
-from .catalog import Catalog, Document
-from .errors import CacheError, CatalogError, FetchError, GenerateError
 from .fetch import Fetcher, Response
 from .normalisers import NORMALISERS
 from .paging import fetch_all_pages
 from .providers import Provider
-from .settings import Settings, secret
 
 log = logging.getLogger("modelsync")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalog import PER_TOKEN, Document, Offer, limit
+from ...catalog import PER_TOKEN, Document, Offer, limit
 from .common import as_dict, as_list, costs, flags
 
 PRICES = {
