@@ -16,9 +16,10 @@ from .files import write_atomic
 from .merge import missing_model_hint
 from .overrides import ModelRef, Overrides
 from .paths import Paths
-from .pipeline import Options, Result, load_catalog, load_inputs, run
+from .pipeline import Options, Result, load_inputs, run
 from .render import scalar
 from .schema import SAFE_LOADER, explain
+from .sources.store import Store
 
 MODELS_KEY = re.compile(r"^models:[ \t]*(?P<flow>\[[ \t]*\])?[ \t]*(#.*)?$")
 ITEM = re.compile(r"^(?P<indent>[ \t]*)- ")
@@ -66,7 +67,7 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
         raise InputError(
             f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(inputs.providers))}"
         )
-    offers = load_catalog(provider, paths.cache_dir).by_id()
+    offers = Store(paths.cache_dir).catalog(provider).by_id()
     if ref.model_id not in offers:
         raise InputError(
             f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",

@@ -39,6 +39,8 @@ class Offer:
     capabilities: frozenset[str] = frozenset()  # model_info flags such as supports_vision
     price_problem: str | None = None  # why the catalog's price cannot be used as it is
     needs_pin: str | None = None  # why only an explicit, pinned selection may use it
+    price_source: str | None = None  # where the prices come from when not the provider's own list
+    sdk: str | None = None  # the API the model speaks when not its provider's (models.dev `provider.npm`)
 
 
 @dataclass(frozen=True)

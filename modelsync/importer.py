@@ -23,10 +23,10 @@ from .files import write_atomic
 from .merge import deploy
 from .overrides import COST_KEYS, SECRET_KEY, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
-from .pipeline import load_catalog
 from .report import SECTIONS
 from .schema import explain, load_yaml
 from .sources.providers import Provider, apply_name_rule, identify, load_providers
+from .sources.store import Store
 
 log = logging.getLogger("modelsync")
 DERIVED_INFO = ("mode", "max_input_tokens", "max_output_tokens")
@@ -57,7 +57,7 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
             f"{source}: not a LiteLLM config (expected a mapping with a model_list list)",
             "point --import at the proxy's config.yaml",
         )
-    catalogs = _catalogs(providers, paths.cache_dir)
+    catalogs = _catalogs(providers, Store(paths.cache_dir))
     result = Imported()
     for index, item in enumerate(legacy.get("model_list") or []):
         _import_deployment(index, item, providers, catalogs, result)
@@ -76,12 +76,12 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
     return result
 
 
-def _catalogs(providers: dict[str, Provider], cache_dir: Path) -> dict[str, Catalog]:
+def _catalogs(providers: dict[str, Provider], store: Store) -> dict[str, Catalog]:
     """Every provider's cached catalog that can be read; the rest are simply unknown."""
     found = {}
     for name, provider in providers.items():
         try:
-            found[name] = load_catalog(provider, cache_dir)
+            found[name] = store.catalog(provider)
         except (CacheError, InputError):
             continue
     return found

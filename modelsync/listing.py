@@ -9,7 +9,8 @@ from .errors import InputError
 from .listing_filters import Filters
 from .merge import Merged, merge_provider
 from .paths import Paths
-from .pipeline import load_catalog, load_inputs
+from .pipeline import load_inputs
+from .sources.store import Store
 
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
 
@@ -23,7 +24,7 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
         raise InputError(
             f"--list {provider_name}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
         )
-    catalog = load_catalog(provider, paths.cache_dir)
+    catalog = Store(paths.cache_dir).catalog(provider)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
         merge_provider(provider, inputs.overrides, catalog, merged)

@@ -8,17 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import Catalog, Document
-from .errors import CacheError, InputError
+from .catalog import Catalog
+from .errors import InputError
 from .files import write_atomic
 from .lock import exclusive
 from .merge import Merged, merge
 from .overrides import Overrides, load_overrides
 from .paths import Paths
 from .render import render
-from .sources import cache, memo
-from .sources.normalisers import NORMALISERS
 from .sources.providers import Provider, load_providers
+from .sources.store import Store
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -90,13 +89,12 @@ def _run(
     paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> Result:
     inputs = load_inputs(paths)
+    store = Store(paths.cache_dir)
     outcomes: list[Outcome] = []
     if not (options.check or options.offline):
         settings = _settings(settings)
-        outcomes = _refresh(inputs, paths, settings, options, client, now)
-    fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
-    to_remember: dict[str, tuple[str, Catalog]] = {}
-    catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
+        outcomes = _refresh(inputs, store, settings, options, client, now)
+    catalogs = load_catalogs(inputs, store)
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
@@ -123,8 +121,7 @@ def _run(
     if not (options.check or options.dry_run):
         if result.changed:
             _write(paths.config, old, text)
-        for made_from, catalog in to_remember.values():
-            memo.remember(paths.cache_dir, catalog, made_from)
+        store.remember()
     return result
 
 
@@ -140,58 +137,14 @@ def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[
     return held
 
 
-def load_catalogs(
-    inputs: Inputs,
-    cache_dir: Path,
-    fetched: dict[str, Catalog] | None = None,
-    to_remember: dict[str, tuple[str, Catalog]] | None = None,
-) -> dict[str, Catalog]:
-    """Every enabled provider's catalog, normalised: just fetched, else from the cache."""
-    fetched = fetched or {}
-    return {
-        name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir, to_remember)
-        for name in sorted(inputs.overrides.enabled())
-    }
-
-
-def load_catalog(
-    provider: Provider, cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]] | None = None
-) -> Catalog:
-    """A provider's cached catalog, normalised, or recalled when its bytes have not changed.
-
-    A catalog normalised afresh is added to `to_remember`, for the caller to store once the run
-    has succeeded (a check stores nothing).
-    """
-    raws = [(name, _cached_bytes(provider, cache_dir, name)) for name in provider.urls()]
-    made_from = memo.key(provider.name, provider.normaliser, raws)
-    recalled = memo.recall(cache_dir, provider.name, made_from)
-    if recalled is not None:
-        return recalled
-    docs = [
-        Document(
-            name, str(cache.body_path(cache_dir, name)), cache.parse(raw, name, str(cache.body_path(cache_dir, name)))
-        )
-        for name, raw in raws
-    ]
-    catalog = NORMALISERS[provider.normaliser](provider.name, docs)
-    if to_remember is not None:
-        to_remember[provider.name] = (made_from, catalog)
-    return catalog
-
-
-def _cached_bytes(provider: Provider, cache_dir: Path, name: str) -> bytes:
-    raw = cache.read_bytes(cache_dir, name)
-    if raw is None:
-        raise CacheError(
-            f"no cached catalog for {provider.name}: {cache.body_path(cache_dir, name)} does not exist",
-            f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
-        )
-    return raw
+def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
+    """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
+    return {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
 
 
 def _refresh(
     inputs: Inputs,
-    paths: Paths,
+    store: Store,
     settings: Settings,
     options: Options,
     client: httpx.Client | None,
@@ -213,11 +166,11 @@ def _refresh(
         return refresh(
             targets,
             settings,
-            paths.cache_dir,
+            store,
             client,
             now or datetime.now(UTC),
             force=options.refresh,
-            store=not options.dry_run,
+            write=not options.dry_run,
             progress=options.progress,
         )
     finally:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import modelsync.pipeline
+import modelsync.sources.store
 from modelsync.pipeline import Options, run
 from tests.helpers import Project, openrouter_entry
 
@@ -15,7 +15,9 @@ def _refuse_normalising(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(provider: str, docs: object) -> None:
         raise AssertionError(f"{provider} was normalised again")
 
-    monkeypatch.setattr(modelsync.pipeline, "NORMALISERS", {name: refuse for name in modelsync.pipeline.NORMALISERS})
+    monkeypatch.setattr(
+        modelsync.sources.store, "NORMALISERS", {name: refuse for name in modelsync.sources.store.NORMALISERS}
+    )
 
 
 def test_an_unchanged_catalog_is_recalled_not_normalised(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

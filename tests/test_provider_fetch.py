@@ -63,7 +63,7 @@ def test_listing_keys_go_in_each_providers_header_and_nowhere_else(
     run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
     assert seen and all(r.headers[header] == value for r in seen)
     assert all(value.split()[-1] not in str(r.url) for r in seen)
-    stored = "".join(p.read_text() for p in project.cache.iterdir()) + project.config.read_text()
+    stored = "".join(p.read_text() for p in project.cache.rglob("*") if p.is_file()) + project.config.read_text()
     assert value.split()[-1] not in stored
 
 

@@ -27,7 +27,13 @@ def code_digest() -> str:
     """A hash of the code that turns catalogs into offers: a change there invalidates every memo."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for source in sorted([here.parent / "catalog.py", *(here / "normalisers").glob("*.py")]):
+    made_by = [
+        here.parent / "catalog.py",
+        here / "models_dev.py",
+        here / "store.py",
+        *(here / "normalisers").glob("*.py"),
+    ]
+    for source in sorted(made_by):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 

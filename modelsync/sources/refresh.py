@@ -1,4 +1,8 @@
-"""Refresh stale catalogs: fetch, prove the response is a catalog, then replace the cache."""
+"""Refresh stale catalogs: fetch each document once, prove it is a catalog, then replace the cache.
+
+A document several providers read (models.dev's api.json) is fetched once however many of them
+are due, and a provider whose own list or shared document fails falls back to its cache alone.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import httpx
 
@@ -17,16 +20,19 @@ from ..errors import CacheError, CatalogError, FetchError, GenerateError
 from ..settings import Settings, secret
 from . import cache
 from .fetch import Fetcher, Response
-from .normalisers import NORMALISERS
+from .models_dev import DOCUMENT as MODELS_DEV_DOC
+from .models_dev import check_document
 from .paging import fetch_all_pages
 from .providers import Provider
+from .store import Store
 
 log = logging.getLogger("modelsync")
+SHARED_NAMES = {MODELS_DEV_DOC: "models.dev"}  # how a shared document is named in messages
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one provider's catalog during a refresh."""
+    """What happened to one provider's catalog (or one shared document) during a refresh."""
 
     provider: str
     status: str  # fetched, not-modified, fresh, fallback, no-key
@@ -36,95 +42,209 @@ class Outcome:
     catalog: Catalog | None = None  # what was fetched, normalised, when the fetch succeeded
 
 
-def is_stale(provider: Provider, cache_dir: Path, now: datetime, window: timedelta) -> bool:
+@dataclass(frozen=True)
+class _Job:
+    """One document to fetch: its URL, and the provider whose key and headers it needs (None if shared)."""
+
+    name: str
+    url: str
+    owner: Provider | None
+
+
+Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
+Fetched = dict[str, "Response | GenerateError"]
+
+
+def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta) -> bool:
     """Whether any document of the provider's catalog is missing or older than the window."""
     for name in provider.urls():
-        when = cache.fetched_at(cache_dir, name)
+        when = store.fetched_at(name)
         if when is None or now - when > window:
             return True
     return False
 
 
-Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
-
-
 def refresh(
     providers: list[Provider],
     settings: Settings,
-    cache_dir: Path,
+    store: Store,
     client: httpx.Client,
     now: datetime,
     force: bool = False,
-    store: bool = True,
+    write: bool = True,
     progress: Progress | None = None,
 ) -> list[Outcome]:
     """Refresh every stale provider at once; a failed one falls back to its cache.
 
-    With `store`, good catalogs replace the cache; without (a dry run) they are only returned.
+    Good documents are laid over the cache in `store` for this run; with `write` they replace the
+    cache too (without, a dry run, they are only used).
     """
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
-    due = [p for p in providers if force or is_stale(p, cache_dir, now, window)]
-    fresh = [
-        Outcome(p.name, "fresh", _age_of(p, cache_dir, now) if progress else "") for p in providers if p not in due
-    ]
+    due = [p for p in providers if force or is_stale(p, store, now, window)]
+    fresh = [Outcome(p.name, "fresh", _age_of(p, store, now) if progress else "") for p in providers if p not in due]
     for outcome in fresh:
         tell(outcome.provider, outcome)
     if not due:
         return fresh
-
-    def one(provider: Provider) -> Outcome:
+    keys = {p.name: _key_headers(p) for p in due}
+    jobs = _jobs(due, keys)
+    for provider in due:
         tell(provider.name, None)
-        outcome = _refresh_one(provider, settings, cache_dir, client, now, store)
-        tell(provider.name, outcome)
-        return outcome
-
-    with ThreadPoolExecutor(max_workers=min(len(due), 16)) as pool:
-        done = list(pool.map(one, due))
-    return fresh + done
-
-
-def _age_of(provider: Provider, cache_dir: Path, now: datetime) -> str:
-    ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
-    return f"cached {describe_age(now - min(a for a in ages if a))}" if all(ages) else ""
-
-
-def _refresh_one(
-    provider: Provider, settings: Settings, cache_dir: Path, client: httpx.Client, now: datetime, store: bool
-) -> Outcome:
     started = time.monotonic()
-    key_headers = _key_headers(provider)
+    fetched = _fetch_all(jobs, keys, settings, store, client)
+    shared = _use_shared(jobs, fetched, store, now, started, tell)
+    done = _normalise_due(due, keys, fetched, shared, store, now, started)
+    if write:
+        _write(due, done, shared, fetched, store, now)
+    for outcome in done:
+        tell(outcome.provider, outcome)
+    return fresh + shared + done
+
+
+def _jobs(due: list[Provider], keys: dict[str, dict[str, str] | None]) -> list[_Job]:
+    """Every document the due providers need, each once; own lists only where the key is there."""
+    jobs: dict[str, _Job] = {}
+    for provider in due:
+        if keys[provider.name] is not None:
+            jobs.update({name: _Job(name, url, provider) for name, url in provider.own_urls().items()})
+        for name, url in provider.shared_urls().items():
+            jobs.setdefault(name, _Job(name, url, None))
+    return list(jobs.values())
+
+
+def _fetch_all(
+    jobs: list[_Job], keys: dict[str, dict[str, str] | None], settings: Settings, store: Store, client: httpx.Client
+) -> Fetched:
+    """Fetch every document at once; a failure is kept as the error, to fall back on later."""
+    fetchers: dict[str, Fetcher] = {}
+    for job in jobs:  # one deadline per provider, and one per shared document
+        who = job.owner.name if job.owner else job.name
+        if who not in fetchers:
+            label = job.owner.name if job.owner else SHARED_NAMES.get(job.name, job.name)
+            fetchers[who] = Fetcher(client, settings, label, (keys[who] or {}) if job.owner else {})
+
+    def one(job: _Job) -> Response | GenerateError:
+        validators = _validators(store, job.name)
+        try:
+            if job.owner is None:
+                return fetchers[job.name].get(job.url, validators)
+            return fetch_all_pages(fetchers[job.owner.name], job.owner, job.url, validators)
+        except FetchError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 16))) as pool:
+        return dict(zip((j.name for j in jobs), pool.map(one, jobs), strict=True))
+
+
+def _use_shared(
+    jobs: list[_Job], fetched: Fetched, store: Store, now: datetime, started: float, tell: Progress
+) -> list[Outcome]:
+    """Check each shared document and lay the good ones over the cache; warn once for a bad one."""
+    outcomes = []
+    for job in (j for j in jobs if j.owner is None):
+        label = SHARED_NAMES.get(job.name, job.name)
+        response = fetched[job.name]
+        try:
+            if isinstance(response, GenerateError):
+                raise response
+            document = _document(store, job.name, response)
+            check_document(document)
+        except (FetchError, CatalogError, CacheError) as exc:
+            when = store.fetched_at(job.name)
+            age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
+            log.warning("%s; %s — %s", exc.what, age, exc.fix)
+            outcomes.append(Outcome(job.name, "fallback", f"{exc.what}; {age}"))
+            continue
+        if not response.not_modified:
+            store.use(job.name, response.raw, cache.redact_url(response.url), document)
+        status = "not-modified" if response.not_modified else "fetched"
+        outcomes.append(Outcome(job.name, status, f"{label}, once", time.monotonic() - started, len(response.raw)))
+    for outcome in outcomes:
+        tell(outcome.provider, outcome)
+    return outcomes
+
+
+def _normalise_due(
+    due: list[Provider],
+    keys: dict[str, dict[str, str] | None],
+    fetched: Fetched,
+    shared: list[Outcome],
+    store: Store,
+    now: datetime,
+    started: float,
+) -> list[Outcome]:
+    """Each due provider's catalog from what was fetched; a failure falls back to its cache.
+
+    When a provider cannot read a fresh shared document, every reader goes back to the cached one,
+    so no two providers of one run read two versions of it.
+    """
+    fresh_shared = {o.provider for o in shared if o.status == "fetched"}
+    while True:
+        results = [_one(p, keys[p.name], fetched, store, now, started) for p in due]
+        rejected = {
+            name
+            for provider, (_, unreadable) in zip(due, results, strict=True)
+            if unreadable
+            for name in provider.shared_urls()
+            if name in fresh_shared
+        }
+        if not rejected:
+            return [outcome for outcome, _ in results]
+        for name in rejected:
+            store.forget(name)
+            fresh_shared.discard(name)
+            fetched[name] = FetchError(f"{SHARED_NAMES.get(name, name)}: not usable by every provider", "see above")
+
+
+def _one(
+    provider: Provider,
+    key_headers: dict[str, str] | None,
+    fetched: Fetched,
+    store: Store,
+    now: datetime,
+    started: float,
+) -> tuple[Outcome, bool]:
+    """The provider's outcome, and whether its fetched documents were unreadable as a catalog."""
     if key_headers is None:
         env = provider.listing_key.env if provider.listing_key else "its key"
-        return _fallback(
-            provider,
-            cache_dir,
-            now,
-            "no-key",
-            FetchError(
-                f"{provider.name}: not fetched, {env} is not set", f"set {env} in the environment or .env to refresh it"
-            ),
+        error = FetchError(
+            f"{provider.name}: not fetched, {env} is not set", f"set {env} in the environment or .env to refresh it"
         )
-    fetcher = Fetcher(client, settings, provider.name, key_headers)
-    urls = provider.urls()
+        return _fallback(provider, store, now, "no-key", error), False
+    own = provider.own_urls()
     try:
-        with ThreadPoolExecutor(max_workers=len(urls)) as pool:  # a provider's documents at once, too
-            fetched = pool.map(
-                lambda item: fetch_all_pages(fetcher, provider, item[1], _validators(cache_dir, item[0])), urls.items()
-            )
-            responses = dict(zip(urls, fetched, strict=True))
-        docs = [_document(cache_dir, name, response) for name, response in responses.items()]
-        catalog = NORMALISERS[provider.normaliser](provider.name, docs)
+        for name in own:
+            response = fetched[name]
+            if isinstance(response, GenerateError):
+                raise response
+            if not response.not_modified:
+                store.use(name, response.raw, cache.redact_url(response.url), _document(store, name, response))
+    except (FetchError, CacheError) as exc:
+        _forget(store, own)
+        return _fallback(provider, store, now, "fallback", exc), False
+    try:
+        catalog = store.catalog(provider)
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
-    except (FetchError, CatalogError, CacheError) as exc:
-        return _fallback(provider, cache_dir, now, "fallback", exc)
-    size = sum(len(r.raw) for r in responses.values())
-    if store:
-        for name, response in responses.items():
-            _store(cache_dir, name, response, now)
-    status = "not-modified" if all(r.not_modified for r in responses.values()) else "fetched"
-    return Outcome(provider.name, status, f"{len(catalog.offers)} models", time.monotonic() - started, size, catalog)
+    except (CatalogError, CacheError) as exc:
+        _forget(store, own)
+        return _fallback(provider, store, now, "fallback", exc), True
+    responses = [r for name in own if isinstance(r := fetched[name], Response)]
+    status = "not-modified" if all(r.not_modified for r in responses) else "fetched"
+    size = sum(len(r.raw) for r in responses)
+    detail = f"{len(catalog.offers)} models"
+    return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog), False
+
+
+def _forget(store: Store, names: dict[str, str]) -> None:
+    for name in names:
+        store.forget(name)
+
+
+def _age_of(provider: Provider, store: Store, now: datetime) -> str:
+    oldest = store.oldest(provider)
+    return f"cached {describe_age(now - oldest)}" if oldest else ""
 
 
 def _key_headers(provider: Provider) -> dict[str, str] | None:
@@ -139,9 +259,9 @@ def _key_headers(provider: Provider) -> dict[str, str] | None:
     return {spec.header: f"{spec.scheme} {value}" if spec.scheme else value}
 
 
-def _validators(cache_dir: Path, name: str) -> dict[str, str]:
+def _validators(store: Store, name: str) -> dict[str, str]:
     """Conditional-request headers from the last fetch, so an unchanged catalog costs a 304."""
-    meta = cache.read_meta(cache_dir, name)
+    meta = cache.read_meta(store.cache_dir, name)
     headers = {}
     if meta and meta.etag:
         headers["If-None-Match"] = meta.etag
@@ -150,14 +270,14 @@ def _validators(cache_dir: Path, name: str) -> dict[str, str]:
     return headers
 
 
-def _document(cache_dir: Path, name: str, response: Response) -> Document:
+def _document(store: Store, name: str, response: Response) -> Document:
     """The response as a parsed document; a 304 stands for the cached body."""
     if response.not_modified:
-        doc = cache.read(cache_dir, name)
+        doc = store.document(name)
         if doc is None:
             raise FetchError(f"{name}: the server said 304 Not Modified but nothing is cached", "run with --refresh")
         return doc
-    provider = name.split(".")[0]
+    provider = SHARED_NAMES.get(name, name.split(".")[0])
     try:
         body = cache.parse(response.raw, name, cache.redact_url(response.url))
     except CacheError as exc:
@@ -165,7 +285,22 @@ def _document(cache_dir: Path, name: str, response: Response) -> Document:
     return Document(name, cache.redact_url(response.url), body)
 
 
-def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> None:
+def _write(
+    due: list[Provider], done: list[Outcome], shared: list[Outcome], fetched: Fetched, store: Store, now: datetime
+) -> None:
+    """Store every document that served a good catalog: bodies as sent, then their metadata."""
+    names = {o.provider for o in shared if o.status in ("fetched", "not-modified")}
+    for provider, outcome in zip(due, done, strict=True):
+        if outcome.catalog is not None:
+            names.update(provider.own_urls())
+    for name in sorted(names):
+        response = fetched.get(name)
+        if isinstance(response, Response):  # a shared document every reader refused is an error here
+            _store(store, name, response, now)
+
+
+def _store(store: Store, name: str, response: Response, now: datetime) -> None:
+    cache_dir = store.cache_dir
     if response.not_modified:
         meta = cache.read_meta(cache_dir, name)
         if meta:
@@ -174,15 +309,14 @@ def _store(cache_dir: Path, name: str, response: Response, now: datetime) -> Non
     cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
 
 
-def _fallback(provider: Provider, cache_dir: Path, now: datetime, status: str, error: GenerateError) -> Outcome:
+def _fallback(provider: Provider, store: Store, now: datetime, status: str, error: GenerateError) -> Outcome:
     """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
-    ages = [cache.fetched_at(cache_dir, name) for name in provider.urls()]
-    if any(age is None for age in ages):
+    oldest = store.oldest(provider)
+    if oldest is None:
         raise FetchError(
             f"{error.what}, and there is no cached catalog to fall back on",
-            f"{error.fix}; or save the catalog to {cache.body_path(cache_dir, provider.name)}",
+            f"{error.fix}; or save the catalog to {cache.body_path(store.cache_dir, provider.name)}",
         )
-    oldest = min(a for a in ages if a is not None)
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
     log.warning("%s — %s", detail, error.fix)
     return Outcome(provider.name, status, detail)

@@ -34,4 +34,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "gemini": partial(collect, make=gemini_offer, list_key="models", id_of=gemini_id),
 }
 
-__all__ = ["NORMALISERS", "Normaliser", "normalise_openrouter"]
+# Lists that state their own prices: models.dev is only `audit`'s second source for them.
+PRICED_LISTS = frozenset({"openrouter", "poe", "requesty", "novita", "nano_gpt", "vercel", "nvidia"})
+
+__all__ = ["NORMALISERS", "PRICED_LISTS", "Normaliser", "normalise_openrouter"]
