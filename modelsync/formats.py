@@ -49,7 +49,8 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
-            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}"))
+            note = f"  ({change.note})" if change.note else ""
+            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}{note}"))
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
         lines.append("settings:")
@@ -118,7 +119,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
 
 
 def _row(change: ModelChange) -> str:
-    what = "<br>".join(_cell(f.describe()) for f in change.fields)
+    what = "<br>".join([_cell(f.describe()) for f in change.fields] + ([_cell(change.note)] if change.note else []))
     return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
 
 
@@ -159,11 +160,19 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
 def _group(report: Report, group: str) -> dict[str, Any]:
     changes = report.groups.get(group, [])
     return {
-        "added": [_deployment(c.key) for c in changes if c.sign == "+"],
+        "added": [{**_deployment(c.key), **_note(c)} for c in changes if c.sign == "+"],
         "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
-        "changed": [{**_deployment(c.key), "fields": [_field(f) for f in c.fields]} for c in changes if c.sign == "~"],
+        "changed": [
+            {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
+            for c in changes
+            if c.sign == "~"
+        ],
         "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
     }
+
+
+def _note(change: ModelChange) -> dict[str, str]:
+    return {"price_note": change.note} if change.note else {}
 
 
 def _deployment(key: Key) -> dict[str, str]:

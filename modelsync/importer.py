@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .catalog import Catalog, Offer
-from .errors import CacheError, InputError
+from .errors import CacheError, CatalogError, InputError
 from .files import write_atomic
 from .merge import deploy
 from .overrides import COST_KEYS, SECRET_KEY, ModelRef, Overrides, ProviderSelection
@@ -82,7 +82,7 @@ def _catalogs(providers: dict[str, Provider], store: Store) -> dict[str, Catalog
     for name, provider in providers.items():
         try:
             found[name] = store.catalog(provider)
-        except (CacheError, InputError):
+        except (CacheError, CatalogError, InputError):
             continue
     return found
 

@@ -12,7 +12,7 @@ from .paths import Paths
 from .pipeline import load_inputs
 from .sources.store import Store
 
-HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
+HEADER = ("id", "kind", "in $/M", "out $/M", "context", "prices from", "selected")
 
 
 def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: Filters | None = None) -> str:
@@ -33,20 +33,20 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
     skipped = dict(merged.skipped.get(provider_name, []))
     rows = [
-        _row(offer, names.get(offer.id), skipped.get(offer.id))
+        _row(offer, provider_name, names.get(offer.id), skipped.get(offer.id))
         for offer in sorted(catalog.offers, key=lambda o: o.id)
         if fnmatchcase(offer.id, pattern) and filters.keep(offer)
     ]
     if filters == Filters():  # entries that are not models only show when nothing is filtered
         rows += [
-            (skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}")
+            (skip.id, "-", "-", "-", "-", "-", f"skipped: {skip.reason}")
             for skip in catalog.skipped
             if fnmatchcase(skip.id, pattern)
         ]
     return _table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
 
 
-def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
+def _row(offer: Offer, provider: str, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
     selected = f"yes: {', '.join(sorted(set(names)))}" if names else f"skipped: {skip_reason}" if skip_reason else "no"
     return (
         offer.id,
@@ -54,14 +54,23 @@ def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tupl
         _per_million(offer.input_cost, offer),
         _per_million(offer.output_cost, offer),
         f"{offer.max_input_tokens:,}" if offer.max_input_tokens else "-",
+        _source(offer, provider),
         selected,
     )
 
 
 def _per_million(cost: float | None, offer: Offer) -> str:
     if cost is None:
-        return "?" if offer.price_problem else "litellm"  # priced by LiteLLM's own map
+        return "?" if offer.price_problem else "-"
     return "free" if cost == 0 else f"{cost * 1_000_000:.4g}"
+
+
+def _source(offer: Offer, provider: str) -> str:
+    if offer.price_problem:
+        return "-"
+    if offer.input_cost is None:
+        return "unpriced (LiteLLM's map)"  # LiteLLM bills it from its bundled map unless costs are pinned
+    return offer.price_source or provider
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:

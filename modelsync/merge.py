@@ -30,6 +30,7 @@ COST_FIELDS = (
     "cache_read_input_token_cost",
     "cache_creation_input_token_cost",
 )
+PINNED, UNPRICED = "pinned", "unpriced"  # price sources besides a catalog
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
@@ -42,6 +43,7 @@ class Deployment(NamedTuple):
     model_info: dict[str, Any]
     model_id: str | None = None  # the id in the provider's catalog
     pinned: frozenset[str] = frozenset()  # keys whose value the user pinned in overrides.yaml
+    price_source: str | None = None  # the catalog, models.dev, pinned, or unpriced (LiteLLM's map bills it)
 
     def key(self) -> tuple[str, str]:
         return self.model_name, str(self.litellm_params.get("model", ""))
@@ -128,7 +130,7 @@ def missing_model_hint(model_id: str, provider: str, offers: dict[str, Offer]) -
 def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:
     """The deployment of one catalog offer, with the user's name, params, model_info and pins."""
     rule = selection.name or provider.model_name
-    params: dict[str, Any] = provider.route.params(offer.id)
+    params: dict[str, Any] = provider.route_for(offer.sdk).params(offer.id)
     pins = ref.pins
     params.update(_costs(offer, pins))
     params.update(selection.params)
@@ -140,7 +142,17 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
     pinned = frozenset(pins) | frozenset(selection.params) | frozenset(ref.params)
-    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id, pinned)
+    params, info = _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER)
+    return Deployment(provider.name, name, params, info, offer.id, pinned, price_source(provider, offer, pins))
+
+
+def price_source(provider: Provider, offer: Offer, pins: dict[str, Any]) -> str:
+    """Where a deployment's prices come from, as `list` and the report say it."""
+    if "input_cost_per_token" in pins and "output_cost_per_token" in pins:
+        return PINNED
+    if offer.input_cost is None:
+        return UNPRICED
+    return offer.price_source or provider.name
 
 
 def _costs(offer: Offer, pins: dict[str, Any]) -> dict[str, float]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .merge import Deployment
+from .merge import PINNED, UNPRICED, Deployment
 from .render import scalar
 from .schema import SAFE_LOADER
 from .sources.providers import Provider, identify
@@ -53,6 +53,7 @@ class ModelChange:
     sign: str  # + added, - removed, ~ changed
     key: Key
     fields: tuple[FieldChange, ...] = ()
+    note: str = ""  # where its prices come from, when not its own catalog
 
     def label(self) -> str:
         name, model = self.key
@@ -106,7 +107,7 @@ def compare(
         group_of.setdefault(key, identify(providers, body.get("litellm_params") or {}) or HAND_WRITTEN)
     groups: dict[str, list[ModelChange]] = defaultdict(list)
     for key in sorted(fresh.keys() - old.keys()):
-        groups[group_of[key]].append(ModelChange("+", key))
+        groups[group_of[key]].append(ModelChange("+", key, note=price_note(fresh[key])))
     for key in sorted(old.keys() - fresh.keys()):
         groups[group_of[key]].append(ModelChange("-", key))
     for key in sorted(fresh.keys() & old.keys()):
@@ -114,10 +115,20 @@ def compare(
         if body != old[key]:  # cheap equality first; deepdiff only where something differs
             fields = field_changes(old[key], body)
             if fields:
-                groups[group_of[key]].append(ModelChange("~", key, fields))
+                groups[group_of[key]].append(ModelChange("~", key, fields, price_note(fresh[key])))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
     report.settings = settings_changes(old_config, new_settings)
     return report
+
+
+def price_note(deployment: Deployment) -> str:
+    """Where a deployment's prices come from, said only when it is not the provider's own list."""
+    source = deployment.price_source
+    if source == UNPRICED:
+        return "unpriced: no catalog states its price, so LiteLLM's bundled map bills it (pin costs to set them)"
+    if source in (None, PINNED, deployment.provider):
+        return ""
+    return f"prices from {source}"
 
 
 def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:

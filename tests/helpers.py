@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -113,6 +114,25 @@ def make_project(tmp_path: Path) -> Project:
     for folder in ("templates", "cache"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.meta.json", ".normalised"))
     return Project(root)
+
+
+MODELS_DEV_HOST = "models.dev"
+
+
+def with_models_dev(
+    handler: Callable[[httpx.Request], httpx.Response], seen: list[httpx.Request] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A mock transport handler that answers models.dev's api.json with the example's, else asks `handler`."""
+    body = (ROOT / "cache" / "models_dev.json").read_bytes()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        if request.url.host == MODELS_DEV_HOST:
+            return httpx.Response(200, content=body, headers={"ETag": '"md1"'})
+        return handler(request)
+
+    return answer
 
 
 def openrouter_entry(

@@ -76,8 +76,9 @@ class Store:
         return cache.fetched_at(self.cache_dir, name)
 
     def oldest(self, provider: Provider) -> datetime | None:
-        """When the oldest of a provider's documents was fetched; None when one is missing."""
-        ages = [self.fetched_at(name) for name in provider.urls()]
+        """When the oldest document a provider needs was fetched; None when one is missing."""
+        needed = provider.urls() if provider.normaliser == MODELS_DEV else provider.own_urls()
+        ages = [self.fetched_at(name) for name in needed]
         return None if any(a is None for a in ages) else min(a for a in ages if a is not None)
 
     # --- catalogs ------------------------------------------------------------------------
