@@ -10,3 +10,5 @@ import os
 # We use no pydantic plugins. Without this, defining our first model scans every installed
 # package's entry points for plugins: about 50 ms of every run, a third of `--check`.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+__version__ = "0.1.0"  # pyproject.toml reads it from here

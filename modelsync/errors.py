@@ -26,7 +26,11 @@ class GenerateError(Exception):
 
 
 class InputError(GenerateError):
-    """overrides.yaml, providers.yaml or a template is wrong."""
+    """overrides.yaml, providers.yaml or a template is wrong; `loc` is where in overrides.yaml, if known."""
+
+    def __init__(self, what: str, fix: str = "", loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(what, fix)
+        self.loc = loc
 
 
 class CacheError(GenerateError):

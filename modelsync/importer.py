@@ -9,7 +9,6 @@ servers, unknown routes) becomes a hand-written entry. The settings sections are
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,11 @@ from .catalog import Catalog, Offer
 from .errors import CacheError, CatalogError, InputError
 from .files import write_atomic
 from .merge import deploy
-from .overrides import COST_KEYS, SECRET_KEY, ModelRef, Overrides, ProviderSelection
+from .overrides import COST_KEYS, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
 from .report import SECTIONS
 from .schema import explain, load_yaml
+from .secrets import replace_literals
 from .sources.providers import Provider, apply_name_rule, identify, load_providers
 from .sources.store import Store
 
@@ -61,7 +61,9 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
     result = Imported()
     for index, item in enumerate(legacy.get("model_list") or []):
         _import_deployment(index, item, providers, catalogs, result)
-    result.settings = {name: _scrub(legacy[name], name, name.upper()) for name in SECTIONS if legacy.get(name)}
+    result.settings = {
+        name: replace_literals(legacy[name], name, name.upper()) for name in SECTIONS if legacy.get(name)
+    }
     document = {"models": result.models, "entries": result.entries, "settings": result.settings}
     try:
         Overrides.model_validate(document)
@@ -99,7 +101,7 @@ def _import_deployment(
     catalog = catalogs.get(provider.name) if provider else None
     ref = _reference(provider, catalog, name, params, item.get("model_info") or {}) if provider else None
     if ref is None:
-        entry = {"model_name": name, "litellm_params": _scrub(params, f"model_list[{index}]", name)}
+        entry = {"model_name": name, "litellm_params": replace_literals(params, f"model_list[{index}]", name)}
         if item.get("model_info"):
             entry["model_info"] = item["model_info"]
         result.entries.append(entry)
@@ -147,29 +149,7 @@ def _reference(
     kept_info = {k: v for k, v in info.items() if generated.get(k) != v and not (k in DERIVED_INFO and k in generated)}
     if name != apply_name_rule(provider.model_name, provider.name, model_id):
         ref["name"] = name
-    for key, value in (("params", _scrub(extra, ref["id"], name)), ("model_info", kept_info), ("pin", pin)):
+    for key, value in (("params", replace_literals(extra, ref["id"], name)), ("model_info", kept_info), ("pin", pin)):
         if value:
             ref[key] = value
     return ref
-
-
-def _scrub(values: Any, where: str, owner: str) -> Any:
-    """Replace literal secrets with os.environ/ references, naming the variable to set."""
-    if not isinstance(values, dict):
-        return values
-    clean = {}
-    for key, value in values.items():
-        if isinstance(value, dict):
-            value = _scrub(value, f"{where}.{key}", owner)
-        elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
-            var = re.sub(r"[^A-Z0-9]+", "_", f"{owner}_{key}".upper()).strip("_")
-            log.warning(
-                "%s: a literal %s was replaced by os.environ/%s — set %s in the environment or .env",
-                where,
-                key,
-                var,
-                var,
-            )
-            value = f"os.environ/{var}"
-        clean[key] = value
-    return clean

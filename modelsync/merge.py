@@ -118,6 +118,7 @@ def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged
         f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
         f"{missing_model_hint(ref.model_id, ref.provider, offers)}; "
         "or pin its input and output costs to keep it anyway",
+        loc=("models", index),
     )
 
 

@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .secrets import mask_text
+
 if TYPE_CHECKING:
     from .sources.refresh import Outcome
 log = logging.getLogger("modelsync")
@@ -28,6 +30,7 @@ class _LevelPrefix(logging.Formatter):
         message = record.getMessage()
         if record.exc_info:
             message += "\n" + self.formatException(record.exc_info)
+        message = mask_text(message)  # the last door: no log line or error shows a key
         return message if record.levelno <= logging.INFO else f"{record.levelname.lower()}: {message}"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import re
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,32 +11,20 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 
 from .errors import InputError
-from .schema import Strict, explain, load_yaml
+from .schema import Strict, dotted, explain, load_yaml
+from .secrets import refuse_literals
 from .sources.providers import Provider, check_name_rule
+from .yamlfile import line_of
 
+log = logging.getLogger("modelsync")
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
-# Keys whose value is a credential: it must be a reference to the environment, never the value.
-SECRET_KEY = re.compile(r"(^|_)(api_key|key|secret|password|access_key_id|secret_access_key|credentials|master_key)$")
 COST_KEYS = (
     "input_cost_per_token",
     "output_cost_per_token",
     "cache_read_input_token_cost",
     "cache_creation_input_token_cost",
 )
-
-
-def refuse_literal_secrets(values: dict[str, Any], where: str = "") -> dict[str, Any]:
-    """Refuse a credential written out in full: it belongs in the environment."""
-    for key, value in values.items():
-        if isinstance(value, dict):
-            refuse_literal_secrets(value, f"{where}{key}.")
-        elif SECRET_KEY.search(str(key)) and isinstance(value, str) and not value.startswith("os.environ/"):
-            raise ValueError(
-                f"{where}{key} holds a literal secret, which must not be written into config.yaml — "
-                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
-            )
-    return values
 
 
 def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +34,7 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(
             f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it wins over the catalog's"
         )
-    return refuse_literal_secrets(params)
+    return refuse_literals(params)
 
 
 class Pin(Strict):
@@ -118,7 +106,7 @@ class Entry(Strict):
     litellm_params: dict[str, Any]
     model_info: dict[str, Any] | None = None
 
-    _check_params = field_validator("litellm_params")(refuse_literal_secrets)
+    _check_params = field_validator("litellm_params")(refuse_literals)
 
     @field_validator("litellm_params")
     @classmethod
@@ -136,7 +124,7 @@ class SettingsSections(Strict):
     general_settings: dict[str, Any] | None = None
 
     _check = field_validator("router_settings", "litellm_settings", "general_settings")(
-        lambda v: v if v is None else refuse_literal_secrets(v)
+        lambda v: v if v is None else refuse_literals(v)
     )
 
 
@@ -193,18 +181,34 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
         overrides = Overrides.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         raise explain(exc, path, Overrides) from None
-    for where, name in _provider_mentions(overrides):
+    for loc, name in _provider_mentions(overrides):
         if name not in providers:
             close = difflib.get_close_matches(name, providers, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InputError(
-                f"{path}: {where}: unknown provider {name!r}",
+                f"{path}:{line_of(path, loc)}: {dotted(loc)}: unknown provider {name!r}",
                 f"{hint}known providers: {', '.join(sorted(providers))}",
             )
+    _warn_close_misses(overrides, path)
     return overrides
 
 
-def _provider_mentions(overrides: Overrides) -> list[tuple[str, str]]:
-    found = [(f"providers.{name}", name) for name in overrides.providers]
-    found += [(f"models[{i}].id", ref.provider) for i, ref in enumerate(overrides.models)]
+def _warn_close_misses(overrides: Overrides, path: Path) -> None:
+    """A key LiteLLM does not know but nearly does is most likely a typo: say so, with the key meant."""
+    from .typos import misspelt_keys
+
+    for loc, key, meant in misspelt_keys(overrides):
+        log.warning(
+            "%s:%s: %s: %r is not a key LiteLLM knows — did you mean %r?",
+            path,
+            line_of(path, loc),
+            dotted(loc),
+            key,
+            meant,
+        )
+
+
+def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...], str]]:
+    found: list[tuple[tuple[str | int, ...], str]] = [(("providers", name), name) for name in overrides.providers]
+    found += [(("models", i, "id"), ref.provider) for i, ref in enumerate(overrides.models)]
     return found

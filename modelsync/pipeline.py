@@ -18,6 +18,7 @@ from .paths import Paths
 from .render import render
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
@@ -98,7 +99,8 @@ def _run(
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
-        raise InputError(f"{paths.overrides}: {exc.what}", exc.fix) from None
+        line = line_of(paths.overrides, exc.loc) if exc.loc else None
+        raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
     for warning in merged.warnings:
         log.warning("%s", warning)
     sections = inputs.overrides.settings.model_dump()

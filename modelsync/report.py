@@ -11,6 +11,7 @@ import yaml
 from .merge import PINNED, UNPRICED, Deployment
 from .render import scalar
 from .schema import SAFE_LOADER
+from .secrets import mask_at
 from .sources.providers import Provider, identify
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")
@@ -22,9 +23,15 @@ SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One value that changes; secrets in it are masked on the way in, so no report form can show them."""
+
     path: str
     old: Any
     new: Any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "old", _masked(self.path, self.old))
+        object.__setattr__(self, "new", _masked(self.path, self.new))
 
     @property
     def kind(self) -> str:
@@ -200,6 +207,10 @@ def _path(parts: list[Any]) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(whole value)"
+
+
+def _masked(path: str, value: Any) -> Any:
+    return value if value is _ABSENT else mask_at(path, value)
 
 
 def _show(value: Any) -> str:

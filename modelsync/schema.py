@@ -5,40 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import InputError
+from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-# libyaml's safe loader when PyYAML has it: the same documents, several times faster.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "load_yaml"]
 
 
 class Strict(BaseModel):
     """A record read from a user's file: unknown keys are typos, and typos fail loudly."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def load_yaml(path: Path, what: str) -> Any:
-    """Parse a user's YAML file, turning syntax errors into `file:line:column` sentences."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist", f"create it, or point --{what} at yours") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
-    try:
-        return yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = exc.problem or "invalid YAML"
-        if exc.context and exc.context_mark:  # where the unclosed thing began helps most
-            problem += f" ({exc.context} that began at line {exc.context_mark.line + 1})"
-        raise InputError(f"{where}: YAML syntax error: {problem}", "fix the YAML at that place") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: YAML error: {exc}", "fix the file") from None
 
 
 def dotted(loc: tuple[Any, ...]) -> str:
@@ -52,22 +30,77 @@ def dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
+# What a value should have been, by pydantic's error type, in our words (pydantic's never reach the user).
+EXPECTED = {
+    "dict_type": "a mapping (`key: value` lines, or {key: value})",
+    "model_type": "a mapping (`key: value` lines, or {key: value})",
+    "model_attributes_type": "a mapping (`key: value` lines, or {key: value})",
+    "list_type": "a list (`- item` lines, or [a, b])",
+    "string_type": "text",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "finite_number": "a finite number",
+}
+BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than_equal": ("le", "{} or less"),
+    "less_than": ("lt", "less than {}"),
+}
+
+
 def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> InputError:
-    """The first validation error of a user's file, said with its dotted path and a fix."""
+    """The first validation error of a user's file, said with its line, its dotted path and a fix."""
     errors = exc.errors()
     error = errors[0]
-    where = dotted(error["loc"])
+    loc = error["loc"]
+    line = line_of(path, loc)
+    at = f"{path}:{line}" if line else str(path)
+    where = dotted(loc) or "top level"
     if error["type"] == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(model, error["loc"][:-1]))
+        allowed = ", ".join(_allowed_keys(model, loc[:-1]))
         return InputError(
-            f"{path}: {where}: unknown key {str(error['loc'][-1])!r}",
-            f"use one of: {allowed}" if allowed else "remove it",
+            f"{at}: {where}: unknown key {str(loc[-1])!r}", f"use one of: {allowed}" if allowed else "remove it"
         )
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
     if error["type"] == "value_error":  # our own validators say what to do after " — "
         what, _, fix = str(error["ctx"]["error"]).partition(" — ")
-        return InputError(f"{path}: {where or 'top level'}: {what}{more}", fix or "fix that value")
-    return InputError(f"{path}: {where or 'top level'}: {error['msg']}{more}", f"fix that value in {path.name}")
+        return InputError(f"{at}: {where}: {what}{more}", fix or "fix that value")
+    return InputError(f"{at}: {where}: {_sentence(error)}{more}", f"fix that value in {path.name}")
+
+
+def _sentence(error: Any) -> str:
+    """What is wrong with a value, in our words; the value itself is named only by its kind."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in EXPECTED:
+        return f"should be {EXPECTED[kind]}, not {_kind(error.get('input'))}"
+    if kind in BOUNDS:
+        name, text = BOUNDS[kind]
+        return f"should be {text.format(ctx.get(name))}, not {error.get('input')!r}"
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "string_too_short":
+        return "should not be empty"
+    if kind == "literal_error":
+        return f"should be one of {ctx.get('expected')}"
+    return f"is not a valid value here ({kind.replace('_', ' ')})"
+
+
+def _kind(value: Any) -> str:
+    """A value's kind in YAML's words: `text`, `a number`, `a list`, `a mapping`, `nothing`."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "true/false"
+    for types, word in (((int, float), "a number"), (str, "text"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, types):
+            return word
+    return type(value).__name__
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -13,6 +13,8 @@ from dotenv import dotenv_values
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .secrets import remember
+
 
 class Settings(BaseSettings):
     """Tunables, read from `MODELSYNC_*` environment variables or `.env`."""
@@ -43,4 +45,7 @@ def secret(env_var: str, env_file: Path = Path(".env")) -> SecretStr | None:
     value = os.environ.get(env_var)
     if not value and env_file.is_file():
         value = dotenv_values(env_file).get(env_var)
-    return SecretStr(value) if value else None
+    if not value:
+        return None
+    remember(value)  # so that no log line or error can show it
+    return SecretStr(value)

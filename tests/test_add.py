@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelsync.add import append_model
+from modelsync.commands.add import append_model
 from modelsync.overrides import ModelRef
 from tests.helpers import Project
 

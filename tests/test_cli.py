@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-import modelsync.cli
+import modelsync.commands.generate
 from tests.helpers import ROOT, Project
 
 
@@ -44,7 +44,7 @@ def test_exit_3_on_a_bug(project: Project, capsys: pytest.CaptureFixture[str], m
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(modelsync.cli, "run", broken)
+    monkeypatch.setattr(modelsync.commands.generate, "run", broken)
     assert project.run("--check") == 3
     err = capsys.readouterr().err
     assert "unexpected error (a bug" in err and "ZeroDivisionError: simulated bug" in err
@@ -69,3 +69,18 @@ def test_generate_py_runs_as_a_script_and_documents_exit_codes() -> None:
     )
     for line in ("--check", "--dry-run", "--offline", "--refresh", "--provider", "exit codes:", "3  an unexpected"):
         assert line in done.stdout
+
+
+def test_check_after_a_hand_edit_says_to_move_it_into_overrides(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.config.write_text(project.config.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("--check") == 1
+    captured = capsys.readouterr()
+    assert "rpm: 100 → 60" in captured.out
+    assert "If you edited project/config.yaml by hand, keep the change by moving it into project/overrides.yaml" in (
+        captured.err
+    )
+    # Following the advice keeps the value: no difference left.
+    project.write_overrides(project.overrides.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("--check", "-q") == 0

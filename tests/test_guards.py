@@ -103,3 +103,17 @@ def test_guard_thresholds_are_settings(guarded: Project) -> None:
     _catalog(guarded, models)
     result = run(guarded.paths, Options(offline=True), settings=Settings(max_price_factor=4.0))
     assert [h.key[0] for h in result.held] == ["openrouter/vendor/model-1"]
+
+
+def test_a_dry_run_never_exits_4_since_it_writes_nothing(guarded: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    models = json.loads(json.dumps(MODELS))
+    models[1]["pricing"]["prompt"] = "0.00002"  # ×20: held
+    _catalog(guarded, models)
+    before = guarded.snapshot_files()
+    capsys.readouterr()
+    assert guarded.run("--offline", "--dry-run") == 0
+    captured = capsys.readouterr()
+    assert "held for review (1)" in captured.out and "would be held back for review" in captured.err
+    assert guarded.run("add", "openrouter:vendor/model-3", "--name", "second", "--dry-run") == 0
+    assert guarded.snapshot_files() == before
+    assert guarded.run("add", "openrouter:vendor/model-3", "--name", "second", "-q") == 4, "written, but held"

@@ -48,3 +48,8 @@ def test_pip_install_gives_a_working_console_command(project: Project, tmp_path:
     )
     assert changed.returncode == 1 and "removed" in changed.stdout
     assert (target / "modelsync" / "sources" / "normalisers" / "openrouter.py").exists()
+    helped = subprocess.run([str(command), "--help"], env=env, capture_output=True, text=True, timeout=60)
+    assert helped.stdout.startswith("usage: modelsync [COMMAND]"), helped.stdout
+    assert "  modelsync add openrouter:" in helped.stdout and "generate.py" not in helped.stdout
+    listed = subprocess.run([str(command), "list", "--help"], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.stdout.startswith("usage: modelsync list "), listed.stdout

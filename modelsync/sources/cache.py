@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..catalog import Document
 from ..errors import CacheError
 from ..files import write_atomic
+from ..secrets import redact_url
 
 FORMAT = 1
-SECRET_QUERY = re.compile(r"key|token|secret|password|auth", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,12 +126,3 @@ def touch(cache_dir: Path, name: str, meta: Meta) -> None:
         "last_modified": meta.last_modified,
     }
     write_atomic(meta_path(cache_dir, name), json.dumps(data, indent=2) + "\n")
-
-
-def redact_url(url: str) -> str:
-    """A URL without the values of query parameters that look like credentials."""
-    parts = urlsplit(url)
-    query = [
-        (k, "REDACTED" if SECRET_QUERY.search(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/:"), netloc=parts.netloc.rpartition("@")[2]))

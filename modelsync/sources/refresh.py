@@ -17,6 +17,7 @@ import httpx
 
 from ..catalog import Catalog, Document
 from ..errors import CacheError, CatalogError, FetchError, GenerateError
+from ..secrets import redact_url
 from ..settings import Settings, secret
 from . import cache
 from .fetch import Fetcher, Response
@@ -157,7 +158,7 @@ def _use_shared(
             outcomes.append(Outcome(job.name, "fallback", f"{exc.what}; {age}"))
             continue
         if not response.not_modified:
-            store.use(job.name, response.raw, cache.redact_url(response.url), document)
+            store.use(job.name, response.raw, redact_url(response.url), document)
         status = "not-modified" if response.not_modified else "fetched"
         outcomes.append(Outcome(job.name, status, f"{label}, once", time.monotonic() - started, len(response.raw)))
     for outcome in outcomes:
@@ -219,7 +220,7 @@ def _one(
             if isinstance(response, GenerateError):
                 raise response
             if not response.not_modified:
-                store.use(name, response.raw, cache.redact_url(response.url), _document(store, name, response))
+                store.use(name, response.raw, redact_url(response.url), _document(store, name, response))
     except (FetchError, CacheError) as exc:
         _forget(store, own)
         return _fallback(provider, store, now, "fallback", exc), False
@@ -279,10 +280,10 @@ def _document(store: Store, name: str, response: Response) -> Document:
         return doc
     provider = SHARED_NAMES.get(name, name.split(".")[0])
     try:
-        body = cache.parse(response.raw, name, cache.redact_url(response.url))
+        body = cache.parse(response.raw, name, redact_url(response.url))
     except CacheError as exc:
         raise FetchError(f"{provider}: {exc.what}", "the provider sent something that is not a catalog") from None
-    return Document(name, cache.redact_url(response.url), body)
+    return Document(name, redact_url(response.url), body)
 
 
 def _write(

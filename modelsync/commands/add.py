@@ -1,4 +1,4 @@
-"""`generate.py add PROVIDER:ID [--name NAME]`: add a model to overrides.yaml from the terminal.
+"""`add PROVIDER:ID [--name NAME]`: add a model to overrides.yaml from the terminal.
 
 The id is checked against the cached catalog; the model is appended to the `models:` list as a
 text edit, so every comment and the order of the file stay as the user wrote them.
@@ -6,23 +6,61 @@ text edit, so every comment and the order of the file stay as the user wrote the
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
+from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import InputError
-from .files import write_atomic
-from .merge import missing_model_hint
-from .overrides import ModelRef, Overrides
-from .paths import Paths
-from .pipeline import Options, Result, load_inputs, run
-from .render import scalar
-from .schema import SAFE_LOADER, explain
-from .sources.store import Store
+from ..errors import ExitCode, InputError
+from ..files import write_atomic
+from ..merge import missing_model_hint
+from ..overrides import ModelRef, Overrides
+from ..paths import Paths
+from ..pipeline import Options, Result, load_inputs, run
+from ..render import scalar
+from ..schema import SAFE_LOADER, explain
+from ..sources.store import Store
+from . import Commands, command, path_options, paths_of, volume_options
 
 MODELS_KEY = re.compile(r"^models:[ \t]*(?P<flow>\[[ \t]*\])?[ \t]*(#.*)?$")
 ITEM = re.compile(r"^(?P<indent>[ \t]*)- ")
+
+
+def register(commands: Commands) -> None:
+    p = command(
+        commands,
+        "add",
+        "add a model to overrides.yaml and regenerate config.yaml",
+        "openrouter:google/gemini-2.5-flash --name gemini-2.5-flash",
+        "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
+        "regenerate config.yaml offline and show the change.",
+    )
+    p.add_argument("model", metavar="PROVIDER:ID", help="like openrouter:anthropic/claude-haiku-4.5")
+    p.add_argument("--name", help="its model_name; equal names form one load-balanced group")
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    volume_options(p, verbose=False)
+    path_options(p)
+    p.set_defaults(run=execute)
+
+
+def execute(args: argparse.Namespace, home: Path) -> int:
+    from .. import formats
+    from ..output import shown
+
+    paths = paths_of(args, home)
+    result = add_model(paths, args.model, args.name, args.dry_run)
+    if not args.quiet:
+        if result.report is not None:
+            sys.stdout.write(formats.text(result.report))
+        verb = "would add" if args.dry_run else "added"
+        print(
+            f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
+            f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)"
+        )
+    return ExitCode.HELD if result.held and not args.dry_run else ExitCode.OK  # a dry run writes nothing
 
 
 def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Result:

@@ -1,0 +1,79 @@
+"""One module per command. Each registers its parser with `register(commands)` and runs with
+`run(args, home) -> exit code`; cli.py only wires them together and keeps the error boundary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import TypeAlias
+
+from ..paths import Paths
+
+# argparse's own type for the object add_subparsers() returns, which each command adds itself to.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+PATH_OPTIONS = (
+    ("config", "the config.yaml to write or check"),
+    ("overrides", "overrides.yaml"),
+    ("providers", "providers.yaml"),
+    ("cache-dir", "the catalog cache folder"),
+    ("templates", "the Jinja templates folder"),
+)
+
+
+def path_options(p: argparse.ArgumentParser) -> None:
+    """--config, --overrides, ...: other files than the project's own."""
+    group = p.add_argument_group("files (default: the project's own)")
+    for name, what in PATH_OPTIONS:
+        group.add_argument(f"--{name}", type=Path, metavar="PATH", help=what)
+
+
+def volume_options(p: argparse._ActionsContainer, verbose: bool = True) -> None:
+    volume = p.add_mutually_exclusive_group()
+    if verbose:
+        volume.add_argument("-v", "--verbose", action="count", default=0, help="say more (progress, skipped models)")
+    volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    """-1 with -q, 0 by default, 1+ with -v."""
+    return -1 if args.quiet else int(getattr(args, "verbose", 0))
+
+
+def paths_of(args: argparse.Namespace, home: Path) -> Paths:
+    """The files the command line names, the rest in `home`."""
+    given = {
+        name: value
+        for name in ("config", "overrides", "providers", "cache_dir", "templates")
+        if (value := getattr(args, name, None)) is not None
+    }
+    return dataclasses.replace(Paths.of(home), **given)
+
+
+def command(
+    commands: Commands, name: str, summary: str, example: str, description: str = ""
+) -> argparse.ArgumentParser:
+    """A subcommand whose line in the top-level --help is its summary and one example."""
+    return commands.add_parser(
+        name,
+        help=f"{summary}\n  %(prog)s {name} {example}".rstrip(),
+        description=description or summary[0].upper() + summary[1:] + ".",
+        epilog=f"example:\n  %(prog)s {example}".rstrip(),
+        formatter_class=Help,
+    )
+
+
+class Help(argparse.HelpFormatter):
+    """Wraps each line of a text on its own: an example keeps its line, an indented line is kept as is."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        fill = super()._fill_text
+        return "\n".join(
+            line if line.startswith(" ") or not line else fill(line, width, indent) for line in text.splitlines()
+        )
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        split = super()._split_lines
+        return [line for part in text.splitlines() for line in split(part, width)]
