@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .commands import Help, add, generate, import_config, list_models, verbosity
+from .commands import Help, add, audit, generate, import_config, list_models, verbosity
 from .errors import ExitCode, GenerateError, InputError
 from .output import setup_logging
 from .paths import ROOT
@@ -17,7 +17,7 @@ from .paths import ROOT
 log = logging.getLogger("modelsync")
 
 # In the order `--help` lists them.
-COMMANDS = (generate, list_models, add, import_config)
+COMMANDS = (generate, list_models, add, import_config, audit)
 
 DESCRIPTION = """\
 Render a LiteLLM proxy config.yaml from provider catalogs (cached in cache/), overrides.yaml \

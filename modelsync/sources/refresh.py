@@ -21,6 +21,9 @@ from ..secrets import redact_url
 from ..settings import Settings, secret
 from . import cache
 from .fetch import Fetcher, Response
+from .litellm_map import DOCUMENT as LITELLM_DOC
+from .litellm_map import LABEL as LITELLM_LABEL
+from .litellm_map import check_map
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import check_document
 from .paging import fetch_all_pages
@@ -28,7 +31,9 @@ from .providers import Provider
 from .store import Store
 
 log = logging.getLogger("modelsync")
-SHARED_NAMES = {MODELS_DEV_DOC: "models.dev"}  # how a shared document is named in messages
+SHARED_NAMES = {MODELS_DEV_DOC: "models.dev", LITELLM_DOC: LITELLM_LABEL}  # a shared document, in messages
+# How a shared document is proved to be what it should be before it replaces the cache.
+SHARED_CHECKS: dict[str, Callable[[Document], None]] = {MODELS_DEV_DOC: check_document, LITELLM_DOC: check_map}
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,7 @@ Fetched = dict[str, "Response | GenerateError"]
 
 def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta) -> bool:
     """Whether any document of the provider's catalog is missing or older than the window."""
-    for name in provider.urls():
-        when = store.fetched_at(name)
-        if when is None or now - when > window:
-            return True
-    return False
+    return any(_stale(store, name, now, window) for name in provider.urls())
 
 
 def refresh(
@@ -101,6 +102,36 @@ def refresh(
     for outcome in done:
         tell(outcome.provider, outcome)
     return fresh + shared + done
+
+
+def refresh_sources(
+    urls: dict[str, str],
+    settings: Settings,
+    store: Store,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Refresh shared documents that no provider run asked for (the audit's second sources)."""
+    tell = progress or (lambda provider, outcome: None)
+    window = timedelta(hours=settings.freshness_hours)
+    due = {name: url for name, url in urls.items() if force or _stale(store, name, now, window)}
+    jobs = [_Job(name, url, None) for name, url in due.items()]
+    if not jobs:
+        return []
+    for job in jobs:
+        tell(job.name, None)
+    started = time.monotonic()
+    fetched = _fetch_all(jobs, {}, settings, store, client)
+    shared = _use_shared(jobs, fetched, store, now, started, tell)
+    _write([], [], shared, fetched, store, now)
+    return shared
+
+
+def _stale(store: Store, name: str, now: datetime, window: timedelta) -> bool:
+    when = store.fetched_at(name)
+    return when is None or now - when > window
 
 
 def _jobs(due: list[Provider], keys: dict[str, dict[str, str] | None]) -> list[_Job]:
@@ -150,7 +181,7 @@ def _use_shared(
             if isinstance(response, GenerateError):
                 raise response
             document = _document(store, job.name, response)
-            check_document(document)
+            SHARED_CHECKS.get(job.name, _any_document)(document)
         except (FetchError, CatalogError, CacheError) as exc:
             when = store.fetched_at(job.name)
             age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
@@ -164,6 +195,10 @@ def _use_shared(
     for outcome in outcomes:
         tell(outcome.provider, outcome)
     return outcomes
+
+
+def _any_document(doc: Document) -> None:
+    """A shared document with no check of its own: being JSON is enough."""
 
 
 def _normalise_due(
