@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .commands import Help, add, audit, generate, import_config, list_models, verbosity
+from .commands import Help, add, audit, generate, import_config, init, list_models, remove, verbosity
 from .errors import ExitCode, GenerateError, InputError
 from .output import setup_logging
 from .paths import ROOT
@@ -17,7 +17,7 @@ from .paths import ROOT
 log = logging.getLogger("modelsync")
 
 # In the order `--help` lists them.
-COMMANDS = (generate, list_models, add, import_config, audit)
+COMMANDS = (generate, list_models, add, remove, import_config, init, audit)
 
 DESCRIPTION = """\
 Render a LiteLLM proxy config.yaml from provider catalogs (cached in cache/), overrides.yaml \
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     args = top.parse_args(sys.argv[1:] if argv is None else argv)
     args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
     setup_logging(verbosity(args))
-    return _boundary(lambda: _dispatch(top, args, home))
+    return _boundary(lambda: _dispatch(top, args, home), args.me)
 
 
 def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path) -> int:
@@ -108,7 +108,7 @@ def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path
         _refuse_given(top, args, {"import_from", "force", "quiet", *_PATHS}, "--import")
         args.source = args.import_from
         return import_config.execute(args, home)
-    _refuse_given(top, args, set(_GENERATE_DESTS), "generating config.yaml")
+    _refuse_given(top, args, {*_GENERATE_DESTS, *_PATHS}, "generating config.yaml")
     return generate.execute(args, home)
 
 
@@ -131,7 +131,7 @@ def _legacy_list(top: argparse.ArgumentParser, args: argparse.Namespace, home: P
 def _refuse_given(top: argparse.ArgumentParser, args: argparse.Namespace, allowed: set[str], context: str) -> None:
     """A top-level option that would do nothing in this context is an error, not silence."""
     for action in top._actions:
-        if not action.option_strings or action.dest in allowed | {*_PATHS, "help", "version"}:
+        if not action.option_strings or action.dest in allowed | {"help", "version"}:
             continue
         if getattr(args, action.dest, action.default) != action.default:
             raise InputError(
@@ -147,16 +147,17 @@ def _subparser(top: argparse.ArgumentParser, name: str) -> argparse.ArgumentPars
     raise KeyError(name)
 
 
-def _boundary(action: Callable[[], int]) -> int:
+def _boundary(action: Callable[[], int], me: str = "python generate.py") -> int:
     """The one place where errors become exit codes and sentences."""
     try:
         return action()
     except GenerateError as exc:
-        log.error("%s", exc)
+        # The modules' advice names the command as a checkout runs it; installed, it is `modelsync`.
+        log.error("%s", str(exc).replace("python generate.py", me))
         return ExitCode.USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # files are written only after every fetch, and whole: none is half-written
         log.error("interrupted — no file was left half-written; run again when ready")
-        return ExitCode.USER_ERROR
+        return ExitCode.INTERRUPTED
     except Exception:  # a bug: say so, with the traceback a maintainer needs
         log.exception("unexpected error (a bug in modelsync) — please report it with this traceback")
         return ExitCode.BUG

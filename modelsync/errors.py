@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     USER_ERROR = 2
     BUG = 3
     HELD = 4  # written, but some catalog changes were held back for review
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports a command stopped by SIGINT
 
 
 class GenerateError(Exception):

@@ -10,7 +10,7 @@ from typing import Any
 
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
 
-FOLD_AFTER = 25  # Markdown rows per provider before "…and N more"
+FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
 SCHEMA_VERSION = 1
 
@@ -43,9 +43,12 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
                 "`python generate.py --accept-held` takes them",
             )
         )
-        lines += [
-            paint("!", _printable(f"  ! {held.provider}: {_label(held.key)}: {held.reason}")) for held in report.held
-        ]
+        for (provider, reason), keys in held_by_reason(report).items():
+            if len(keys) == 1:
+                lines.append(paint("!", _printable(f"  ! {provider}: {_label(keys[0])}: {reason}")))
+            else:  # one reason for many models (a mass removal): said once, the models listed under it
+                lines.append(paint("!", _printable(f"  ! {provider}: {reason}:")))
+                lines += [paint("!", _printable(f"      {_label(key)}")) for key in keys]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
@@ -62,6 +65,14 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
                 lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
     lines.append(f"total: {_summary(report)}")
     return "\n".join(lines) + "\n"
+
+
+def held_by_reason(report: Report) -> dict[tuple[str, str], list[Key]]:
+    """Held changes grouped by provider and reason, so a reason shared by many models is said once."""
+    groups: dict[tuple[str, str], list[Key]] = {}
+    for held in report.held:
+        groups.setdefault((held.provider, held.reason), []).append(held.key)
+    return groups
 
 
 def _summary(report: Report) -> str:
@@ -93,7 +104,10 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
             "| provider | deployment | reason |",
             "|---|---|---|",
         ]
-        out += [f"| {h.provider} | {_code(_label(h.key))} | {_cell(h.reason)} |" for h in report.held]
+        out += [
+            f"| {provider} | {_deployments_cell(keys)} | {_cell(reason)} |"
+            for (provider, reason), keys in held_by_reason(report).items()
+        ]
         out.append("")
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
@@ -108,14 +122,30 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         out.append("")
     for group, changes in report.groups.items():
         changes = sorted(changes, key=lambda c: "~-+".index(c.sign))  # what moved first: it needs review most
-        out += [f"### {group}", "", "| | deployment | what changed |", "|---|---|---|"]
-        out += [_row(change) for change in changes[:FOLD_AFTER]]
-        if len(changes) > FOLD_AFTER:
-            out.append(f"| | …and {len(changes) - FOLD_AFTER} more | |")
-        out.append("")
+        out += [f"### {group}", "", *_table([_row(change) for change in changes[:FOLD_AFTER]])]
+        rest = changes[FOLD_AFTER:]
+        if rest:  # every change is listed; the long tail folds, so the body stays readable
+            out += [f"<details><summary>{len(rest)} more {group} changes ({_counted(rest)})</summary>", ""]
+            out += [*_table([_row(change) for change in rest]), "</details>", ""]
     if report.settings:
         out += ["### settings", ""] + [f"- {_cell(f.describe())}" for f in report.settings]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _table(rows: list[str]) -> list[str]:
+    return ["| | deployment | what changed |", "|---|---|---|", *rows, ""]
+
+
+def _counted(changes: list[ModelChange]) -> str:
+    return ", ".join(f"{n} {word}" for sign, word in SIGNS.items() if (n := sum(c.sign == sign for c in changes)))
+
+
+def _deployments_cell(keys: list[Key]) -> str:
+    """One deployment as code; many as a count with the list folded."""
+    if len(keys) == 1:
+        return _code(_label(keys[0]))
+    listed = ", ".join(_code(_label(key)) for key in keys)
+    return f"<details><summary>{len(keys)} deployments</summary>{listed}</details>"
 
 
 def _row(change: ModelChange) -> str:

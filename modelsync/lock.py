@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import GenerateError
+from .files import write_error
 
 
 class LockedError(GenerateError):
@@ -23,8 +24,11 @@ def exclusive(config: Path) -> Iterator[None]:
     when the process ends, however it ends.
     """
     folder = config.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise write_error(config, exc) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -81,7 +81,13 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
     named = [ref for ref in overrides.models if ref.provider == provider.name]
     named_ids = {ref.model_id for ref in named}
     skipped = merged.skipped.setdefault(provider.name, [])
-    skipped += [(skip.id, skip.reason) for skip in catalog.skipped]
+    # What the catalog could not read is news only for a model someone asked for: the rest is
+    # the same noise every run.
+    skipped += [
+        (skip.id, skip.reason)
+        for skip in catalog.skipped
+        if skip.id in named_ids or _globbed(Offer(skip.id), selection)
+    ]
     for offer in sorted(catalog.offers, key=lambda o: o.id):
         if offer.id in named_ids or not _globbed(offer, selection):
             continue

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import Catalog
 from .errors import InputError
-from .files import write_atomic
+from .files import check_writable, write_atomic
 from .lock import exclusive
 from .merge import Merged, merge
 from .overrides import Overrides, load_overrides
@@ -191,6 +191,7 @@ def _read_config(path: Path) -> str | None:
 
 def _write(path: Path, old: str | None, text: str) -> None:
     """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
+    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
     if old is not None:
         write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, text)

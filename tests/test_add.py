@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from modelsync.commands.add import append_model
-from modelsync.overrides import ModelRef
+import pytest
+import yaml
+
+from modelsync.errors import InputError
+from modelsync.overrides_edit import append_item
 from tests.helpers import Project
 
 
@@ -39,11 +42,16 @@ def test_add_refuses_unknown_ids_and_repeats(project: Project, capsys: pytest.Ca
     assert project.snapshot_files() == before
 
 
+FILE = Path("overrides.yaml")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("providers: {}\n", "providers: {}\n\nmodels:\n  - openrouter:a/b\n"),
-        ("models: []  # none yet\nentries: []\n", "models:\n  - openrouter:a/b\nentries: []\n"),
+        ("models: []  # none yet\nentries: []\n", "models:  # none yet\n  - openrouter:a/b\nentries: []\n"),
+        ("models:\n# none yet\nentries: []\n", "models:\n  - openrouter:a/b\n# none yet\nentries: []\n"),
+        ("models: ~\nentries: []\n", "models:\n  - openrouter:a/b\nentries: []\n"),
         (
             "models:\n- x:y\n# trailing comment\nentries: []",
             "models:\n- x:y\n- openrouter:a/b\n# trailing comment\nentries: []\n",
@@ -53,16 +61,54 @@ def test_add_refuses_unknown_ids_and_repeats(project: Project, capsys: pytest.Ca
             "# top\nmodels:\n    - x:y  # four spaces\n\n    - id: x:z\n      name: z\n"
             "    - openrouter:a/b\nsettings: {}\n",
         ),
+        # Flow style: the bug this replaced wrote a second `models:` key and lost x:y and x:z.
+        ("models: [x:y, 'x:z']  # two\nentries: []\n", "models: [x:y, 'x:z', openrouter:a/b]  # two\nentries: []\n"),
+        # Quoted keys and values stay quoted; CRLF stays CRLF.
+        ('"models":\n  - "x:y"\n\'entries\': []\n', '"models":\n  - "x:y"\n  - openrouter:a/b\n\'entries\': []\n'),
+        ("# c\r\nmodels:\r\n  - x:y  # one\r\n", "# c\r\nmodels:\r\n  - x:y  # one\r\n  - openrouter:a/b\r\n"),
+        (
+            "models:\n  - id: x:y\n    params:\n      rpm: 1  # r\n  # next: a group\n\nentries: []\n",
+            "models:\n  - id: x:y\n    params:\n      rpm: 1  # r\n  - openrouter:a/b\n"
+            "  # next: a group\n\nentries: []\n",
+        ),
     ],
 )
-def test_append_model_edits_text_in_place(text: str, expected: str) -> None:
-    assert append_model(text, ModelRef(id="openrouter:a/b")) == expected
+def test_append_edits_the_list_in_place(text: str, expected: str) -> None:
+    assert append_item(text, FILE, "models", "openrouter:a/b") == expected
 
 
 def test_a_name_that_needs_quotes_is_quoted() -> None:
-    assert append_model("models:\n", ModelRef(id="openrouter:a/b", name="yes: no")) == (
+    assert append_item("models:\n", FILE, "models", {"id": "openrouter:a/b", "name": "yes: no"}) == (
         'models:\n  - id: openrouter:a/b\n    name: "yes: no"\n'
     )
+    assert append_item("models: [x:y]\n", FILE, "models", {"id": "openrouter:a/b", "name": "yes: no"}) == (
+        "models: [x:y, {id: openrouter:a/b, name: 'yes: no'}]\n"
+    )
+
+
+def test_a_flow_list_whose_comments_cannot_stay_is_refused() -> None:
+    with pytest.raises(InputError, match="write that list as a block list"):
+        append_item("models: [\n  x:y,  # one\n  x:z\n]\n", FILE, "models", "openrouter:a/b")
+
+
+def test_add_to_a_flow_list_keeps_every_model(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        "# mine\r\n"
+        '"providers":\r\n  nvidia: {include: ["*"]}   # all of it\r\n'
+        "models: [openrouter:anthropic/claude-sonnet-4.5, 'novita:deepseek/deepseek-v3.1']  # two\r\n"
+    )
+    project.write_overrides(text)
+    assert project.run("--offline", "-q") == 0
+    before = yaml.safe_load(project.config.read_text())["model_list"]
+    assert project.run("add", "openrouter:google/gemini-2.5-flash", "--name", "flash") == 0
+    after = project.overrides.read_bytes().decode()
+    assert after == text.replace(
+        "'novita:deepseek/deepseek-v3.1']",
+        "'novita:deepseek/deepseek-v3.1', {id: openrouter:google/gemini-2.5-flash, name: flash}]",
+    )
+    model_list = yaml.safe_load(project.config.read_text())["model_list"]
+    assert len(model_list) == len(before) + 1 and all(d in model_list for d in before)
+    assert "+ flash (openrouter/google/gemini-2.5-flash)" in capsys.readouterr().out
 
 
 def test_list_filters(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,6 +35,7 @@ def result(project: Project) -> Result:
     after[3]["top_provider"]["max_completion_tokens"] = 16384
     after += [openrouter_entry(f"vendor/new-{i:02d}", "0.0000001", "0.0000002") for i in range(30)]
     after += [openrouter_entry("vendor/a-pipe|and\nnewline", "0.000001", "0.000001"), {"name": "no id"}]
+    after += [openrouter_entry("vendor/auto", "-1", "-1"), openrouter_entry("elsewhere/auto", "-1", "-1")]
     project.use_catalog("openrouter", {"data": after})
     project.write_overrides(project.overrides.read_text().replace("simple-shuffle", "cost-based-routing"))
     outcome = run(project.paths, Options(offline=True, dry_run=True))
@@ -58,7 +59,18 @@ def test_markdown(result: Result, text_snapshot: SnapshotAssertion) -> None:
     body = formats.markdown(result.report)
     assert body == text_snapshot
     assert body.index("Held for review") < body.index("| provider | added |") < body.index("### openrouter")
-    assert "…and 9 more" in body and "pipe\\|and newline" in body
+    assert "…and" not in body and "pipe\\|and newline" in body
+    assert "<details><summary>9 more openrouter changes (9 added)</summary>" in body
+    listed = re.findall(r"^\| [+±-] \| `([^`]+)`", body, re.MULTILINE)
+    assert len(listed) == 31 + 1 + 2 and len(set(listed)) == len(listed), "every change, once"
+
+
+def test_only_selected_models_are_reported_as_skipped(result: Result) -> None:
+    """The catalog's unreadable entry and an unselected variable-price model are not news every run."""
+    assert result.report
+    assert result.report.skipped["openrouter"] == [
+        ("vendor/auto", "prompt: price -1 means a variable price; name it under models: with a pin to use it")
+    ]
 
 
 def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertion) -> None:
@@ -130,3 +142,18 @@ def test_no_progress_when_quiet_or_not_a_tty(
         monkeypatch.setattr("sys.stderr.isatty", lambda: True)
         assert project.run("--refresh", "--dry-run", "-q") == 0
         assert capsys.readouterr().err == ""
+
+
+def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
+    from modelsync.guards import Held
+    from modelsync.report import Report
+
+    mass = "3 of 4 selected openrouter models would go (over 25%)"
+    held = [Held("openrouter", (f"m{i}", f"openrouter/m{i}"), mass) for i in range(3)]
+    held.append(Held("openrouter", ("x", "openrouter/x"), "input cost would move 20.0× (1e-06 → 2e-05)"))
+    report = Report(held=held, after=4, before=4)
+    text, markdown = formats.text(report), formats.markdown(report)
+    assert text.count(mass) == 1 and markdown.count(mass) == 1
+    assert "  ! openrouter: 3 of 4 selected openrouter models would go (over 25%):\n      m0 (openrouter/m0)\n" in text
+    assert "| openrouter | <details><summary>3 deployments</summary>`m0 (openrouter/m0)`, " in markdown
+    assert "| openrouter | `x (openrouter/x)` | input cost would move 20.0×" in markdown

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -101,9 +102,34 @@ def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
     def not_modified(request: httpx.Request) -> httpx.Response:
         return httpx.Response(304) if request.headers.get("if-none-match") == '"v1"' else _serve_catalogs(request)
 
+    before = project.snapshot_files()
     result = run(project.paths, Options(), client=_client(not_modified, seen), now=later)
     assert [o.status for o in result.outcomes] == ["not-modified"] and len(seen) == 2
-    assert cache.read_meta(project.cache, "openrouter").fetched_at == later  # type: ignore[union-attr]
+    assert project.snapshot_files() == before, "a 304 changes no file: no noise pull request"
+    assert cache.read_meta(project.cache, "openrouter").fetched_at == NOW  # type: ignore[union-attr]
+
+
+def test_a_refresh_against_a_real_server_answering_304_changes_no_file(project: Project) -> None:
+    """A real HTTP server on 127.0.0.1 honouring If-None-Match, as the weekly job meets it."""
+    body, embeddings = json.dumps(CATALOG).encode(), json.dumps(EMBEDDINGS).encode()
+    asked: list[str | None] = []
+
+    def conditional(payload: bytes) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
+        def answer(handler: Any) -> tuple[int, dict[str, str], bytes]:
+            asked.append(handler.headers.get("If-None-Match"))
+            if handler.headers.get("If-None-Match") == '"v1"':
+                return 304, {"ETag": '"v1"'}, b""
+            return 200, {"ETag": '"v1"', "Content-Type": "application/json"}, payload
+
+        return answer
+
+    with serve({"/api/v1/models": conditional(body), "/api/v1/embeddings/models": conditional(embeddings)}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "-q") == 0
+        before = project.snapshot_files()
+        assert project.run("--refresh", "-q") == 0
+    assert asked == [None, None, '"v1"', '"v1"']
+    assert project.snapshot_files() == before
 
 
 @pytest.mark.parametrize(
@@ -200,3 +226,51 @@ def test_metadata_never_holds_a_key_from_the_url(tmp_path: Path) -> None:
     cache.write(tmp_path, "x", b"{}", "https://user:pw@h.test/v1/models?key=SECRET&page=2", {}, NOW)
     text = (tmp_path / "x.meta.json").read_text()
     assert "SECRET" not in text and "pw" not in text and "page=2" in text
+
+
+def test_refresh_when_every_fetch_fails_says_so_and_exits_2(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve({}) as base:  # every path answers 404
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        before = project.snapshot_files()
+        assert project.run("--refresh") == 2
+    out, err = capsys.readouterr()
+    assert "openrouter: GET" in err and "HTTP 404" in err and "using the cached catalog" in err
+    assert "--refresh fetched no catalog: every fetch failed" in err and "from the cache as it was" in err
+    assert "up to date" not in out + err
+    assert project.snapshot_files() == before
+
+
+def test_refresh_with_one_provider_fetched_is_a_success(project: Project) -> None:
+    body = json.dumps(CATALOG).encode()
+    routes = {
+        "/api/v1/models": (200, {}, body),
+        "/api/v1/embeddings/models": (200, {}, json.dumps(EMBEDDINGS).encode()),
+    }
+    with serve(routes) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run("--refresh", "-q") == 0
+
+
+def test_the_committed_cache_carries_its_real_fetch_time(tmp_path: Path) -> None:
+    """A clone's files are all as new as the clone: only the metadata can tell a month-old cache."""
+    from modelsync.sources.providers import load_providers
+    from modelsync.sources.refresh import is_stale
+    from modelsync.sources.store import Store
+    from tests.helpers import ROOT
+
+    clone = tmp_path / "cache"
+    clone.mkdir()
+    for path in (ROOT / "cache").glob("*.json"):
+        (clone / path.name).write_bytes(path.read_bytes())  # mtime: now, as after `git clone`
+    providers = load_providers(ROOT / "providers.yaml")
+    names = [name for p in providers.values() for name in p.urls() if (ROOT / "cache" / f"{name}.json").exists()]
+    for name in names:
+        meta = cache.read_meta(clone, name)
+        assert meta is not None, f"cache/{name}.meta.json is missing or does not match cache/{name}.json"
+        assert cache.fetched_at(clone, name) == meta.fetched_at
+    oldest = min(cache.read_meta(clone, name).fetched_at for name in names)  # type: ignore[union-attr]
+    later = oldest + timedelta(days=30)
+    assert all(is_stale(p, Store(clone), later, timedelta(hours=24)) for p in providers.values())
+    assert "models_dev" in names and cache.read_meta(clone, "litellm") is not None  # the audit's map too

@@ -1,15 +1,18 @@
 """`add PROVIDER:ID [--name NAME]`: add a model to overrides.yaml from the terminal.
 
-The id is checked against the cached catalog; the model is appended to the `models:` list as a
-text edit, so every comment and the order of the file stay as the user wrote them.
+The id is checked against the cached catalog; the model is appended to the `models:` list in
+place (overrides_edit.py), so every comment, the order and the line endings of the file stay as
+the user wrote them.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -20,13 +23,10 @@ from ..merge import missing_model_hint
 from ..overrides import ModelRef, Overrides
 from ..paths import Paths
 from ..pipeline import Options, Result, load_inputs, run
-from ..render import scalar
 from ..schema import SAFE_LOADER, explain
 from ..sources.store import Store
+from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
-
-MODELS_KEY = re.compile(r"^models:[ \t]*(?P<flow>\[[ \t]*\])?[ \t]*(#.*)?$")
-ITEM = re.compile(r"^(?P<indent>[ \t]*)- ")
 
 
 def register(commands: Commands) -> None:
@@ -65,21 +65,40 @@ def execute(args: argparse.Namespace, home: Path) -> int:
 
 def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Result:
     """Append the model to overrides.yaml (unless dry_run) and regenerate; return what changed."""
+    from ..overrides_edit import append_item
+
     ref = _checked(paths, model, name)
-    old_text = paths.overrides.read_text(encoding="utf-8")
-    new_text = append_model(old_text, ref)
+    item: str | dict[str, str] = ref.id if ref.name is None else {"id": ref.id, "name": ref.name}
+    old_text = read_overrides(paths)
+    new_text = append_item(old_text, paths.overrides, "models", item)
+    expect_edit(old_text, new_text, lambda data: data.__setitem__("models", [*(data.get("models") or []), item]))
+    return regenerate_with(paths, old_text, new_text, dry_run)
+
+
+def read_overrides(paths: Paths) -> str:
+    with paths.overrides.open(encoding="utf-8", newline="") as file:  # CRLF stays CRLF
+        return file.read()
+
+
+def expect_edit(old_text: str, new_text: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Prove the edit did what was asked and nothing else, before anything is written."""
+    expected = yaml.load(old_text, Loader=SAFE_LOADER) or {}
+    change(expected)
+    if yaml.load(new_text, Loader=SAFE_LOADER) != expected:  # a bug of ours, never the user's
+        raise RuntimeError("the edit of overrides.yaml would change more than asked; nothing was written")
+
+
+def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -> Result:
+    """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy."""
     try:
-        Overrides.model_validate(yaml.load(new_text, Loader=SAFE_LOADER))
+        Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
     if dry_run:
-        trial = paths.overrides.with_name(f".{paths.overrides.name}.add-preview")
+        trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
         try:
-            trial.write_text(new_text, encoding="utf-8")
-            return run(
-                Paths(paths.config, trial, paths.providers, paths.cache_dir, paths.templates),
-                Options(offline=True, dry_run=True),
-            )
+            write_atomic(trial, new_text)
+            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
         finally:
             trial.unlink(missing_ok=True)
     write_atomic(paths.overrides, new_text)
@@ -118,33 +137,3 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
                 "give it another --name to add a second deployment of it",
             )
     return ref
-
-
-def append_model(text: str, ref: ModelRef) -> str:
-    """overrides.yaml's text with the model appended to `models:`, everything else untouched."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    start = next((i for i, line in enumerate(lines) if MODELS_KEY.match(line.rstrip("\n"))), None)
-    if start is None:
-        return "".join(lines) + ("\n" if lines and lines[-1].strip() else "") + "models:\n" + _item(ref, "  ")
-    if MODELS_KEY.match(lines[start].rstrip("\n")).group("flow"):  # type: ignore[union-attr]
-        lines[start] = "models:\n"
-        return "".join(lines[: start + 1]) + _item(ref, "  ") + "".join(lines[start + 1 :])
-    end, indent = start + 1, None
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace() and not line.startswith("-"):
-            break  # the next top-level key
-        match = ITEM.match(line)
-        indent = match.group("indent") if match and indent is None else indent
-        end = i + 1
-    return "".join(lines[:end]) + _item(ref, indent if indent is not None else "  ") + "".join(lines[end:])
-
-
-def _item(ref: ModelRef, indent: str) -> str:
-    if ref.name is None:
-        return f"{indent}- {scalar(ref.id)}\n"
-    return f"{indent}- id: {scalar(ref.id)}\n{indent}  name: {scalar(ref.name)}\n"

@@ -127,12 +127,25 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
     if args.check and result.changed:
         log.error("%s", stale_advice(paths, args.me))
         return ExitCode.WOULD_CHANGE
+    if getattr(args, "refresh", False) and _nothing_refreshed(result):
+        log.error(
+            "--refresh fetched no catalog: every fetch failed (see the warnings above), so %s %s from the "
+            "cache as it was — check the network and the listing keys, then run again",
+            shown(paths.config),
+            "would be rendered" if dry_run else "was rendered",
+        )
+        return ExitCode.USER_ERROR
     if level >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
-        print(
-            f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)",
-            file=sys.stdout if args.report == "text" else sys.stderr,
-        )
+        out = sys.stdout if args.report == "text" else sys.stderr
+        print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)", file=out)
+        if not result.merged.deployments:  # a new project: say how to start
+            print(
+                f"note: {shown(paths.overrides)} selects no model yet — fetch a catalog with "
+                f"`{args.me} --provider openrouter`, find ids with `{args.me} list openrouter`, "
+                f"then `{args.me} add openrouter:ID`",
+                file=out,
+            )
     if result.held:
         log.warning(
             "%d catalog change(s) %s for review — read the report, then run with --accept-held",
@@ -142,6 +155,12 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         # 4 means "written, but held"; a check or a dry run writes nothing.
         return ExitCode.OK if args.check or dry_run else ExitCode.HELD
     return ExitCode.OK
+
+
+def _nothing_refreshed(result: Result) -> bool:
+    from ..sources.refresh import nothing_refreshed  # httpx loads only on runs that fetch
+
+    return nothing_refreshed(result.outcomes)
 
 
 def stale_advice(paths: Paths, me: str) -> str:

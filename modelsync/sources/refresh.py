@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ import httpx
 
 from ..catalog import Catalog, Document
 from ..errors import CacheError, CatalogError, FetchError, GenerateError
+from ..parallel import in_threads
 from ..secrets import redact_url
 from ..settings import Settings, secret
 from . import cache
@@ -46,6 +46,13 @@ class Outcome:
     seconds: float = 0.0
     size: int = 0
     catalog: Catalog | None = None  # what was fetched, normalised, when the fetch succeeded
+    warning: str = ""  # why the cache was used instead
+
+
+def nothing_refreshed(outcomes: list[Outcome]) -> bool:
+    """Whether providers were due and not one of them could be fetched (every one fell back to its cache)."""
+    due = [o for o in outcomes if o.status != "fresh"]
+    return bool(due) and not any(o.status in ("fetched", "not-modified") for o in due)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def refresh(
     if write:
         _write(due, done, shared, fetched, store, now)
     for outcome in done:
-        tell(outcome.provider, outcome)
+        _say(outcome, tell)
     return fresh + shared + done
 
 
@@ -165,8 +172,7 @@ def _fetch_all(
         except FetchError as exc:
             return exc
 
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 16))) as pool:
-        return dict(zip((j.name for j in jobs), pool.map(one, jobs), strict=True))
+    return dict(zip((j.name for j in jobs), in_threads(one, jobs), strict=True))
 
 
 def _use_shared(
@@ -185,16 +191,23 @@ def _use_shared(
         except (FetchError, CatalogError, CacheError) as exc:
             when = store.fetched_at(job.name)
             age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
-            log.warning("%s; %s — %s", exc.what, age, exc.fix)
-            outcomes.append(Outcome(job.name, "fallback", f"{exc.what}; {age}"))
+            detail = f"{exc.what}; {age}"
+            outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
             continue
         if not response.not_modified:
             store.use(job.name, response.raw, redact_url(response.url), document)
         status = "not-modified" if response.not_modified else "fetched"
         outcomes.append(Outcome(job.name, status, f"{label}, once", time.monotonic() - started, len(response.raw)))
     for outcome in outcomes:
-        tell(outcome.provider, outcome)
+        _say(outcome, tell)
     return outcomes
+
+
+def _say(outcome: Outcome, tell: Progress) -> None:
+    """An outcome's warning, then its progress line; from the caller's thread only."""
+    if outcome.warning:
+        log.warning("%s", outcome.warning)
+    tell(outcome.provider, outcome)
 
 
 def _any_document(doc: Document) -> None:
@@ -336,13 +349,13 @@ def _write(
 
 
 def _store(store: Store, name: str, response: Response, now: datetime) -> None:
-    cache_dir = store.cache_dir
-    if response.not_modified:
-        meta = cache.read_meta(cache_dir, name)
-        if meta:
-            cache.touch(cache_dir, name, cache.Meta(meta.url, now, meta.sha256, meta.etag, meta.last_modified))
-        return
-    cache.write(cache_dir, name, response.raw, response.url, response.headers, now)
+    """Replace a cached document with what was fetched; a 304 leaves every file as it is.
+
+    Rewriting the metadata's time after a 304 would change a committed file each week for nothing;
+    the next run asks again, which costs one more 304.
+    """
+    if not response.not_modified:
+        cache.write(store.cache_dir, name, response.raw, response.url, response.headers, now)
 
 
 def _fallback(provider: Provider, store: Store, now: datetime, status: str, error: GenerateError) -> Outcome:
@@ -354,8 +367,7 @@ def _fallback(provider: Provider, store: Store, now: datetime, status: str, erro
             f"{error.fix}; or save the catalog to {cache.body_path(store.cache_dir, provider.name)}",
         )
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
-    log.warning("%s — %s", detail, error.fix)
-    return Outcome(provider.name, status, detail)
+    return Outcome(provider.name, status, detail, warning=f"{detail} — {error.fix}")
 
 
 def describe_age(age: timedelta) -> str:

@@ -9,17 +9,21 @@ stored (a dry run, or a refresh still checking them) are laid over the cache wit
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from pathlib import Path
 
 from ..catalog import Catalog, Document
 from ..errors import CacheError
+from ..files import WriteError
 from . import cache, memo
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import catalog as models_dev_catalog
 from .models_dev import check_document, price_listed
 from .normalisers import NORMALISERS
 from .providers import MODELS_DEV, Provider
+
+log = logging.getLogger("modelsync")
 
 
 class Store:
@@ -122,9 +126,15 @@ class Store:
         return document
 
     def remember(self) -> None:
-        """Store the memo of every catalog normalised afresh (after a run that wrote its result)."""
-        for made_from, catalog in self._fresh.values():
-            memo.remember(self.cache_dir, catalog, made_from)
+        """Store the memo of every catalog normalised afresh (after a run that wrote its result).
+
+        A cache folder we may not write only costs speed next time.
+        """
+        try:
+            for made_from, catalog in self._fresh.values():
+                memo.remember(self.cache_dir, catalog, made_from)
+        except WriteError as exc:
+            log.debug("normalised catalogs not stored: %s", exc)
         self._fresh.clear()
 
 

@@ -1,0 +1,161 @@
+"""`remove PROVIDER:ID | NAME` undoes `add`: every comment, the order and the line endings stay."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from modelsync.overrides_edit import remove_items
+from tests.helpers import ROOT, Project
+
+FILE = Path("overrides.yaml")
+BLOCK = """\
+models:
+  - x:y  # a
+  # about z
+  - id: x:z
+    params:
+      rpm: 1  # r
+  # about w
+
+  - x:w
+# end
+entries: []
+"""
+
+
+@pytest.mark.parametrize(
+    ("indexes", "expected"),
+    [
+        ([0], BLOCK.replace("  - x:y  # a\n", "")),
+        ([1], BLOCK.replace("  - id: x:z\n    params:\n      rpm: 1  # r\n", "")),
+        ([2], BLOCK.replace("  - x:w\n", "")),
+        ([0, 2], BLOCK.replace("  - x:y  # a\n", "").replace("  - x:w\n", "")),
+        (
+            [0, 1, 2],
+            "models: []\n  # about z\n  # about w\n\n# end\nentries: []\n",
+        ),
+    ],
+)
+def test_remove_drops_the_items_lines_and_keeps_every_comment(indexes: list[int], expected: str) -> None:
+    assert remove_items(BLOCK, FILE, "models", indexes) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "indexes", "expected"),
+    [
+        ("models: [x:y, 'x:z', x:w]  # three\n", [1], "models: [x:y, x:w]  # three\n"),
+        ("models: [x:y]  # one\nentries: []\n", [0], "models: []  # one\nentries: []\n"),
+        ("models:  # mine\r\n  - x:y\r\n  - x:z\r\n", [0, 1], "models: []  # mine\r\n"),
+        ('"models":\r\n  - "x:y"\r\n  - \'x:z\'\r\n', [0], "\"models\":\r\n  - 'x:z'\r\n"),
+    ],
+)
+def test_remove_from_flow_lists_quoted_keys_and_crlf_files(text: str, indexes: list[int], expected: str) -> None:
+    assert remove_items(text, FILE, "models", indexes) == expected
+
+
+def test_remove_undoes_add_byte_for_byte(project: Project) -> None:
+    for text in (project.overrides.read_text(), project.overrides.read_text().replace("\n", "\r\n")):
+        project.overrides.write_bytes(text.encode())
+        assert project.run("--offline", "-q") == 0
+        config = project.config.read_bytes()
+        assert project.run("add", "openrouter:google/gemini-2.5-pro-preview", "--name", "pro", "-q") == 0
+        assert project.overrides.read_bytes() != text.encode()
+        assert project.run("remove", "openrouter:google/gemini-2.5-pro-preview", "-q") == 0
+        assert project.overrides.read_bytes() == text.encode()
+        assert project.config.read_bytes() == config
+
+
+def test_remove_a_group_by_name(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    before = project.overrides.read_text()
+    assert project.run("remove", "claude-haiku-4.5") == 0
+    after = project.overrides.read_text()
+    group = "".join(
+        f"  - id: {model_id}\n    name: claude-haiku-4.5\n"
+        for model_id in (
+            "openrouter:anthropic/claude-haiku-4.5",
+            "requesty:anthropic/claude-haiku-4-5",
+            "vercel:anthropic/claude-haiku-4.5",
+            "poe:Claude-Haiku-4.5",
+            "anthropic:claude-haiku-4-5-20251001",
+        )
+    )
+    assert group in before and after == before.replace(group, "")
+    out = capsys.readouterr().out
+    assert out.count("- claude-haiku-4.5 (") == 5 and "removed openrouter:anthropic/claude-haiku-4.5 (as " in out
+    names = {d["model_name"] for d in yaml.safe_load(project.config.read_text())["model_list"]}
+    assert "claude-haiku-4.5" not in names and "gemini-2.5-flash" in names
+    assert project.run("--check", "-q") == 0
+
+
+def test_remove_by_default_name_and_hand_written_entries(project: Project) -> None:
+    # No `name:`: the provider's naming rule gives it, as config.yaml shows it.
+    assert project.run("remove", "novita/meta-llama/llama-3.3-70b-instruct", "-q") == 0
+    assert "novita:meta-llama/llama-3.3-70b-instruct" not in project.overrides.read_text()
+    assert project.run("remove", "az-gpt-4o", "-q") == 0
+    overrides = yaml.safe_load(project.overrides.read_text())
+    assert overrides["entries"] == []
+    assert "az-gpt-4o" not in project.config.read_text()
+
+
+def test_remove_one_name_of_a_model(project: Project) -> None:
+    project.write_overrides(
+        "models:\n  - id: openrouter:openai/gpt-4o-mini\n    name: a\n"
+        "  - id: openrouter:openai/gpt-4o-mini\n    name: b\n"
+    )
+    assert project.run("--offline", "-q") == 0
+    assert project.run("remove", "openrouter:openai/gpt-4o-mini", "--name", "a", "-q") == 0
+    assert project.overrides.read_text() == "models:\n  - id: openrouter:openai/gpt-4o-mini\n    name: b\n"
+
+
+def test_remove_dry_run_writes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    before = project.snapshot_files()
+    assert project.run("remove", "gpt-4o-mini", "--dry-run") == 0
+    assert project.snapshot_files() == before
+    out = capsys.readouterr().out
+    assert "- gpt-4o-mini (nano-gpt/gpt-4o-mini)" in out and "would remove nano_gpt:gpt-4o-mini (as gpt-4o-mini)" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["openrouter:google/gemini-2.5-flash-lite"],
+            "it is selected by providers.openrouter.include 'google/gemini-2.5-*': add "
+            "'google/gemini-2.5-flash-lite' to providers.openrouter.exclude",
+        ),
+        (["claude-haiku-4.6"], "has no such model — close matches: claude-haiku-4.5"),
+        (["openrouter:anthropic/claude-sonnet-4.5", "--name", "other"], "is there under the names claude-sonnet-4.5"),
+        (["claude-haiku-4.5", "--name", "x"], "--name picks one entry of a PROVIDER:ID"),
+    ],
+)
+def test_remove_what_is_not_there_says_why(
+    project: Project, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    before = project.snapshot_files()
+    assert project.run("remove", *args) == 2
+    assert message in capsys.readouterr().err
+    assert project.snapshot_files() == before
+
+
+def test_ruamel_yaml_loads_only_for_add_and_remove(project: Project) -> None:
+    probe = "import sys; from modelsync.cli import main; main(sys.argv[1:]); print('ruamel.yaml' in sys.modules)"
+
+    def loads_ruamel(*args: str) -> bool:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args, *project.path_args()],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        return done.stdout.splitlines()[-1] == "True"
+
+    assert not loads_ruamel("--check", "-q")
+    assert not loads_ruamel("--offline", "-q")
+    assert not loads_ruamel("list", "openrouter")
+    assert loads_ruamel("remove", "gpt-4o-mini", "--dry-run", "-q")
