@@ -52,9 +52,16 @@ def snapshot() -> dict[str, Any]:
 
 def test_every_cost_dimension_is_read_in_usd_per_token() -> None:
     found = prices(
-        {"input": 3, "output": 15, "cache_read": 0.3, "cache_write": 3.75, "reasoning": 20, "input_audio": 2,
-         "output_audio": 8}
-    )  # fmt: skip
+        {
+            "input": 3,
+            "output": 15,
+            "cache_read": 0.3,
+            "cache_write": 3.75,
+            "reasoning": 20,
+            "input_audio": 2,
+            "output_audio": 8,
+        }
+    )
     assert found == {
         "input": 3e-06,
         "output": 1.5e-05,
@@ -82,8 +89,14 @@ def test_a_zero_cache_price_is_no_discount_but_a_zero_price_is_free() -> None:
     assert prices({"input": 0, "output": 0, "cache_read": 0}) == {"input": 0.0, "output": 0.0}
 
 
-@pytest.mark.parametrize("cost", [{"input": "cheap", "output": 1}, {"input": -2, "output": 1}, {"input": 1, "output": 1,
-                                  "tiers": [{"input": 2, "tier": {"type": "time"}}]}])  # fmt: skip
+@pytest.mark.parametrize(
+    "cost",
+    [
+        {"input": "cheap", "output": 1},
+        {"input": -2, "output": 1},
+        {"input": 1, "output": 1, "tiers": [{"input": 2, "tier": {"type": "time"}}]},
+    ],
+)
 def test_an_unusable_cost_is_a_price_error(cost: dict[str, Any]) -> None:
     with pytest.raises(PriceError):
         prices(cost)
@@ -152,8 +165,16 @@ def test_a_missing_models_dev_id_is_a_clear_error() -> None:
 
 
 def test_the_four_native_routes_and_keys(project: Project) -> None:
-    project.write_overrides({"models": ["deepseek:deepseek-chat", "groq:llama-3.3-70b-versatile",
-                                        "mistral:mistral-small-latest", "xai:grok-4.3"]})  # fmt: skip
+    project.write_overrides(
+        {
+            "models": [
+                "deepseek:deepseek-chat",
+                "groq:llama-3.3-70b-versatile",
+                "mistral:mistral-small-latest",
+                "xai:grok-4.3",
+            ]
+        }
+    )
     assert project.run("--offline", "-q") == 0
     params = {d["model_name"]: d["litellm_params"] for d in yaml.safe_load(project.config.read_text())["model_list"]}
     assert {name: (p["model"], p["api_key"]) for name, p in params.items()} == {
@@ -241,9 +262,12 @@ def test_real_snapshot_renders_on_native_routes(project: Project) -> None:
 
 @pytest.mark.parametrize(
     ("ours", "listed", "models_dev_id"),
-    [("openai", "openai/2026-08-17.json", "openai"), ("anthropic", "anthropic/2026-08-17.json", "anthropic"),
-     ("gemini", "gemini/2025-12-25-page1.json", "google")],
-)  # fmt: skip
+    [
+        ("openai", "openai/2026-08-17.json", "openai"),
+        ("anthropic", "anthropic/2026-08-17.json", "anthropic"),
+        ("gemini", "gemini/2025-12-25-page1.json", "google"),
+    ],
+)
 def test_real_vendor_lists_take_the_snapshots_prices_for_the_ids_they_list(
     ours: str, listed: str, models_dev_id: str, snapshot: dict[str, Any]
 ) -> None:
@@ -253,8 +277,11 @@ def test_real_vendor_lists_take_the_snapshots_prices_for_the_ids_they_list(
     priced = unpriced = 0
     for offer in catalog.offers:
         model = models.get(offer.id)
-        if model is None or "cost" not in model or (offer.mode not in ("chat", "embedding") and not any(
-                model["cost"].get(k) for k in ("input", "output"))):  # fmt: skip
+        if (
+            model is None
+            or "cost" not in model
+            or (offer.mode not in ("chat", "embedding") and not any(model["cost"].get(k) for k in ("input", "output")))
+        ):
             assert offer.input_cost is None and offer.price_source is None
             unpriced += 1
             continue
