@@ -240,10 +240,17 @@ def _normalise_due(
         }
         if not rejected:
             return [outcome for outcome, _ in results]
-        for name in rejected:
+        why = "; ".join(o.detail.partition("; using the cached")[0] for o, unreadable in results if unreadable)
+        for name in sorted(rejected):
+            log.warning(
+                "%s: the fetched document was not used (%s); every provider reading it keeps the cached copy"
+                " — the cache was left as it was",
+                SHARED_NAMES.get(name, name),
+                why,
+            )
             store.forget(name)
             fresh_shared.discard(name)
-            fetched[name] = FetchError(f"{SHARED_NAMES.get(name, name)}: not usable by every provider", "see above")
+            fetched[name] = FetchError(f"{SHARED_NAMES.get(name, name)}: not usable by every provider", why)
 
 
 def _one(
@@ -280,7 +287,9 @@ def _one(
         _forget(store, own)
         return _fallback(provider, store, now, "fallback", exc), True
     responses = [r for name in own if isinstance(r := fetched[name], Response)]
-    status = "not-modified" if all(r.not_modified for r in responses) else "fetched"
+    shared = [fetched[name] for name in provider.shared_urls() if name in fetched]
+    read = [r for r in [*responses, *shared] if isinstance(r, Response)]  # models.dev too
+    status = "not-modified" if all(r.not_modified for r in read) else "fetched"
     size = sum(len(r.raw) for r in responses)
     detail = f"{len(catalog.offers)} models"
     return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog), False

@@ -113,17 +113,21 @@ class Store:
         ):
             names.append(MODELS_DEV_DOC)  # an unpriced list without models.dev cached stays unpriced
         for name in names:
-            self._needed(provider, name)
+            if self.raw(name) is None:
+                raise self._missing(provider, name)
         return names
 
     def _needed(self, provider: Provider, name: str) -> Document:
         document = self.document(name)
         if document is None:
-            raise CacheError(
-                f"no cached catalog for {provider.name}: {cache.body_path(self.cache_dir, name)} does not exist",
-                f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
-            )
+            raise self._missing(provider, name)
         return document
+
+    def _missing(self, provider: Provider, name: str) -> CacheError:
+        return CacheError(
+            f"no cached catalog for {provider.name}: {cache.body_path(self.cache_dir, name)} does not exist",
+            f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
+        )
 
     def remember(self) -> None:
         """Store the memo of every catalog normalised afresh (after a run that wrote its result).
