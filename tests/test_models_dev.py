@@ -323,3 +323,21 @@ def test_a_pinned_unpriced_id_says_pinned_not_unpriced(project: Project) -> None
     assert result.report is not None
     (change,) = result.report.groups["openai"]
     assert change.note == "" and "input_cost_per_token: 2.0e-06" in result.text
+
+
+def test_any_models_dev_provider_is_the_few_lines_the_readme_shows(project: Project) -> None:
+    readme = (ROOT / "README.md").read_text()
+    snippet = readme.split("```yaml\n  togetherai:")[1].split("```")[0]
+    entry = "togetherai:" + "\n".join(line.removeprefix("  ") for line in snippet.splitlines())
+    project.providers.write_text(project.providers.read_text() + "\n" + entry + "\n")
+    project.use_catalog("models_dev", real_catalog(SNAPSHOT))
+    project.write_overrides({"providers": {"togetherai": {"include": ["*"]}}})
+    assert project.run("--offline", "-q") == 0
+    snapshot = json.loads(real_catalog(SNAPSHOT).read_text())["togetherai"]["models"]
+    deployments = yaml.safe_load(project.config.read_text())["model_list"]
+    assert len(deployments) == len([m for m in snapshot.values() if m.get("status") != "deprecated"])
+    for deployment in deployments:
+        params = deployment["litellm_params"]
+        model = snapshot[params["model"].removeprefix("together_ai/")]
+        assert params["api_key"] == "os.environ/TOGETHERAI_API_KEY"
+        assert close(params["input_cost_per_token"], per_token(model["cost"]["input"]))
