@@ -13,24 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import PriceError
+from .prices import BY_KEY, BY_NAME, DIMENSIONS, FREE_MARKER, TIERED, TIERS_KEY, TOKEN
 from .sources.litellm_map import LABEL as LITELLM
 from .sources.litellm_map import entry_for
 from .sources.models_dev import SOURCE as MODELS_DEV
 from .sources.models_dev import prices
 from .sources.providers import Provider, identify
 
-FREE = 1.0e-09  # the marker configs write for free: it agrees with a source's 0
-# models.dev's dimensions as the LiteLLM keys that carry them; a tier adds `_above_<N>k_tokens`.
-PRICE_KEYS = {
-    "input": "input_cost_per_token",
-    "output": "output_cost_per_token",
-    "cache_read": "cache_read_input_token_cost",
-    "cache_write": "cache_creation_input_token_cost",
-    "reasoning": "output_cost_per_reasoning_token",
-    "audio_input": "input_cost_per_audio_token",
-    "audio_output": "output_cost_per_audio_token",
-}
-TIERED = ("input", "output", "cache_read", "cache_write")
+FREE = FREE_MARKER  # the marker configs write for free: it agrees with a source's 0
+# Every price dimension by the LiteLLM key that carries it; a tier adds `_above_<N>k_tokens`.
+PRICE_KEYS = {d.name: d.key for d in DIMENSIONS if d.unit == TOKEN}
+TIERED_NAMES = tuple(d.name for d in TIERED)
 LIMIT_KEYS = ("max_input_tokens", "max_output_tokens")
 
 Values = dict[str, float]  # LiteLLM key → value
@@ -105,10 +98,12 @@ def _differs(key: str, mine: float | None, theirs: float | None, ours: Values, t
 
 
 def _plain(key: str) -> str:
-    """The price a dimension falls back to when it is not set: cache and audio input, reasoning output."""
+    """The price a dimension falls back to when it is not set (the price table's fallback)."""
     if _tier_key(key):
         return key.split("_above_")[0]
-    return PRICE_KEYS["output"] if key.startswith("output_") else PRICE_KEYS["input"]
+    dimension = BY_KEY.get(key)
+    fallback = dimension.fallback if dimension else None
+    return BY_NAME[fallback].key if fallback else ""
 
 
 def _close(mine: float, theirs: float, tolerance: float) -> bool:
@@ -127,7 +122,7 @@ def deployment_values(params: dict[str, Any], info: dict[str, Any]) -> Values:
         for key, value in source.items():
             if _number(value) and (key in known or _tier_key(key)):
                 values[key] = float(value)
-        for tier in source.get("tiered_pricing") or []:
+        for tier in source.get(TIERS_KEY) or []:
             values.update(_from_tiered(tier))
     return values
 
@@ -184,7 +179,7 @@ def models_dev_values(entry: dict[str, Any]) -> Values | None:
         return None
     values = {PRICE_KEYS[d]: v for d, v in found.items() if d in PRICE_KEYS}
     for threshold, tier in found.get("tiers", {}).items():
-        values.update({f"{PRICE_KEYS[d]}{_suffix(threshold)}": v for d, v in tier.items() if d in TIERED})
+        values.update({f"{PRICE_KEYS[d]}{_suffix(threshold)}": v for d, v in tier.items() if d in TIERED_NAMES})
     limit: dict[str, Any] = entry["limit"] if isinstance(entry.get("limit"), dict) else {}
     limits = {"max_input_tokens": limit.get("input") or limit.get("context"), "max_output_tokens": limit.get("output")}
     for key, raw in limits.items():

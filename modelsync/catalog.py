@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -24,16 +25,35 @@ class Document(NamedTuple):
     body: Any
 
 
+Prices = Mapping[str, float]  # price dimension (modelsync.prices) → USD per token, image, request or query
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Prices that apply to a prompt longer than `above` tokens: the dimensions the catalog restates."""
+
+    above: int
+    prices: Prices
+
+
+@dataclass(frozen=True)
+class Window:
+    """Prices that apply from `start` to `end` (UTC, "HH:MM", end excluded): the dimensions restated."""
+
+    start: str
+    end: str
+    prices: Prices
+
+
 @dataclass(frozen=True)
 class Offer:
-    """One model a provider sells, with every price in USD per token."""
+    """One model a provider sells: its prices by dimension, in USD per token (or per unit)."""
 
     id: str
     mode: str = "chat"
-    input_cost: float | None = None
-    output_cost: float | None = None
-    cache_read_cost: float | None = None
-    cache_write_cost: float | None = None
+    prices: Prices = field(default_factory=dict, hash=False)
+    tiers: tuple[Tier, ...] = ()  # by prompt size, lowest threshold first
+    windows: tuple[Window, ...] = ()  # by time of day
     max_input_tokens: int | None = None
     max_output_tokens: int | None = None
     capabilities: frozenset[str] = frozenset()  # model_info flags such as supports_vision
@@ -41,6 +61,14 @@ class Offer:
     needs_pin: str | None = None  # why only an explicit, pinned selection may use it
     price_source: str | None = None  # where the prices come from when not the provider's own list
     sdk: str | None = None  # the API the model speaks when not its provider's (models.dev `provider.npm`)
+
+    @property
+    def input_cost(self) -> float | None:
+        return self.prices.get("input")
+
+    @property
+    def output_cost(self) -> float | None:
+        return self.prices.get("output")
 
 
 @dataclass(frozen=True)

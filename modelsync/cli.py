@@ -34,6 +34,7 @@ exit codes:
   3  an unexpected error (a bug): please report it with the traceback
   4  written, but some catalog changes look wrong and were held back for review
      (listed in the report); --accept-held takes them
+  130  interrupted (Ctrl-C); no file was changed or left half-written
 
 --check is the CI gate: it never touches the network and never writes.
 Every command has its own --help: %(prog)s list --help."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .prices import per_unit_label
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
+PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _label(key: Key) -> str:
@@ -54,6 +56,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
         for change in report.groups[group]:
             note = f"  ({change.note})" if change.note else ""
             lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}{note}"))
+            lines += [f"      {_printable(line)}" for line in change.summary]
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
         lines.append("settings:")
@@ -126,14 +129,32 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         rest = changes[FOLD_AFTER:]
         if rest:  # every change is listed; the long tail folds, so the body stays readable
             out += [f"<details><summary>{len(rest)} more {group} changes ({_counted(rest)})</summary>", ""]
-            out += [*_table([_row(change) for change in rest]), "</details>", ""]
+            out += [*_folded(rest), "</details>", ""]
     if report.settings:
         out += ["### settings", ""] + [f"- {_cell(f.describe())}" for f in report.settings]
-    return "\n".join(out).rstrip("\n") + "\n"
+    body = "\n".join(out).rstrip("\n") + "\n"
+    if len(body) > PR_BODY_LIMIT:  # GitHub cuts a longer body: say so where it is still read
+        note = (
+            f"> This report is {len(body):,} characters, more than a pull request shows ({PR_BODY_LIMIT:,}); "
+            "the workflow's job summary has it whole."
+        )
+        body = body.replace("\n\n", f"\n\n{note}\n\n", 1)
+    return body
 
 
 def _table(rows: list[str]) -> list[str]:
     return ["| | deployment | what changed |", "|---|---|---|", *rows, ""]
+
+
+def _folded(changes: list[ModelChange]) -> list[str]:
+    """The long tail: changed models as table rows; added and removed ones, which have no details,
+    as one compact list each, so that hundreds of them keep the body within GitHub's 65,536 characters."""
+    out = _table([_row(c) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
+    for sign, word in (("-", "removed"), ("+", "added")):
+        names = [_code(c.label()) for c in changes if c.sign == sign]
+        if names:
+            out += [f"**{word} ({len(names)}):** " + ", ".join(names), ""]
+    return out
 
 
 def _counted(changes: list[ModelChange]) -> str:
@@ -149,7 +170,10 @@ def _deployments_cell(keys: list[Key]) -> str:
 
 
 def _row(change: ModelChange) -> str:
-    what = "<br>".join([_cell(f.describe()) for f in change.fields] + ([_cell(change.note)] if change.note else []))
+    what = "<br>".join(
+        [*(_cell(line) for line in change.summary), *(_cell(f.describe()) for f in change.fields)]
+        + ([_cell(change.note)] if change.note else [])
+    )
     return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
 
 
@@ -190,7 +214,7 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
 def _group(report: Report, group: str) -> dict[str, Any]:
     changes = report.groups.get(group, [])
     return {
-        "added": [{**_deployment(c.key), **_note(c)} for c in changes if c.sign == "+"],
+        "added": [{**_deployment(c.key), "summary": list(c.summary), **_note(c)} for c in changes if c.sign == "+"],
         "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
         "changed": [
             {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
@@ -216,4 +240,7 @@ def _field(change: FieldChange) -> dict[str, Any]:
         "old": None if change.old is _ABSENT else change.old,
         "new": None if change.new is _ABSENT else change.new,
         "percent": change.percent(),
+        "unit": per_unit_label(change.unit) if change.unit else None,
+        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
+        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
     }

@@ -13,12 +13,14 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from .merge import FREE, Deployment
-from .overrides import Overrides
+from .overrides import COST_KEYS, Overrides
+from .placement import UNBILLED_KEY
+from .prices import price_paths as prices_of
+from .prices import shown
 from .report import Key, keyed_deployments
 from .sources.providers import Provider, identify
 
-COSTS = ("input_cost_per_token", "output_cost_per_token")
-ALL_COSTS = (*COSTS, "cache_read_input_token_cost", "cache_creation_input_token_cost")
+PRICE_KEYS = frozenset({*COST_KEYS, UNBILLED_KEY})  # what a held deployment keeps from the old config
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,9 @@ def guard(
     held: list[Held] = []
     for key, deployment in result.items():
         if key in old and deployment.provider:
-            reason = _price_jump(old[key].get("litellm_params") or {}, deployment, limits.max_price_factor)
+            reason = _price_jump(old[key], deployment, limits.max_price_factor)
             if reason:
-                result[key] = _keep_old_costs(deployment, old[key].get("litellm_params") or {})
+                result[key] = _keep_old_costs(deployment, old[key])
                 held.append(Held(deployment.provider, key, reason))
     for provider, (gone, before) in _catalog_removals(old, result, overrides, providers).items():
         if before and len(gone) / before > limits.max_removed_share:
@@ -66,27 +68,36 @@ def guard(
 
 
 def _price_jump(old: dict[str, Any], new: Deployment, factor: float) -> str | None:
-    """Why a catalog price change looks wrong, if it does: free↔paid or a move beyond `factor`."""
-    for field in COSTS:
-        before, after = _number(old.get(field)), _number(new.litellm_params.get(field))
-        if field in new.pinned or before is None or after is None or before == after:
+    """Why a catalog price change looks wrong, if it does: free↔paid or a move beyond `factor`.
+
+    Every price dimension is watched, prompt-size tiers and time windows included.
+    """
+    before, after = prices_of(old), prices_of(new.as_dict())
+    for path in (p for p in before if p in after):  # in the table's order: input first
+        (was, unit), (now, _) = before[path], after[path]
+        if path.split(" ")[0] in new.pinned or was == now or was < 0 or now < 0:
             continue
-        if (before <= FREE) != (after <= FREE):
-            return (
-                f"{field.split('_')[0]} cost would turn {'free' if after <= FREE else 'paid'} ({before:g} → {after:g})"
-            )
-        ratio = max(before, after) / min(before, after)
+        if (was <= FREE) != (now <= FREE):
+            turned = "free" if now <= FREE else "paid"
+            return f"{path} would turn {turned} ({shown(was, unit)} → {shown(now, unit)})"
+        ratio = max(was, now) / max(min(was, now), 1e-300)
         if ratio > factor:
-            return f"{field.split('_')[0]} cost would move {ratio:.1f}× ({before:g} → {after:g})"
+            return f"{path} would move {ratio:.1f}× ({shown(was, unit)} → {shown(now, unit)})"
     return None
 
 
 def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
-    params = {k: v for k, v in deployment.litellm_params.items() if k not in ALL_COSTS or k in deployment.pinned}
-    params.update({k: old[k] for k in ALL_COSTS if k in old and k not in deployment.pinned})
-    ordered = {k: params[k] for k in deployment.litellm_params if k in params}
-    ordered.update({k: v for k, v in params.items() if k not in ordered})
-    return deployment._replace(litellm_params=ordered)
+    """The deployment with every unpinned price as the old config had it."""
+    sections = []
+    for name, new in (("litellm_params", deployment.litellm_params), ("model_info", deployment.model_info)):
+        found = old.get(name)
+        before: dict[str, Any] = found if isinstance(found, dict) else {}
+        keep = {k: v for k, v in new.items() if k not in PRICE_KEYS or k in deployment.pinned}
+        keep.update({k: v for k, v in before.items() if k in PRICE_KEYS and k not in deployment.pinned})
+        ordered = {k: keep[k] for k in new if k in keep}
+        ordered.update({k: v for k, v in keep.items() if k not in ordered})
+        sections.append(ordered)
+    return deployment._replace(litellm_params=sections[0], model_info=sections[1])
 
 
 def _catalog_removals(

@@ -31,10 +31,10 @@ from .sources.store import Store
 log = logging.getLogger("modelsync")
 DERIVED_INFO = ("mode", "max_input_tokens", "max_output_tokens")
 HEADER = """\
-# Imported from {source} by `python generate.py --import`.
+# Imported from {source} by `{me} import`.
 # Prices, limits and routes now come from the provider catalogs in cache/; this file keeps what
 # is yours: which models, their names, extra params and hand-written entries. Next:
-#     python generate.py --offline --dry-run   # see how the catalogs differ from the old file
+#     {me} --offline --dry-run   # see how the catalogs differ from the old file
 """
 
 
@@ -45,7 +45,7 @@ class Imported:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
+def import_config(paths: Paths, source: Path, force: bool = False, me: str = "python generate.py") -> Imported:
     """Write paths.overrides from the legacy config at `source`; refuse to overwrite unless forced."""
     target = paths.overrides
     if target.exists() and not force:
@@ -70,7 +70,7 @@ def import_config(paths: Paths, source: Path, force: bool = False) -> Imported:
     except ValidationError as exc:  # would be our bug: say where, keep the user's files as they are
         raise explain(exc, target, Overrides) from None
     text = (
-        HEADER.format(source=source.name)
+        HEADER.format(source=source.name, me=me)
         + "\n"
         + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
     )

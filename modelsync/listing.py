@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from fnmatch import fnmatchcase
 
 from .catalog import Offer
@@ -21,8 +22,10 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
     inputs = load_inputs(paths)
     provider = inputs.providers.get(provider_name)
     if provider is None:
+        close = difflib.get_close_matches(provider_name, inputs.providers, n=1)
         raise InputError(
-            f"--list {provider_name}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
+            f"list {provider_name}: unknown provider",
+            f"{f'did you mean {close[0]!r}? ' if close else ''}known providers: {', '.join(sorted(inputs.providers))}",
         )
     catalog = Store(paths.cache_dir).catalog(provider)
     merged = Merged([])

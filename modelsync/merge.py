@@ -11,26 +11,21 @@ from typing import Any, NamedTuple
 from .catalog import GLOB_MODES, Catalog, Offer
 from .errors import InputError
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
+from .placement import FREE, UNBILLED_KEY, place, source
+from .prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
 from .sources.providers import Provider, apply_name_rule
 
-FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
-PARAMS_ORDER = (
-    "model",
-    "api_base",
-    "api_key",
-    "input_cost_per_token",
-    "output_cost_per_token",
-    "cache_read_input_token_cost",
-    "cache_creation_input_token_cost",
-)
-INFO_ORDER = ("mode", "max_input_tokens", "max_output_tokens")
-COST_FIELDS = (
-    "input_cost_per_token",
-    "output_cost_per_token",
-    "cache_read_input_token_cost",
-    "cache_creation_input_token_cost",
+PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
+INFO_ORDER = (
+    "mode",
+    "max_input_tokens",
+    "max_output_tokens",
+    *(d.key for d in DIMENSIONS if d.placement == INFO),
+    WINDOWS_KEY,
+    UNBILLED_KEY,
 )
 PINNED, UNPRICED = "pinned", "unpriced"  # price sources besides a catalog
+__all__ = ["FREE", "Deployment", "Merged", "deploy", "merge", "merge_provider", "missing_model_hint"]
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
@@ -139,16 +134,21 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     rule = selection.name or provider.model_name
     params: dict[str, Any] = provider.route_for(offer.sdk).params(offer.id)
     pins = ref.pins
-    params.update(_costs(offer, pins))
+    prices = {**offer.prices, **{BY_KEY[key].name: value for key, value in pins.items() if key in BY_KEY}}
+    placed = place(offer.mode, prices, offer.tiers, offer.windows)
+    params.update(placed.params)
     params.update(selection.params)
     params.update(ref.params)
     info: dict[str, Any] = {} if offer.mode == "chat" else {"mode": offer.mode}
+    info.update(placed.info)
     info.update(_limits(offer, pins))
     info.update({flag: True for flag in offer.capabilities})
     info.update(selection.model_info)
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
-    pinned = frozenset(pins) | frozenset(selection.params) | frozenset(ref.params)
+    pinned_names = {BY_KEY[key].name for key in pins if key in BY_KEY}
+    derived = {d.key for d in DIMENSIONS if d.name not in pinned_names and source(d.name, prices) in pinned_names}
+    pinned = frozenset(pins) | derived | frozenset(selection.params) | frozenset(ref.params)
     params, info = _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER)
     return Deployment(provider.name, name, params, info, offer.id, pinned, price_source(provider, offer, pins))
 
@@ -160,18 +160,6 @@ def price_source(provider: Provider, offer: Offer, pins: dict[str, Any]) -> str:
     if offer.input_cost is None:
         return UNPRICED
     return offer.price_source or provider.name
-
-
-def _costs(offer: Offer, pins: dict[str, Any]) -> dict[str, float]:
-    """Catalog costs with pins on top; a zero input or output cost becomes the free marker."""
-    values = (
-        FREE if offer.input_cost == 0 else offer.input_cost,
-        FREE if offer.output_cost == 0 else offer.output_cost,
-        offer.cache_read_cost,
-        offer.cache_write_cost,
-    )
-    costs = {key: pins.get(key, value) for key, value in zip(COST_FIELDS, values, strict=True)}
-    return {key: value for key, value in costs.items() if value is not None}
 
 
 def _limits(offer: Offer, pins: dict[str, Any]) -> dict[str, int]:

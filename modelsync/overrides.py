@@ -6,11 +6,12 @@ import difflib
 import logging
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from .errors import InputError
+from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .sources.providers import Provider, check_name_rule
@@ -19,12 +20,7 @@ from .yamlfile import line_of
 log = logging.getLogger("modelsync")
 Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
-COST_KEYS = (
-    "input_cost_per_token",
-    "output_cost_per_token",
-    "cache_read_input_token_cost",
-    "cache_creation_input_token_cost",
-)
+COST_KEYS = (*(d.key for d in DIMENSIONS), TIERS_KEY, WINDOWS_KEY)
 
 
 def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -37,18 +33,38 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
     return refuse_literals(params)
 
 
-class Pin(Strict):
-    """Values that win over the catalog's."""
+class PinBase(Strict):
+    """Values that win over the catalog's: a price for any dimension (by its LiteLLM key), and limits."""
 
-    input_cost_per_token: Cost | None = None
-    output_cost_per_token: Cost | None = None
-    cache_read_input_token_cost: Cost | None = None
-    cache_creation_input_token_cost: Cost | None = None
     max_input_tokens: Tokens | None = None
     max_output_tokens: Tokens | None = None
 
     def costs_both(self) -> bool:
-        return self.input_cost_per_token is not None and self.output_cost_per_token is not None
+        values = self.model_dump(exclude_none=True)
+        return "input_cost_per_token" in values and "output_cost_per_token" in values
+
+    @model_validator(mode="after")
+    def _per_token_means_per_token(self) -> PinBase:
+        for dimension in DIMENSIONS:
+            value = getattr(self, dimension.key, None)
+            if dimension.unit == TOKEN and value is not None and value > MOST_PER_TOKEN:
+                raise ValueError(
+                    f"{dimension.key}: {value:g} is USD per token, which would be ${value * 1e6:,.0f} per million "
+                    f"tokens; it looks like a price per million — write {value / 1e6:.6g} "
+                    f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
+                )
+        return self
+
+
+# One optional field per price dimension, so a new row in prices.py is pinnable with no edit here.
+if TYPE_CHECKING:
+    Pin = PinBase
+else:
+    Pin = create_model(
+        "Pin",
+        __base__=PinBase,
+        **{d.key: (Cost | None, None) for d in DIMENSIONS},  # type: ignore[call-overload]
+    )
 
 
 class ModelRef(Strict):

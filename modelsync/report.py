@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .merge import PINNED, UNPRICED, Deployment
+from .prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
 from .render import scalar
 from .schema import SAFE_LOADER
 from .secrets import mask_at
@@ -16,7 +17,6 @@ from .sources.providers import Provider, identify
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
-COST_SUFFIXES = ("_cost_per_token", "_token_cost")
 Key = tuple[str, str]
 SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
@@ -37,22 +37,62 @@ class FieldChange:
     def kind(self) -> str:
         return "added" if self.old is _ABSENT else "removed" if self.new is _ABSENT else "changed"
 
+    @property
+    def unit(self) -> str | None:
+        """The unit of the price this path holds (token, image, request, query), or None."""
+        return price_unit(self.path)
+
     def percent(self) -> float | None:
-        """The relative move of a cost, in percent; None for anything else."""
+        """The relative move of a price, in percent; None for anything else."""
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new))
-        if not numbers or not self.path.endswith(COST_SUFFIXES) or not self.old:
+        if not numbers or self.unit is None or not self.old:
             return None
         return float((self.new - self.old) / self.old * 100)
 
+    def shown(self, value: Any) -> str:
+        """A value as the report writes it: prices in USD per million tokens (or per unit)."""
+        unit, key = self.unit, self.path.replace("[", ".").split(".")[-1]
+        number = price_of(key, value) if unit is not None else None
+        if number is not None and unit is not None:
+            return shown(number, unit)
+        if key == TIERS_KEY and isinstance(value, list):
+            return "; ".join(_tier_text(tier) for tier in value)
+        return _show(value)
+
     def describe(self) -> str:
         if self.old is _ABSENT:
-            return f"{self.path}: added {_show(self.new)}"
+            dimension = BY_KEY.get(self.path)
+            why = (
+                f" (LiteLLM will not bill it as stated: {dimension.unbilled})"
+                if dimension and dimension.unbilled
+                else ""
+            )
+            return f"{self.path}: added {self.shown(self.new)}{why}"
         if self.new is _ABSENT:
-            return f"{self.path}: removed (was {_show(self.old)})"
+            return f"{self.path}: removed (was {self.shown(self.old)})"
         percent = self.percent()
-        return f"{self.path}: {_show(self.old)} → {_show(self.new)}" + (
+        return f"{self.path}: {self.shown(self.old)} → {self.shown(self.new)}" + (
             "" if percent is None else f" ({percent:+.3g}%)"
         )
+
+
+def _tier_text(tier: Any) -> str:
+    if not isinstance(tier, dict):
+        return _show(tier)
+    low, high = (tier.get("range") or [0, 0])[:2]
+    prices = ", ".join(f"{BY_KEY[k].label} {shown(float(v), BY_KEY[k].unit)}" for k, v in tier.items() if k in BY_KEY)
+    return f"{'up to ' + format(high, ',') if not low else 'above ' + format(low, ',')} tokens: {prices}"
+
+
+def price_unit(path: str) -> str | None:
+    """The unit of a report path that holds one price: a flat key, a tier's, a window's, a search size."""
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    if parts[-1] in SEARCH_SIZES and BY_KEY["search_context_cost_per_query"].key in parts:
+        return QUERY
+    dimension = BY_KEY.get(parts[-1])
+    if dimension is None or (len(parts) > 1 and parts[0] not in (TIERS_KEY, WINDOWS_KEY)):
+        return None
+    return dimension.unit
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,7 @@ class ModelChange:
     sign: str  # + added, - removed, ~ changed
     key: Key
     fields: tuple[FieldChange, ...] = ()
+    summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
     note: str = ""  # where its prices come from, when not its own catalog
 
     def label(self) -> str:
@@ -114,7 +155,9 @@ def compare(
         group_of.setdefault(key, identify(providers, body.get("litellm_params") or {}) or HAND_WRITTEN)
     groups: dict[str, list[ModelChange]] = defaultdict(list)
     for key in sorted(fresh.keys() - old.keys()):
-        groups[group_of[key]].append(ModelChange("+", key, note=price_note(fresh[key])))
+        groups[group_of[key]].append(
+            ModelChange("+", key, summary=summarise(fresh[key].as_dict()), note=price_note(fresh[key]))
+        )
     for key in sorted(old.keys() - fresh.keys()):
         groups[group_of[key]].append(ModelChange("-", key))
     for key in sorted(fresh.keys() & old.keys()):
@@ -122,7 +165,7 @@ def compare(
         if body != old[key]:  # cheap equality first; deepdiff only where something differs
             fields = field_changes(old[key], body)
             if fields:
-                groups[group_of[key]].append(ModelChange("~", key, fields, price_note(fresh[key])))
+                groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
     report.settings = settings_changes(old_config, new_settings)
     return report
@@ -136,6 +179,25 @@ def price_note(deployment: Deployment) -> str:
     if source in (None, PINNED, deployment.provider):
         return ""
     return f"prices from {source}"
+
+
+def summarise(body: dict[str, Any]) -> tuple[str, ...]:
+    """What a newly added deployment costs and holds, and which of its prices LiteLLM will not bill."""
+    prices = ", ".join(f"{_label(path)} {shown(value, unit)}" for path, (value, unit) in price_paths(body).items())
+    info = body.get("model_info") or {}
+    context = info.get("max_input_tokens")
+    lines = [
+        f"prices: {prices or 'from LiteLLM' + chr(39) + 's own map'}"
+        + (f"; context {context:,} tokens" if isinstance(context, int) else "")
+    ]
+    return tuple(lines + [f"LiteLLM will not bill {note}" for note in unbilled(body)])
+
+
+def _label(path: str) -> str:
+    """`cache_read_input_token_cost above 200,000 tokens` as `cache read above 200,000 tokens`."""
+    key, _, rest = path.partition(" ")
+    dimension = BY_KEY.get(key)
+    return (dimension.label if dimension else key) + (f" {rest}" if rest else "")
 
 
 def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:

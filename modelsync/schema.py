@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import InputError
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
-__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "load_yaml"]
+__all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
 
 
 class Strict(BaseModel):
@@ -54,12 +54,15 @@ BOUNDS = {
 }
 
 
-def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> InputError:
-    """The first validation error of a user's file, said with its line, its dotted path and a fix."""
+def explain(exc: ValidationError, path: Path, model: type[BaseModel], within: tuple[str | int, ...] = ()) -> InputError:
+    """The first validation error of a user's file, said with its line, its dotted path and a fix.
+
+    `within` is where in the file the validated value sits (a provider's key in providers.yaml).
+    """
     errors = exc.errors()
     error = errors[0]
     loc = error["loc"]
-    line = line_of(path, loc)
+    line = line_of(path, (*within, *loc))
     at = f"{path}:{line}" if line else str(path)
     where = dotted(loc) or "top level"
     if error["type"] == "extra_forbidden":
@@ -68,17 +71,24 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> InputEr
             f"{at}: {where}: unknown key {str(loc[-1])!r}", f"use one of: {allowed}" if allowed else "remove it"
         )
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    what, fix = problem(exc)
+    return InputError(f"{at}: {where}: {what}{more}", fix or f"fix that value in {path.name}")
+
+
+def problem(exc: ValidationError) -> tuple[str, str]:
+    """The first error as (what is wrong, what to do), in our words; the fix may be empty."""
+    error = exc.errors()[0]
     if error["type"] == "value_error":  # our own validators say what to do after " — "
         what, _, fix = str(error["ctx"]["error"]).partition(" — ")
-        return InputError(f"{at}: {where}: {what}{more}", fix or "fix that value")
-    return InputError(f"{at}: {where}: {_sentence(error)}{more}", f"fix that value in {path.name}")
+        return what, fix
+    return _sentence(error), ""
 
 
 def _sentence(error: Any) -> str:
     """What is wrong with a value, in our words; the value itself is named only by its kind."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in EXPECTED:
-        return f"should be {EXPECTED[kind]}, not {_kind(error.get('input'))}"
+        return f"should be {EXPECTED[kind]}, not {kind_of(error.get('input'))}"
     if kind in BOUNDS:
         name, text = BOUNDS[kind]
         return f"should be {text.format(ctx.get(name))}, not {error.get('input')!r}"
@@ -91,13 +101,15 @@ def _sentence(error: Any) -> str:
     return f"is not a valid value here ({kind.replace('_', ' ')})"
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     """A value's kind in YAML's words: `text`, `a number`, `a list`, `a mapping`, `nothing`."""
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return "true/false"
-    for types, word in (((int, float), "a number"), (str, "text"), (list, "a list"), (dict, "a mapping")):
+    if isinstance(value, (int, float)):
+        return repr(value)  # a number is never a secret, and says most as itself
+    for types, word in ((str, "text"), (list, "a list"), (dict, "a mapping")):
         if isinstance(value, types):
             return word
     return type(value).__name__

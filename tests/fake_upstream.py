@@ -1,7 +1,9 @@
 """A fake model provider on 127.0.0.1 that speaks the OpenAI, Anthropic and Gemini wire formats.
 
 Every request is recorded (path, headers, JSON body) so a test can see what LiteLLM sent where.
-Usage is fixed, so the cost LiteLLM reports can be checked against our per-token prices.
+Usage is fixed, so the cost LiteLLM reports can be checked against our per-token prices, unless a
+chat request chooses it: a last message whose content is `{"usage": {...}}` gets exactly that
+usage back (OpenAI's shape, with `prompt_tokens_details`, `completion_tokens_details`, `cost`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ class Seen:
 class Upstream:
     base: str
     requests: list[Seen] = field(default_factory=list)
+
+
+def chosen_usage(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The usage a chat request asks to be answered with, if it asks for one."""
+    messages = body.get("messages")
+    content = messages[-1].get("content") if isinstance(messages, list) and messages else None
+    if not isinstance(content, str) or not content.startswith('{"usage"'):
+        return None
+    usage = json.loads(content)["usage"]
+    return usage if isinstance(usage, dict) else None
 
 
 def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +80,8 @@ def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
         "created": 1760000000,
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": "pong"}, "finish_reason": "stop"}],
-        "usage": {
+        "usage": chosen_usage(body)
+        or {
             "prompt_tokens": PROMPT_TOKENS,
             "completion_tokens": COMPLETION_TOKENS,
             "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,

@@ -41,9 +41,13 @@ def test_the_committed_example_audits_offline_and_finds_what_differs(
     assert cached["config"] == 8e-08 and cached["sources"] == {"models.dev": 8e-08, "LiteLLM's map": 7.5e-08}
     limit = by_key[("openrouter/anthropic/claude-haiku-4.5", "max_output_tokens")]
     assert limit["kind"] == "limit" and limit["sources"]["LiteLLM's map"] == 200000
-    audio = by_key[("gemini/gemini-2.5-flash", "input_cost_per_audio_token")]
-    assert audio["config"] is None and audio["sources"]["LiteLLM's map"] == 1e-06  # LiteLLM's map would bill it
+    hour = by_key[("anthropic/claude-haiku-4-5-20251001", "cache_creation_input_token_cost_above_1hr")]
+    assert hour["config"] is None and hour["sources"] == {"models.dev": None, "LiteLLM's map": 2e-06}
     assert ("anthropic/claude-haiku-4-5-20251001", "input_cost_per_token") not in by_key  # all three agree
+    novita = by_key[("novita/deepseek/deepseek-v3.1", "cache_read_input_token_cost")]
+    assert novita["config"] == 2.7e-07 and novita["sources"]["models.dev"] == 1.35e-07  # Novita states none
+    tier = by_key[("openrouter/anthropic/claude-sonnet-4.5", "input_cost_per_token_above_200k_tokens")]
+    assert tier["config"] is None and tier["sources"] == {"models.dev": 6e-06}
     gateway = [d for d in found["disagreements"] if d["model"].startswith("openai/")]  # Requesty's routes
     assert all("LiteLLM's map" not in d["sources"] for d in gateway if d["model"] != "openai/gpt-4o-mini")
     assert found["compared"] >= 10 and found["agree"] is False
@@ -60,12 +64,12 @@ def test_text_and_markdown_say_which_source_says_what(project: Project, capsys: 
 
 
 def test_exit_0_when_every_source_agrees(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    project.write_overrides({"models": ["anthropic:claude-haiku-4-5-20251001", "deepseek:deepseek-chat"]})
+    agreed = ["openai:text-embedding-3-small", "gemini:gemini-2.5-flash", "vercel:anthropic/claude-haiku-4.5"]
+    project.write_overrides({"models": agreed})
     assert project.run("--offline", "-q") == 0
     assert project.run("audit", "--offline") == 0
-    assert (
-        "2 deployments compared with models.dev and LiteLLM's map (tolerance 1%); all agree" in capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert "3 deployments compared with models.dev and LiteLLM's map (tolerance 1%); all agree" in out
     assert project.run("audit", "--offline", "--tolerance", "10") == 0
 
 
@@ -161,6 +165,7 @@ def test_real_sources_audit_real_deployments() -> None:
         output_cost_per_token=5e-06,
         cache_read_input_token_cost=1e-07,
         cache_creation_input_token_cost=1.25e-06,
+        cache_creation_input_token_cost_above_1hr=2e-06,  # Anthropic's 1-hour write, which models.dev does not state
         model_info={"max_input_tokens": 200000, "max_output_tokens": 64000},
     )
     wrong = _deployment("deepseek/deepseek-chat", input_cost_per_token=1e-06, output_cost_per_token=2e-06)

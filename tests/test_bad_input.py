@@ -164,3 +164,17 @@ def test_the_shipped_key_list_is_what_litellm_itself_says(tmp_path: Path) -> Non
         env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"},
     )
     assert target.read_text() == (ROOT / "modelsync" / "data" / "litellm_keys.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--name", ""], "add openrouter:anthropic/claude-haiku-4.5: --name should not be empty — give --name a value"),
+    ],
+)
+def test_add_speaks_our_words_not_pydantics(
+    project: Project, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    assert project.run("add", "openrouter:anthropic/claude-haiku-4.5", *args, "--dry-run") == 2
+    err = capsys.readouterr().err
+    assert said in err and "String should" not in err and "Value error" not in err

@@ -61,8 +61,11 @@ def test_markdown(result: Result, text_snapshot: SnapshotAssertion) -> None:
     assert body.index("Held for review") < body.index("| provider | added |") < body.index("### openrouter")
     assert "…and" not in body and "pipe\\|and newline" in body
     assert "<details><summary>9 more openrouter changes (9 added)</summary>" in body
-    listed = re.findall(r"^\| [+±-] \| `([^`]+)`", body, re.MULTILINE)
+    rows = re.findall(r"^\| [+±-] \| `([^`]+)`", body, re.MULTILINE)
+    folded = re.findall(r"`([^`]+)`", "".join(re.findall(r"^\*\*(?:added|removed) \(\d+\):\*\* (.*)$", body, re.M)))
+    listed = rows + folded
     assert len(listed) == 31 + 1 + 2 and len(set(listed)) == len(listed), "every change, once"
+    assert "**added (9):** `openrouter/vendor/new-21`, `openrouter/vendor/new-22`," in body
 
 
 def test_only_selected_models_are_reported_as_skipped(result: Result) -> None:
@@ -157,3 +160,14 @@ def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
     assert "  ! openrouter: 3 of 4 selected openrouter models would go (over 25%):\n      m0 (openrouter/m0)\n" in text
     assert "| openrouter | <details><summary>3 deployments</summary>`m0 (openrouter/m0)`, " in markdown
     assert "| openrouter | `x (openrouter/x)` | input cost would move 20.0×" in markdown
+
+
+def test_a_report_longer_than_a_pull_request_body_says_so_at_the_top() -> None:
+    from modelsync.report import ModelChange, Report
+
+    many = [ModelChange("+", (f"vendor/model-{i:04d}-" + "x" * 80, f"openrouter/m{i}")) for i in range(800)]
+    body = formats.markdown(Report(groups={"openrouter": many}, after=800, before=0))
+    assert len(body) > formats.PR_BODY_LIMIT
+    assert body.splitlines()[2].startswith("> This report is ") and "job summary has it whole" in body[:400]
+    short = formats.markdown(Report(groups={"openrouter": many[:10]}, after=10, before=0))
+    assert "This report is" not in short

@@ -17,7 +17,7 @@ import yaml
 from modelsync.catalog import Document
 from modelsync.sources.providers import load_providers
 from modelsync.sources.store import normalise
-from tests.helpers import ROOT, Project, openrouter_entry, real_catalog
+from tests.helpers import ROOT, Project, assert_tiers_rendered, openrouter_entry, real_catalog
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")
 FREE = 1.0e-09
@@ -224,7 +224,7 @@ def _offers(provider: str, own: Any, models_dev: Any = MODELS_DEV) -> dict[str, 
 def test_kilo_reads_openrouters_shape_with_its_own_prices() -> None:
     offers = _offers("kilo", KILO)
     haiku = offers["anthropic/claude-haiku-4.5"]
-    assert (haiku.input_cost, haiku.cache_read_cost, haiku.cache_write_cost) == (1e-06, 1e-07, 1.25e-06)
+    assert haiku.prices == {"input": 1e-06, "output": 5e-06, "cache_read": 1e-07, "cache_write": 1.25e-06}
     assert haiku.price_source is None  # its own list
     assert offers["kilo/auto"].price_problem == "prompt: price -1 means a variable price"
     assert not PROVIDERS["kilo"].shared_urls(), "a list with prices never waits for models.dev"
@@ -242,7 +242,7 @@ def test_fireworks_ids_and_context_from_its_list_prices_from_models_dev() -> Non
     kimi = offers["accounts/fireworks/models/kimi-k2-instruct"]
     assert (kimi.input_cost, kimi.output_cost, kimi.price_source) == (1e-06, 3e-06, "models.dev")
     assert kimi.max_input_tokens == 131072, "the list's own context length wins over models.dev's 128000"
-    assert offers["accounts/fireworks/models/deepseek-v3p2"].cache_read_cost == 2.8e-07
+    assert offers["accounts/fireworks/models/deepseek-v3p2"].prices["cache_read"] == 2.8e-07
     fresh = offers["accounts/fireworks/models/qwen3-vl-new"]
     assert fresh.input_cost is None and fresh.price_source is None and "supports_vision" in fresh.capabilities
     assert offers["accounts/fireworks/models/llama-base-8b"].mode == "completion"
@@ -384,6 +384,7 @@ def test_real_snapshot_prices_the_gateways_per_token(provider: str, project: Pro
         ):
             if cost.get(field):
                 assert close(params[key], per_token(cost[field])), (model_id, key)
+        assert_tiers_rendered(params, cost)
         npm = (model.get("provider") or {}).get("npm")
         if provider == "opencode_go":
             assert prefix == ("anthropic" if npm == "@ai-sdk/anthropic" else "openai"), model_id

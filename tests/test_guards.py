@@ -49,7 +49,7 @@ def test_a_tenfold_price_move_is_held_and_the_rest_is_written(
     capsys.readouterr()
     assert guarded.run("--offline") == 4
     out = capsys.readouterr().out
-    assert "held for review (1)" in out and "input cost would move 20.0× (1e-06 → 2e-05)" in out
+    assert "held for review (1)" in out and "input_cost_per_token would move 20.0× ($1/M → $20/M)" in out
     costs = _costs(guarded)
     assert costs["openrouter/vendor/model-1"] == (1e-06, 2e-06)
     assert costs["openrouter/vendor/model-2"] == (3e-06, 2e-06)
@@ -68,7 +68,7 @@ def test_paid_to_free_and_free_to_paid_are_held(guarded: Project, capsys: pytest
     _catalog(guarded, MODELS)
     capsys.readouterr()
     assert guarded.run("--offline") == 4
-    assert "input cost would turn paid" in capsys.readouterr().out
+    assert "input_cost_per_token would turn paid" in capsys.readouterr().out
 
 
 def test_a_pinned_price_is_never_held(guarded: Project) -> None:

@@ -42,12 +42,21 @@ def imported(project: Project) -> Project:
     return project
 
 
+def _cache_stated(deployment: dict[str, Any]) -> dict[str, Any]:
+    """A chat deployment as generated: cache prices the old file left to LiteLLM's map are stated."""
+    params = dict(deployment["litellm_params"])
+    if "input_cost_per_token" in params and (deployment.get("model_info") or {}).get("mode", "chat") == "chat":
+        params.setdefault("cache_read_input_token_cost", params["input_cost_per_token"])
+        params.setdefault("cache_creation_input_token_cost", params["input_cost_per_token"])
+    return {**deployment, "litellm_params": params}
+
+
 def test_import_then_generate_round_trips_without_semantic_difference(imported: Project) -> None:
     assert imported.run("--offline", "-q") == 0
     old, new = _deployments(LEGACY), _deployments(imported.config)
     assert old.keys() == new.keys()
     for key in old:
-        assert _same({"model_info": {}, **old[key]}, {"model_info": {}, **new[key]}), key
+        assert _same({"model_info": {}, **_cache_stated(old[key])}, {"model_info": {}, **new[key]}), key
     legacy, generated = yaml.safe_load(LEGACY.read_text()), yaml.safe_load(imported.config.read_text())
     for section in ("router_settings", "litellm_settings", "general_settings"):
         assert generated[section] == legacy[section]
@@ -85,9 +94,9 @@ def test_moved_prices_are_reported_exactly(imported: Project, capsys: pytest.Cap
     changes = [line for line in lines if line.startswith(("+", "-", "~")) or "→" in line]
     assert changes == [
         "~ deepseek-v3.1 (novita/deepseek/deepseek-v3.1)",
-        "output_cost_per_token: 1.0e-06 → 1.2e-06 (+20%)",
+        "output_cost_per_token: $1/M → $1.2/M (+20%)",
         "~ claude-haiku-4.5 (openrouter/anthropic/claude-haiku-4.5)",
-        "input_cost_per_token: 1.0e-06 → 1.2e-06 (+20%)",
+        "input_cost_per_token: $1/M → $1.2/M (+20%)",
     ]
 
 

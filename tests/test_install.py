@@ -118,7 +118,17 @@ def test_init_in_an_empty_folder_then_a_week_of_use(installed: Installed, tmp_pa
     assert installed.run("remove", "openrouter/google/gemini-2.5-flash", "-q", cwd=folder).returncode == 0
     assert (folder / "overrides.yaml").read_bytes() == starter, "remove undid add, every comment kept"
     assert installed.run("--check", "-q", cwd=folder).returncode == 0
-    for step in (done, first, fetched, free, added):
+    legacy = folder / "legacy.yaml"
+    legacy.write_text(
+        "model_list:\n  - model_name: coder\n    litellm_params:\n      model: openrouter/qwen/qwen3-coder:free\n"
+        "      api_key: sk-or-v1-0123456789abcdef0123\n"
+    )
+    imported = installed.run("import", str(legacy), "--force", cwd=folder)
+    assert imported.returncode == 0, imported.stderr
+    assert "by `modelsync import`" in (folder / "overrides.yaml").read_text()
+    dry = installed.run("--offline", "--dry-run", cwd=folder)
+    assert dry.returncode == 0 and "sk-or-v1-0123" not in dry.stdout + dry.stderr + imported.stdout + imported.stderr
+    for step in (done, first, fetched, free, added, imported, dry):
         assert "Traceback" not in step.stderr
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import modelsync.sources.store
+from modelsync.catalog import Document
 from modelsync.pipeline import Options, run
-from tests.helpers import Project, openrouter_entry
+from modelsync.sources import memo
+from modelsync.sources.normalisers import normalise_openrouter
+from tests.helpers import Project, openrouter_entry, real_catalog
 
 
 def _refuse_normalising(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,6 +48,14 @@ def test_check_and_dry_run_remember_nothing(project: Project) -> None:
 
 def test_a_damaged_memo_is_ignored(project: Project) -> None:
     first = run(project.paths, Options(offline=True))
-    for memo in (project.cache / ".normalised").iterdir():
-        memo.write_text('{"key": ')
+    for remembered in (project.cache / ".normalised").iterdir():
+        remembered.write_text('{"key": ')
     assert run(project.paths, Options(check=True)).text == first.text
+
+
+def test_a_recalled_catalog_equals_the_normalised_one_tiers_and_windows_included(tmp_path: Path) -> None:
+    raw = real_catalog("openrouter/2026-08-19-all-modalities.json").read_bytes()
+    catalog = normalise_openrouter("openrouter", [Document("openrouter", "x", json.loads(raw))])
+    assert any(o.tiers for o in catalog.offers) and any(o.windows for o in catalog.offers)
+    memo.remember(tmp_path, catalog, "key")
+    assert memo.recall(tmp_path, "openrouter", "key") == catalog

@@ -17,18 +17,17 @@ CATALOG = Catalog(
     (
         Offer(
             "a/chat-1",
-            input_cost=1e-06,
-            output_cost=2e-06,
+            prices={"input": 1e-06, "output": 2e-06},
             max_input_tokens=1000,
             max_output_tokens=100,
             capabilities=frozenset({"supports_vision"}),
         ),
-        Offer("a/chat-1:free", input_cost=0.0, output_cost=0.0),
-        Offer("a/chat-2-preview", input_cost=3e-06, output_cost=4e-06),
-        Offer("b/embed", mode="embedding", input_cost=2e-08, output_cost=0.0),
-        Offer("b/image", mode="image_generation", input_cost=1e-06, output_cost=1e-06),
+        Offer("a/chat-1:free", prices={"input": 0.0, "output": 0.0}),
+        Offer("a/chat-2-preview", prices={"input": 3e-06, "output": 4e-06}),
+        Offer("b/embed", mode="embedding", prices={"input": 2e-08, "output": 0.0}),
+        Offer("b/image", mode="image_generation", prices={"input": 1e-06, "output": 1e-06}),
         Offer("openrouter/auto", price_problem="price -1 means a variable price"),
-        Offer("~a/chat-latest", input_cost=1e-06, output_cost=2e-06, needs_pin="an alias"),
+        Offer("~a/chat-latest", prices={"input": 1e-06, "output": 2e-06}, needs_pin="an alias"),
     ),
 )
 
@@ -52,6 +51,9 @@ def test_a_deployment_carries_route_key_costs_limits_and_capabilities() -> None:
             "api_key": "os.environ/OPENROUTER_API_KEY",
             "input_cost_per_token": 1e-06,
             "output_cost_per_token": 2e-06,
+            # stated although the catalog has no cache prices, so LiteLLM's map never fills them in
+            "cache_read_input_token_cost": 1e-06,
+            "cache_creation_input_token_cost": 1e-06,
         },
         "model_info": {"max_input_tokens": 1000, "max_output_tokens": 100, "supports_vision": True},
     }

@@ -19,11 +19,21 @@ from modelsync.pipeline import Options, run
 from modelsync.sources.models_dev import prices
 from modelsync.sources.providers import load_providers
 from modelsync.sources.store import normalise
-from tests.helpers import ROOT, Project, real_catalog
+from tests.helpers import ROOT, Project, assert_tiers_rendered, real_catalog
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")
 SNAPSHOT = "models.dev/2026-05-21-api.json"
 WHOLE = {"deepseek": "deepseek", "groq": "groq", "mistral": "mistral", "xai": "xai"}  # ours → models.dev id
+# price dimension → models.dev cost field
+FIELDS = {
+    "input": "input",
+    "output": "output",
+    "cache_read": "cache_read",
+    "cache_write": "cache_write",
+    "reasoning": "reasoning",
+    "audio_input": "input_audio",
+    "audio_output": "output_audio",
+}
 
 
 def per_token(per_million: Any) -> float:
@@ -148,7 +158,7 @@ def test_a_models_dev_provider_is_read_whole() -> None:
     catalog = catalog_of("deepseek", DOCUMENT)
     offers = catalog.by_id()
     chat = offers["deepseek-chat"]
-    assert (chat.input_cost, chat.output_cost, chat.cache_read_cost) == (2.8e-07, 4.2e-07, 2.8e-08)
+    assert chat.prices == {"input": 2.8e-07, "output": 4.2e-07, "cache_read": 2.8e-08}
     assert (chat.max_input_tokens, chat.max_output_tokens) == (131072, 8192)
     assert chat.capabilities == {"supports_function_calling"} and chat.price_source == "models.dev"
     assert offers["deepseek-vision"].price_problem == "models.dev states no price"  # unknown, not free
@@ -209,11 +219,20 @@ def _equal_to_snapshot(offer: Any, model: dict[str, Any], own_limits: bool = Fal
         assert offer.input_cost is None
         return
     assert close(offer.input_cost, per_token(cost["input"])) and close(offer.output_cost, per_token(cost["output"]))
-    for field, key in (("cache_read_cost", "cache_read"), ("cache_write_cost", "cache_write")):
+    for dimension, key in FIELDS.items():
         if cost.get(key):
-            assert close(getattr(offer, field), per_token(cost[key])), (offer.id, key)
-        else:
-            assert getattr(offer, field) is None
+            assert close(offer.prices.get(dimension), per_token(cost[key])), (offer.id, key)
+        elif dimension not in ("input", "output"):
+            assert dimension not in offer.prices
+    tiers = {tier.above: tier.prices for tier in offer.tiers}
+    stated = cost.get("tiers") or (
+        [{**cost["context_over_200k"], "tier": {"size": 200000}}] if "context_over_200k" in cost else []
+    )
+    assert sorted(tiers) == sorted(t["tier"]["size"] for t in stated), offer.id
+    for tier in stated:
+        for dimension, key in FIELDS.items():
+            if key in tier:
+                assert close(tiers[tier["tier"]["size"]][dimension], per_token(tier[key])), (offer.id, "tier", key)
     if not own_limits:
         limit = model["limit"]
         assert offer.max_input_tokens == (limit.get("input") or limit["context"] or None)
@@ -255,6 +274,7 @@ def test_real_snapshot_renders_on_native_routes(project: Project) -> None:
         assert close(params["output_cost_per_token"], per_token(cost["output"]) or free)
         if cost.get("cache_read"):
             assert close(params["cache_read_input_token_cost"], per_token(cost["cache_read"]))
+        assert_tiers_rendered(params, cost)
 
 
 # --- a second source for lists without prices ---------------------------------------------

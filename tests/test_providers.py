@@ -66,7 +66,7 @@ def test_vercel_real_catalog() -> None:
         assert close(offer.input_cost, float(Decimal(entry["pricing"]["input"])))
         assert close(offer.output_cost, float(Decimal(entry["pricing"]["output"])))
         if "input_cache_read" in entry["pricing"] and float(entry["pricing"]["input_cache_read"]):
-            assert close(offer.cache_read_cost, float(Decimal(entry["pricing"]["input_cache_read"])))
+            assert close(offer.prices.get("cache_read"), float(Decimal(entry["pricing"]["input_cache_read"])))
     embed = offers["amazon/titan-embed-text-v2"]
     assert embed.mode == "embedding" and embed.max_input_tokens is None and embed.output_cost == 0
 
@@ -164,12 +164,7 @@ def test_requesty_numbers_in_usd_per_token_with_cache_prices() -> None:
     catalog = normalise("requesty", body)
     offers = catalog.by_id()
     haiku = offers["anthropic/claude-haiku-4-5"]
-    assert (haiku.input_cost, haiku.output_cost, haiku.cache_read_cost, haiku.cache_write_cost) == (
-        1e-06,
-        5e-06,
-        1e-07,
-        1.25e-06,
-    )
+    assert haiku.prices == {"input": 1e-06, "output": 5e-06, "cache_read": 1e-07, "cache_write": 1.25e-06}
     assert haiku.capabilities == {"supports_vision", "supports_function_calling"}
     assert offers["coding/gemini-2.5-flash"].input_cost == 3e-07  # float noise dropped
     assert offers["broken/model"].price_problem == "no input or output price"

@@ -21,8 +21,15 @@ from tests.helpers import Project, openrouter_entry, serve
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 CATALOG = {
     "data": [
-        openrouter_entry("anthropic/claude-haiku-4.5", "0.000002", "0.000010"),
-        openrouter_entry("google/gemini-2.5-flash"),
+        # Cache prices as before: a cache read falling back to a tenfold input price would be held.
+        openrouter_entry(
+            "anthropic/claude-haiku-4.5",
+            pricing={"prompt": "0.000002", "completion": "0.000010", "input_cache_read": "0.0000001"},
+        ),
+        openrouter_entry(
+            "google/gemini-2.5-flash",
+            pricing={"prompt": "0.000001", "completion": "0.000002", "input_cache_read": "0.00000003"},
+        ),
         openrouter_entry("google/gemini-2.5-flash-lite"),
         openrouter_entry("openai/text-embedding-3-small"),
         openrouter_entry("anthropic/claude-sonnet-4.5"),
@@ -88,7 +95,7 @@ def test_a_stale_cache_is_refreshed_and_stored_as_sent_with_metadata(project: Pr
         and meta.etag == '"v1"'
     )
     assert [o.status for o in result.outcomes] == ["fetched"]
-    assert result.report and "input_cost_per_token: 1.0e-06 → 2.0e-06 (+100%)" in [
+    assert result.report and "input_cost_per_token: $1/M → $2/M (+100%)" in [
         f.describe() for c in result.report.groups["openrouter"] for f in c.fields
     ]
 
@@ -274,3 +281,14 @@ def test_the_committed_cache_carries_its_real_fetch_time(tmp_path: Path) -> None
     later = oldest + timedelta(days=30)
     assert all(is_stale(p, Store(clone), later, timedelta(hours=24)) for p in providers.values())
     assert "models_dev" in names and cache.read_meta(clone, "litellm") is not None  # the audit's map too
+
+
+def test_a_plain_run_whose_fetches_all_fail_does_not_claim_up_to_date(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _age_cache(project, hours=48)  # stale, so due
+    with serve({}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
+        assert project.run() == 0  # a plain run uses the cache it has
+    out = capsys.readouterr().out
+    assert "is up to date from the cache only: no catalog could be fetched" in out

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from modelsync.overrides_edit import remove_items
+from modelsync.overrides_edit import append_item, remove_items
 from tests.helpers import ROOT, Project
 
 FILE = Path("overrides.yaml")
@@ -159,3 +161,55 @@ def test_ruamel_yaml_loads_only_for_add_and_remove(project: Project) -> None:
     assert not loads_ruamel("--offline", "-q")
     assert not loads_ruamel("list", "openrouter")
     assert loads_ruamel("remove", "gpt-4o-mini", "--dry-run", "-q")
+
+
+ITEMS = st.lists(
+    st.tuples(
+        st.sampled_from(["x:a", "x:b/c", "'x:q'", '"x:dq"']),
+        st.booleans(),  # with a name
+        st.sampled_from(["", "  # inline"]),
+        st.sampled_from(["", "# above\n", "\n", "# one\n\n# two\n"]),  # lines before the item
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=ITEMS, indent=st.sampled_from(["", "  ", "    "]), newline=st.sampled_from(["\n", "\r\n"]), data=st.data())
+def test_add_then_remove_gives_back_the_same_bytes(
+    items: list[tuple[str, bool, str, str]], indent: str, newline: str, data: st.DataObject
+) -> None:
+    """Any block list, any comments, LF or CRLF: remove undoes add byte for byte, and drops only its item."""
+    body = ""
+    for index, (value, named, inline, before) in enumerate(items):
+        body += "".join(f"{indent}{line}\n" if line else "\n" for line in before.splitlines())
+        if named:
+            body += f"{indent}- id: {value}{inline}\n{indent}  name: n{index}\n"
+        else:
+            body += f"{indent}- {value}{inline}\n"
+    text = f"# head\nproviders: {{}}\nmodels:\n{body}# tail\nentries: []\n".replace("\n", newline)
+    added = append_item(text, FILE, "models", "openrouter:new/model")
+    assert yaml.safe_load(added)["models"][-1] == "openrouter:new/model"
+    assert remove_items(added, FILE, "models", [len(items)]) == text
+    gone = data.draw(st.integers(0, len(items) - 1))
+    removed = remove_items(text, FILE, "models", [gone])
+    before = yaml.safe_load(text)["models"]
+    assert yaml.safe_load(removed)["models"] == before[:gone] + before[gone + 1 :]
+    comments = [line for line in text.splitlines() if line.strip().startswith("#")]
+    assert [line for line in removed.splitlines() if line.strip().startswith("#")] == comments
+
+
+def test_add_and_remove_say_when_config_yaml_had_changes_of_its_own(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert project.run("remove", "gpt-4o-mini", "-q") == 0
+    assert "was not what" not in capsys.readouterr().err, "a clean config.yaml: no warning"
+    project.config.write_text(project.config.read_text().replace("rpm: 60", "rpm: 100"))
+    assert project.run("add", "openrouter:openai/gpt-4o-mini", "--dry-run") == 0
+    captured = capsys.readouterr()
+    assert "rpm: 100 → 60" in captured.out
+    assert "project/config.yaml was not what project/overrides.yaml rendered before this edit" in captured.err
+    assert project.run("add", "openrouter:openai/gpt-4o-mini") == 0
+    assert "(project/config.yaml.bak keeps the old file)" in capsys.readouterr().err
+    assert "rpm: 100" in (project.root / "config.yaml.bak").read_text()

@@ -71,7 +71,7 @@ def test_float_noise_is_not_a_change() -> None:
 def test_a_price_move_says_old_new_and_percent() -> None:
     report = compare(_config(1.0e-06), [_deployment(1.25e-06)], {}, PROVIDERS)
     (change,) = report.groups["openrouter"]
-    assert [f.describe() for f in change.fields] == ["input_cost_per_token: 1.0e-06 → 1.25e-06 (+25%)"]
+    assert [f.describe() for f in change.fields] == ["input_cost_per_token: $1/M → $1.25/M (+25%)"]
 
 
 def test_hand_written_entries_and_settings_have_their_own_groups() -> None:

@@ -1,5 +1,10 @@
-"""One module per command. Each registers its parser with `register(commands)` and runs with
-`run(args, home) -> exit code`; cli.py only wires them together and keeps the error boundary.
+"""One module per command. Each registers its parser with `register(commands)`, setting
+`run=execute`, and `execute(args, home)` returns the exit code; cli.py lists the modules in
+COMMANDS (the order --help shows), wires them together and keeps the one error boundary.
+
+A new command: a module here with register() (use `command()` for its summary and example) and
+execute(), and a line in cli.COMMANDS. Options it shares with the top level (-q, --config, ...)
+may then come before or after its name; any other top-level option given with it is an error.
 """
 
 from __future__ import annotations

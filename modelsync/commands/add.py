@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,13 +21,16 @@ from pydantic import ValidationError
 from ..errors import ExitCode, InputError
 from ..files import write_atomic
 from ..merge import missing_model_hint
+from ..output import shown
 from ..overrides import ModelRef, Overrides
 from ..paths import Paths
 from ..pipeline import Options, Result, load_inputs, run
-from ..schema import SAFE_LOADER, explain
+from ..schema import SAFE_LOADER, explain, problem
 from ..sources.store import Store
 from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
+
+log = logging.getLogger("modelsync")
 
 
 def register(commands: Commands) -> None:
@@ -48,7 +52,6 @@ def register(commands: Commands) -> None:
 
 def execute(args: argparse.Namespace, home: Path) -> int:
     from .. import formats
-    from ..output import shown
 
     paths = paths_of(args, home)
     result = add_model(paths, args.model, args.name, args.dry_run)
@@ -94,6 +97,14 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
+    if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
+        config, overrides = shown(paths.config), shown(paths.overrides)
+        kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
+        log.warning(
+            "%s was not what %s rendered before this edit (a hand edit, or an edit not yet generated): "
+            "the report shows those changes too — move hand edits into %s %s",
+            *(config, overrides, overrides, kept),
+        )
     if dry_run:
         trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
         try:
@@ -114,9 +125,14 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
     try:
         ref = ModelRef(id=model, name=name)
     except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "id"
+        what, fix = problem(exc)
+        if field != "id":
+            raise InputError(
+                f"add {model}: --{field} {what}", fix or f"give --{field} a value, or leave it out"
+            ) from None
         raise InputError(
-            f"add {model}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
-            "write it as provider:model-id, like openrouter:openai/gpt-4o",
+            f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
         ) from None
     inputs = load_inputs(paths)
     provider = inputs.providers.get(ref.provider)

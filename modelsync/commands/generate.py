@@ -137,6 +137,8 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         return ExitCode.USER_ERROR
     if level >= 0:  # beside a Markdown or JSON report on stdout, the status goes to stderr
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
+        if result.outcomes and _nothing_refreshed(result):  # not "up to date" with catalogs nobody could fetch
+            state += " from the cache only: no catalog could be fetched"
         out = sys.stdout if args.report == "text" else sys.stderr
         print(f"{shown(paths.config)} {state} ({len(result.merged.deployments)} deployments)", file=out)
         if not result.merged.deployments:  # a new project: say how to start

@@ -31,7 +31,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     from ..importer import import_config
 
     paths = paths_of(args, home)
-    imported = import_config(paths, args.source, args.force)
+    imported = import_config(paths, args.source, args.force, args.me)
     if verbosity(args) >= 0:
         print(
             f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(args.source)}: "

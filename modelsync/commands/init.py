@@ -8,15 +8,17 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ExitCode, InputError
 from ..files import write_atomic
 from ..output import shown
 from . import Commands, command
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PRE_COMMIT = """\
 # pre-commit: refuse a commit whose config.yaml is not what overrides.yaml, providers.yaml,
@@ -84,6 +86,8 @@ def execute(args: argparse.Namespace, home: Path) -> int:
 
 def shipped() -> Traversable:
     """The package's copy of what init writes (links to the repository's own files in a checkout)."""
+    from importlib.resources import files  # only init pays for it
+
     return files("modelsync.project")
 
 

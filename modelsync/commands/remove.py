@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExitCode, InputError
+from ..output import shown
 from ..overrides import Overrides
 from ..paths import Paths
 from ..pipeline import Inputs, Result, load_inputs
@@ -43,7 +44,6 @@ def register(commands: Commands) -> None:
 
 def execute(args: argparse.Namespace, home: Path) -> int:
     from .. import formats
-    from ..output import shown
 
     paths = paths_of(args, home)
     removed, result = remove(paths, args.target, args.name, args.dry_run)
@@ -65,7 +65,7 @@ def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[
     inputs = load_inputs(paths)
     models, entries = _matches(inputs, target, name)
     if not models and not entries:
-        raise InputError(f"remove {target}: {paths.overrides} has no such model", _hint(inputs, target, name))
+        raise InputError(f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name))
     old_text = read_overrides(paths)
     new_text = old_text
     for section, indexes in (("models", models), ("entries", entries)):
@@ -100,7 +100,7 @@ def _matches(inputs: Inputs, target: str, name: str | None) -> tuple[list[int], 
             f"drop --name to remove every deployment named {target}",
         )
     names = _model_names(inputs, overrides)
-    models = [i for i, model_name in enumerate(names) if model_name == target]
+    models = [i for i, model_name in enumerate(names) if target in (model_name, overrides.models[i].id)]
     entries = [i for i, entry in enumerate(overrides.entries) if entry.model_name == target]
     return models, entries
 
@@ -110,7 +110,10 @@ def _model_names(inputs: Inputs, overrides: Overrides) -> list[str]:
     names = []
     for ref in overrides.models:
         selection = overrides.providers.get(ref.provider)
-        provider = inputs.providers[ref.provider]
+        provider = inputs.providers.get(ref.provider)
+        if provider is None:  # an id that names no one provider: its own name, or the id
+            names.append(ref.name or ref.id)
+            continue
         rule = (selection.name if selection else None) or provider.model_name
         names.append(ref.name or apply_name_rule(rule, provider.name, ref.model_id))
     return names

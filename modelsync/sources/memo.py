@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, Offer, Skip
+from ..catalog import Catalog, Offer, Skip, Tier, Window
 from ..files import write_atomic
 
 FOLDER = ".normalised"
@@ -29,6 +29,7 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     made_by = [
         here.parent / "catalog.py",
+        here.parent / "prices.py",
         here / "models_dev.py",
         here / "store.py",
         *(here / "normalisers").glob("*.py"),
@@ -61,14 +62,24 @@ def recall(cache_dir: Path, provider: str, expected: str) -> Catalog | None:
 def _offer(row: list[Any]) -> Offer:
     values = dict(zip(OFFER_FIELDS, row, strict=True))
     values["capabilities"] = frozenset(values["capabilities"])
+    values["tiers"] = tuple(Tier(above, prices) for above, prices in values["tiers"])
+    values["windows"] = tuple(Window(start, end, prices) for start, end, prices in values["windows"])
     return Offer(**values)
+
+
+def _row(offer: Offer) -> list[Any]:
+    values = {name: getattr(offer, name) for name in OFFER_FIELDS}
+    values["capabilities"] = sorted(offer.capabilities)
+    values["tiers"] = [[tier.above, tier.prices] for tier in offer.tiers]
+    values["windows"] = [[window.start, window.end, window.prices] for window in offer.windows]
+    return [values[name] for name in OFFER_FIELDS]
 
 
 def remember(cache_dir: Path, catalog: Catalog, made_from: str) -> None:
     """Store a normalised catalog under the key of what it was made from."""
-    rows = [
-        [sorted(v) if isinstance(v, frozenset) else v for v in (getattr(o, f) for f in OFFER_FIELDS)]
-        for o in catalog.offers
-    ]
-    data = {"key": made_from, "offers": rows, "skipped": [[s.id, s.reason] for s in catalog.skipped]}
+    data = {
+        "key": made_from,
+        "offers": [_row(o) for o in catalog.offers],
+        "skipped": [[s.id, s.reason] for s in catalog.skipped],
+    }
     write_atomic(cache_dir / FOLDER / f"{catalog.provider}.json", json.dumps(data, separators=(",", ":")))

@@ -7,62 +7,49 @@ another API than its provider, `provider.npm`. No `cost` means the price is unkn
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..catalog import GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Skip, limit, price
+from ..catalog import GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Skip, Tier, limit
 from ..errors import CatalogError
-from .normalisers.common import as_dict, as_list, flags
+from .normalisers.common import as_dict, as_list, flags, read_prices
 from .normalisers.vendors import mode_from_id
 
 SOURCE = "models.dev"
 DOCUMENT = "models_dev"  # its cache name: cache/models_dev.json
-
-# models.dev cost field → price dimension; every one in USD per million tokens.
-DIMENSIONS = {
-    "input": "input",
-    "output": "output",
-    "cache_read": "cache_read",
-    "cache_write": "cache_write",
-    "reasoning": "reasoning",
-    "input_audio": "audio_input",
-    "output_audio": "audio_output",
-}
-# A zero here means "no separate price", not "free": the plain price applies.
-DISCOUNTS = frozenset({"cache_read", "cache_write", "reasoning", "audio_input", "audio_output"})
+SHAPE = "models_dev"  # its column in the price table (modelsync/prices.py): cost fields per dimension
 MEDIA_MODES = {"image": "image_generation", "video": "video_generation", "audio": "audio_speech"}
 
 
 def prices(cost: Any) -> dict[str, Any]:
     """A models.dev `cost` object as USD per token by dimension, with `tiers` by prompt size.
 
-    `tiers` maps a prompt-size threshold in tokens to that tier's prices. The newer `tiers` list
-    states its threshold; the older `context_over_200k` is read only where there is no list.
+    Every dimension the price table gives a models.dev field (input, output, cache read and write,
+    reasoning, audio in and out) is read, per million tokens; a zero discount is no price of its
+    own. `tiers` maps a prompt-size threshold in tokens to that tier's prices: the newer `tiers`
+    list states its threshold; the older `context_over_200k` is read only where there is no list.
     Raises PriceError when a value is not a usable price.
     """
     cost = as_dict(cost)
-    found: dict[str, Any] = dict(_dimensions(cost))
+    found: dict[str, Any] = _read(cost, required=True)
     tiers: dict[int, dict[str, float]] = {}
     for tier in as_list(cost.get("tiers")):
         spec = as_dict(as_dict(tier).get("tier"))
         size = limit(spec.get("size"))
         if spec.get("type", "context") != "context" or size is None:
             raise PriceError(f"tier {_short(spec)} is not a prompt-size tier")
-        tiers[size] = _dimensions(as_dict(tier))
+        tiers[size] = _read(as_dict(tier), required=False)
     if not tiers and isinstance(cost.get("context_over_200k"), dict):
-        tiers[200_000] = _dimensions(cost["context_over_200k"])
+        tiers[200_000] = _read(cost["context_over_200k"], required=False)
     if tiers:
         found["tiers"] = dict(sorted(tiers.items()))
     return found
 
 
-def _dimensions(cost: dict[str, Any]) -> dict[str, float]:
-    found = {}
-    for field, dimension in DIMENSIONS.items():
-        value = price(cost.get(field), PER_MILLION)
-        if value is not None and not (value == 0 and dimension in DISCOUNTS):
-            found[dimension] = value
+def _read(cost: dict[str, Any], required: bool) -> dict[str, float]:
+    found, problem = read_prices(cost, SHAPE, PER_MILLION, required=required)
+    if problem and problem != "no input or output price":
+        raise PriceError(problem)
     return found
 
 
@@ -121,11 +108,13 @@ def offer(model_id: str, model: dict[str, Any]) -> Offer:
     outputs = as_list(as_dict(model.get("modalities")).get("output"))
     mode = mode_from_id(model_id) if "text" in outputs or not outputs else _media_mode(outputs)
     limits = as_dict(model.get("limit"))
-    costs, problem = _costs(model)
+    found, problem = _costs(model)
+    tiers = tuple(Tier(above, tier) for above, tier in found.pop("tiers", {}).items())
     return Offer(
         id=model_id,
         mode=mode,
-        **costs,
+        prices=found,
+        tiers=tiers,
         max_input_tokens=limit(limits.get("input"), limits.get("context")),
         max_output_tokens=limit(limits.get("output")) if mode == "chat" else None,
         capabilities=flags(
@@ -152,7 +141,7 @@ def _sdk(model: dict[str, Any]) -> str | None:
 
 
 def _costs(model: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The offer's price fields from the model's `cost`, or why it has none."""
+    """The model's prices by dimension (and `tiers`) from its `cost`, or why it has none."""
     if "cost" not in model:
         return {}, "models.dev states no price"
     try:
@@ -161,17 +150,7 @@ def _costs(model: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         return {}, f"cost: {exc}"
     if "input" not in found or "output" not in found:
         return {}, "no input or output price"
-    return as_offer_costs(found), None
-
-
-def as_offer_costs(found: Mapping[str, Any]) -> dict[str, Any]:
-    """Price dimensions as the Offer's price fields."""
-    return {
-        "input_cost": found.get("input"),
-        "output_cost": found.get("output"),
-        "cache_read_cost": found.get("cache_read"),
-        "cache_write_cost": found.get("cache_write"),
-    }
+    return found, None
 
 
 def price_listed(catalog: Catalog, doc: Document | None, models_dev_id: str) -> Catalog:
@@ -194,10 +173,8 @@ def _priced(listed: Offer, model: dict[str, Any] | None) -> Offer:
         return replace(listed, sdk=known.sdk)  # 0/0 on an image model is models.dev not knowing, not free
     return replace(
         listed,
-        input_cost=known.input_cost,
-        output_cost=known.output_cost,
-        cache_read_cost=known.cache_read_cost,
-        cache_write_cost=known.cache_write_cost,
+        prices=known.prices,
+        tiers=known.tiers,
         max_input_tokens=listed.max_input_tokens or known.max_input_tokens,
         max_output_tokens=listed.max_output_tokens or (known.max_output_tokens if listed.mode == "chat" else None),
         capabilities=listed.capabilities | known.capabilities,

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import PrivateAttr, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-from ..schema import Strict, explain, load_yaml
+from ..schema import Strict, explain, kind_of, load_yaml
+from ..yamlfile import line_of
 
 NAME_FIELDS = {"provider", "id", "model"}
 
@@ -156,11 +157,14 @@ def load_providers(path: Path) -> dict[str, Provider]:
         if name == SOURCES_KEY:
             continue
         if not isinstance(body, dict):
-            raise InputError(f"{path}: {name}: expected a mapping", "see the README's providers.yaml")
+            raise InputError(
+                f"{path}:{line_of(path, (name,))}: {name}: should be a mapping of its settings, not {kind_of(body)}",
+                "see the README's providers.yaml",
+            )
         try:
             provider = Provider(name=name, **body)
         except ValidationError as exc:
-            raise _in_provider(explain(exc, path, Provider), name) from None
+            raise _in_provider(explain(exc, path, Provider, within=(name,)), name) from None
         if provider.normaliser not in known:
             raise InputError(
                 f"{path}: {name}.normaliser: unknown normaliser {provider.normaliser!r}",

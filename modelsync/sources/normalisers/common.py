@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...catalog import Catalog, Document, Offer, PriceError, Skip, entries, entry_id, price
+from ...catalog import PER_TOKEN, Catalog, Document, Offer, PriceError, Skip, Tier, entries, entry_id, limit, price
+from ...prices import TOKEN, stated
 
 # Builds one offer from an entry, or says why the entry is skipped.
 OfferMaker = Callable[[str, dict[str, Any], Document], "Offer | Skip"]
@@ -40,22 +41,51 @@ def _first(entry: Any, other: Any) -> bool:
     return json.dumps(entry, sort_keys=True, default=str) < json.dumps(other, sort_keys=True, default=str)
 
 
-def costs(pricing: dict[str, Any], keys: dict[str, str], per_tokens: float) -> tuple[dict[str, Any], str | None]:
-    """Read the prices named by `keys` (Offer field → catalog key); report the first bad one."""
-    found: dict[str, Any] = {}  # Offer fields → USD per token or None
+def read_prices(
+    pricing: dict[str, Any], shape: str, per_tokens: float, required: bool = True
+) -> tuple[dict[str, float], str | None]:
+    """Every price the table says this shape states, by dimension; and the first unusable one.
+
+    Token prices are divided by `per_tokens`; per-image, per-request and per-query prices are USD as
+    they stand. In base prices (`required`) a zero optional price means "no price of its own" and an
+    offer without both input and output prices is a problem; in a tier or window a zero is a price.
+    """
+    found: dict[str, float] = {}
     problem = None
-    for field, key in keys.items():
+    for dimension, keys in stated(shape):
+        key = next((k for k in keys if pricing.get(k) is not None), keys[0])
         try:
-            found[field] = price(pricing.get(key), per_tokens)
+            value = price(pricing.get(key), per_tokens if dimension.unit == TOKEN else PER_TOKEN)
         except PriceError as exc:
-            found[field] = None
             problem = problem or f"{key}: {exc}"
-    if problem is None and (found.get("input_cost") is None or found.get("output_cost") is None):
+            continue
+        low, high = dimension.accepts
+        if value is None or not low <= value < high or (required and value == 0 and not _core(dimension.name)):
+            continue
+        found[dimension.name] = value
+    if required and problem is None and ("input" not in found or "output" not in found):
         problem = "no input or output price"
-    for field in ("cache_read_cost", "cache_write_cost"):
-        if not found.get(field):  # a zero or unusable cache price means "no separate price"
-            found[field] = None
     return found, problem
+
+
+def _core(name: str) -> bool:
+    return name in ("input", "output")
+
+
+def tiers_from_lists(pricing: dict[str, Any], shape: str, per_tokens: float) -> tuple[Tier, ...]:
+    """Tiers stated as a list per field, `{field}_tiers: [{cost, min, max}, ...]` (Vercel's form)."""
+    by_threshold: dict[int, dict[str, float]] = {}
+    for dimension, keys in stated(shape):
+        for step in as_list(pricing.get(f"{keys[0]}_tiers")):
+            step = as_dict(step)
+            above = limit(step.get("min"))
+            try:
+                value = price(step.get("cost"), per_tokens if dimension.unit == TOKEN else PER_TOKEN)
+            except PriceError:
+                continue
+            if above is not None and value is not None:
+                by_threshold.setdefault(above, {})[dimension.name] = value
+    return tuple(Tier(above, prices) for above, prices in sorted(by_threshold.items()))
 
 
 def as_dict(value: Any) -> dict[str, Any]:

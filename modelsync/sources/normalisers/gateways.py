@@ -22,7 +22,7 @@ def ollama_id(entry: Any) -> str | None:
 
 def ollama_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """Ollama Cloud is paid by subscription, not per token: a zero price, written as the free marker."""
-    return Offer(id=model_id, mode=mode_from_id(model_id), input_cost=0.0, output_cost=0.0)
+    return Offer(id=model_id, mode=mode_from_id(model_id), prices={"input": 0.0, "output": 0.0})
 
 
 FIREWORKS_KINDS = {"EMBEDDING_MODEL": "embedding", "FLUMINA_BASE_MODEL": "image_generation"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...catalog import PER_MILLION, PER_TOKEN, Document, Offer, Skip, limit
-from .common import as_dict, as_list, costs, flags
+from .common import as_dict, as_list, flags, read_prices, tiers_from_lists
 
 NOVITA_UNIT = 10_000 * PER_MILLION  # Novita's integers are 0.0001 USD per million tokens
 EMBEDDING_KINDS = {"embedding", "embeddings"}
@@ -18,20 +18,11 @@ def _mode(kind: Any) -> str:
 
 def requesty_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """Requesty: JSON numbers in USD per token; caching_price writes the cache, cached_price reads it."""
-    found, problem = costs(
-        entry,
-        {
-            "input_cost": "input_price",
-            "output_cost": "output_price",
-            "cache_read_cost": "cached_price",
-            "cache_write_cost": "caching_price",
-        },
-        PER_TOKEN,
-    )
+    prices, problem = read_prices(entry, "requesty", PER_TOKEN)
     return Offer(
         id=model_id,
         mode=_mode(entry.get("api")),
-        **found,
+        prices=prices,
         max_input_tokens=limit(entry.get("context_window")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         capabilities=flags(
@@ -55,15 +46,13 @@ def novita_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
             "prompt": as_dict(pricing.get("prompt")).get("price_per_m_decimal"),
             "completion": as_dict(pricing.get("completion")).get("price_per_m_decimal"),
         }
-        found, problem = costs(decimals, {"input_cost": "prompt", "output_cost": "completion"}, PER_MILLION)
+        prices, problem = read_prices(decimals, "novita_decimal", PER_MILLION)
     else:
-        found, problem = costs(
-            entry, {"input_cost": "input_token_price_per_m", "output_cost": "output_token_price_per_m"}, NOVITA_UNIT
-        )
+        prices, problem = read_prices(entry, "novita", NOVITA_UNIT)
     return Offer(
         id=model_id,
         mode=_mode(entry.get("model_type")),
-        **found,
+        prices=prices,
         max_input_tokens=limit(entry.get("context_size")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         price_problem=problem,
@@ -73,7 +62,7 @@ def novita_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
 def nano_gpt_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """Nano-GPT (`?detailed=true`): JSON numbers in USD per million tokens."""
     pricing = as_dict(entry.get("pricing"))
-    found, problem = costs(pricing, {"input_cost": "prompt", "output_cost": "completion"}, PER_MILLION)
+    prices, problem = read_prices(pricing, "nano_gpt", PER_MILLION)
     unit, currency = pricing.get("unit", "per_million_tokens"), pricing.get("currency", "USD")
     if unit != "per_million_tokens" or str(currency).upper() != "USD":
         problem = f"prices are in {unit} {currency}, not per_million_tokens USD"
@@ -81,7 +70,7 @@ def nano_gpt_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer
     return Offer(
         id=model_id,
         mode=_mode(entry.get("type")),
-        **found,
+        prices=prices,
         max_input_tokens=limit(entry.get("context_length")),
         max_output_tokens=limit(entry.get("max_output_tokens")),
         capabilities=flags(
@@ -105,17 +94,12 @@ VERCEL_MODES = {
 
 
 def vercel_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer | Skip:
-    """Vercel AI Gateway: decimal strings in USD per token; `type` says language or embedding."""
-    found, problem = costs(
-        as_dict(entry.get("pricing")),
-        {
-            "input_cost": "input",
-            "output_cost": "output",
-            "cache_read_cost": "input_cache_read",
-            "cache_write_cost": "input_cache_write",
-        },
-        PER_TOKEN,
-    )
+    """Vercel AI Gateway: decimal strings in USD per token; `type` says language or embedding.
+
+    Newer lists state tiers as `{field}_tiers: [{cost, min, max}]` beside each flat price.
+    """
+    pricing = as_dict(entry.get("pricing"))
+    prices, problem = read_prices(pricing, "vercel", PER_TOKEN)
     mode = VERCEL_MODES.get(entry.get("type")) if isinstance(entry.get("type"), (str, type(None))) else None
     if mode is None:
         return Skip(model_id, f"unknown model type {entry.get('type')!r}")
@@ -123,7 +107,8 @@ def vercel_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer |
     return Offer(
         id=model_id,
         mode=mode,
-        **found,
+        prices=prices,
+        tiers=tiers_from_lists(pricing, "vercel", PER_TOKEN),
         max_input_tokens=limit(entry.get("context_window")),
         max_output_tokens=limit(entry.get("max_tokens")),
         capabilities=flags(

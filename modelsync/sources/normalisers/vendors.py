@@ -28,7 +28,7 @@ def mode_from_id(model_id: str) -> str:
 
 def nvidia_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """NVIDIA's hosted catalog is free to use: a zero price, written as the free marker."""
-    return Offer(id=model_id, mode=mode_from_id(model_id), input_cost=0.0, output_cost=0.0)
+    return Offer(id=model_id, mode=mode_from_id(model_id), prices={"input": 0.0, "output": 0.0})
 
 
 def openai_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
