@@ -61,6 +61,10 @@ class Offer:
     needs_pin: str | None = None  # why only an explicit, pinned selection may use it
     price_source: str | None = None  # where the prices come from when not the provider's own list
     sdk: str | None = None  # the API the model speaks when not its provider's (models.dev `provider.npm`)
+    # When the provider says the model ends: a date (OpenRouter `expiration_date`, OpenAI
+    # `shutdown_date`), or a word where none is given: a models.dev normaliser sets
+    # retires="deprecated" for `status: deprecated`, and the report warns under "retiring".
+    retires: str | None = None
 
     @property
     def input_cost(self) -> float | None:
@@ -129,6 +133,15 @@ def limit(*candidates: Any) -> int | None:
             return int(raw)
         if isinstance(raw, str) and raw.isdigit() and int(raw) > 0:
             return int(raw)
+    return None
+
+
+def end_date(raw: Any) -> str | None:
+    """A catalog's stated end of a model as short printable text; None when absent or junk."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw > 0:
+        return str(raw)  # a timestamp: shown as sent
+    if isinstance(raw, str) and raw.strip() and raw.isprintable() and len(raw) <= 40:
+        return raw.strip()
     return None
 
 

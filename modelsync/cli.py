@@ -106,7 +106,7 @@ def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path
     if args.list:
         return _legacy_list(top, args, home)
     if args.import_from:
-        _refuse_given(top, args, {"import_from", "force", "quiet", *_PATHS}, "--import")
+        _refuse_given(top, args, {"import_from", "force", "offline", "quiet", *_PATHS}, "--import")
         args.source = args.import_from
         return import_config.execute(args, home)
     _refuse_given(top, args, {*_GENERATE_DESTS, *_PATHS}, "generating config.yaml")

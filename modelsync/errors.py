@@ -44,3 +44,11 @@ class FetchError(GenerateError):
 
 class CatalogError(GenerateError):
     """A catalog document does not have the shape its normaliser expects."""
+
+
+class LocatedError(ValueError):
+    """A validator's error about one part of its value (`at`: (3,) for item [3]), so the line named is that part's."""
+
+    def __init__(self, message: str, at: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.at = at

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .prices import per_unit_label
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report
+from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
@@ -17,9 +17,8 @@ COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
 SCHEMA_VERSION = 2
 
 
-def _label(key: Key) -> str:
-    name, model = key
-    return name if name == model else f"{name} ({model})"
+def _label(key: Key, report: Report | None = None) -> str:
+    return label(key, report.ambiguous if report else frozenset())
 
 
 def _printable(value: str) -> str:
@@ -47,15 +46,28 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
         )
         for (provider, reason), keys in held_by_reason(report).items():
             if len(keys) == 1:
-                lines.append(paint("!", _printable(f"  ! {provider}: {_label(keys[0])}: {reason}")))
+                lines.append(paint("!", _printable(f"  ! {provider}: {_label(keys[0], report)}: {reason}")))
             else:  # one reason for many models (a mass removal): said once, the models listed under it
                 lines.append(paint("!", _printable(f"  ! {provider}: {reason}:")))
-                lines += [paint("!", _printable(f"      {_label(key)}")) for key in keys]
+                lines += [paint("!", _printable(f"      {_label(key, report)}")) for key in keys]
+    if report.retired:
+        lines.append(paint("-", f"retired ({len(report.retired)}): no longer in their catalog, left config.yaml"))
+        held = {h.key for h in report.held}
+        lines += [
+            paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}"))
+            + (" — held for review, still served" if r.key in held else "")
+            for r in report.retired
+        ]
+    if report.retiring:
+        lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
+        lines += [
+            paint("!", _printable(f"  ! {r.provider}: {_label(r.key, report)}: {r.says()}")) for r in report.retiring
+        ]
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
             note = f"  ({change.note})" if change.note else ""
-            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label())}{note}"))
+            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label(report.ambiguous))}{note}"))
             lines += [f"      {_printable(line)}" for line in change.summary]
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
@@ -108,10 +120,11 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
             "|---|---|---|",
         ]
         out += [
-            f"| {provider} | {_deployments_cell(keys)} | {_cell(reason)} |"
+            f"| {provider} | {_deployments_cell(keys, report)} | {_cell(reason)} |"
             for (provider, reason), keys in held_by_reason(report).items()
         ]
         out.append("")
+    out += _markdown_retirements(report)
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
     if groups:
@@ -125,11 +138,11 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         out.append("")
     for group, changes in report.groups.items():
         changes = sorted(changes, key=lambda c: "~-+".index(c.sign))  # what moved first: it needs review most
-        out += [f"### {group}", "", *_table([_row(change) for change in changes[:FOLD_AFTER]])]
+        out += [f"### {group}", "", *_table([_row(change, report) for change in changes[:FOLD_AFTER]])]
         rest = changes[FOLD_AFTER:]
         if rest:  # every change is listed; the long tail folds, so the body stays readable
             out += [f"<details><summary>{len(rest)} more {group} changes ({_counted(rest)})</summary>", ""]
-            out += [*_folded(rest), "</details>", ""]
+            out += [*_folded(rest, report), "</details>", ""]
     if report.settings:
         out += ["### settings", ""] + [f"- {_cell(f.describe())}" for f in report.settings]
     body = "\n".join(out).rstrip("\n") + "\n"
@@ -146,12 +159,12 @@ def _table(rows: list[str]) -> list[str]:
     return ["| | deployment | what changed |", "|---|---|---|", *rows, ""]
 
 
-def _folded(changes: list[ModelChange]) -> list[str]:
+def _folded(changes: list[ModelChange], report: Report) -> list[str]:
     """The long tail: changed models as table rows; added and removed ones, which have no details,
     as one compact list each, so that hundreds of them keep the body within GitHub's 65,536 characters."""
-    out = _table([_row(c) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
+    out = _table([_row(c, report) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
     for sign, word in (("-", "removed"), ("+", "added")):
-        names = [_code(c.label()) for c in changes if c.sign == sign]
+        names = [_code(c.label(report.ambiguous)) for c in changes if c.sign == sign]
         if names:
             out += [f"**{word} ({len(names)}):** " + ", ".join(names), ""]
     return out
@@ -161,20 +174,49 @@ def _counted(changes: list[ModelChange]) -> str:
     return ", ".join(f"{n} {word}" for sign, word in SIGNS.items() if (n := sum(c.sign == sign for c in changes)))
 
 
-def _deployments_cell(keys: list[Key]) -> str:
+def _markdown_retirements(report: Report) -> list[str]:
+    out = []
+    if report.retired:
+        out += [
+            f"### Retired ({len(report.retired)})",
+            "",
+            "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml.",
+            "",
+            "| model | deployment | overrides.yaml line to delete |",
+            "|---|---|---|",
+        ]
+        for r in report.retired:
+            line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
+            out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
+        out.append("")
+    if report.retiring:
+        out += [
+            f"### Retiring ({len(report.retiring)})",
+            "",
+            "Still served, but their catalog states when they end: plan a replacement.",
+            "",
+            "| provider | deployment | ends |",
+            "|---|---|---|",
+        ]
+        out += [f"| {r.provider} | {_code(_label(r.key, report))} | {_cell(r.date)} |" for r in report.retiring]
+        out.append("")
+    return out
+
+
+def _deployments_cell(keys: list[Key], report: Report) -> str:
     """One deployment as code; many as a count with the list folded."""
     if len(keys) == 1:
-        return _code(_label(keys[0]))
-    listed = ", ".join(_code(_label(key)) for key in keys)
+        return _code(_label(keys[0], report))
+    listed = ", ".join(_code(_label(key, report)) for key in keys)
     return f"<details><summary>{len(keys)} deployments</summary>{listed}</details>"
 
 
-def _row(change: ModelChange) -> str:
+def _row(change: ModelChange, report: Report) -> str:
     what = "<br>".join(
         [*(_cell(line) for line in change.summary), *(_cell(f.describe()) for f in change.fields)]
         + ([_cell(change.note)] if change.note else [])
     )
-    return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label())} | {what} |"
+    return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label(report.ambiguous))} | {what} |"
 
 
 def _cell(value: str) -> str:
@@ -200,11 +242,18 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
         "totals": {
             **counts,
             "held": len(report.held),
+            "retired": len(report.retired),
+            "retiring": len(report.retiring),
             "deployments": report.after,
             "deployments_before": report.before,
             "skipped": sum(len(items) for items in report.skipped.values()),
         },
         "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
+        "retired": [
+            {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
+            for r in report.retired
+        ],
+        "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
         "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
         "settings": [_field(f) for f in report.settings],
     }
@@ -229,8 +278,8 @@ def _note(change: ModelChange) -> dict[str, str]:
     return {"price_note": change.note} if change.note else {}
 
 
-def _deployment(key: Key) -> dict[str, str]:
-    return {"model_name": key[0], "model": key[1]}
+def _deployment(key: Key) -> dict[str, str | None]:
+    return {"model_name": key[0], "model": key[1], "api_base": shown_base(key[2]) or None}
 
 
 def _field(change: FieldChange) -> dict[str, Any]:

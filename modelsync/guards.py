@@ -123,6 +123,8 @@ def _catalog_removals(
 
 def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
     """Whether the user still asks for this model: a vanished one went with the catalog, not an edit."""
+    if any(ref.provider == provider and ref.model_id == model_id for ref in overrides.models):
+        return True  # named, and retired because its catalog dropped it
     selection = overrides.providers.get(provider)
     if selection is None:
         return False

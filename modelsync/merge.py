@@ -13,6 +13,8 @@ from .errors import InputError
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
+from .retirements import Current, Retired, Retiring
+from .secrets import redact_url
 from .sources.providers import Provider, apply_name_rule
 
 PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
@@ -29,6 +31,11 @@ __all__ = ["FREE", "Deployment", "Merged", "deploy", "merge", "merge_provider", 
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
+def deployment_key(model_name: Any, litellm_params: dict[str, Any]) -> tuple[str, str, str]:
+    """(model_name, route, api_base): one name and route may be served from two hosts."""
+    return str(model_name), str(litellm_params.get("model", "")), str(litellm_params.get("api_base") or "")
+
+
 class Deployment(NamedTuple):
     """One model_list entry; `provider` and `model_id` are None for a hand-written entry."""
 
@@ -40,8 +47,9 @@ class Deployment(NamedTuple):
     pinned: frozenset[str] = frozenset()  # keys whose value the user pinned in overrides.yaml
     price_source: str | None = None  # the catalog, models.dev, pinned, or unpriced (LiteLLM's map bills it)
 
-    def key(self) -> tuple[str, str]:
-        return self.model_name, str(self.litellm_params.get("model", ""))
+    def key(self) -> tuple[str, str, str]:
+        """A deployment's identity: name, route and api_base ("" for the route's default host)."""
+        return deployment_key(self.model_name, self.litellm_params)
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"model_name": self.model_name, "litellm_params": self.litellm_params}
@@ -57,21 +65,34 @@ class Merged:
     deployments: list[Deployment]
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider → (id, reason)
     warnings: list[str] = field(default_factory=list)
+    retired: list[Retired] = field(default_factory=list)  # named models their catalog dropped
+    retiring: list[Retiring] = field(default_factory=list)  # deployments whose catalog states an end
 
 
-def merge(providers: dict[str, Provider], overrides: Overrides, catalogs: dict[str, Catalog]) -> Merged:
-    """Select, name, price and order every deployment."""
+def merge(
+    providers: dict[str, Provider],
+    overrides: Overrides,
+    catalogs: dict[str, Catalog],
+    current: Current | None = None,
+) -> Merged:
+    """Select, name, price and order every deployment.
+
+    `current` is the config.yaml being replaced: a named model it routes to that the catalog no
+    longer lists is retired; without it (or for a model it lacks) a missing model is an error.
+    """
     merged = Merged([])
     for name in sorted(overrides.enabled()):
-        merge_provider(providers[name], overrides, catalogs[name], merged)
+        merge_provider(providers[name], overrides, catalogs[name], merged, current)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 
 
-def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged) -> None:
-    """Add one provider's selected models to `merged`, and what it skipped."""
+def merge_provider(
+    provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged, current: Current | None = None
+) -> None:
+    """Add one provider's selected models to `merged`, and what it skipped or retired."""
     selection = overrides.providers.get(provider.name, ProviderSelection())
     named = [ref for ref in overrides.models if ref.provider == provider.name]
     named_ids = {ref.model_id for ref in named}
@@ -90,16 +111,30 @@ def merge_provider(provider: Provider, overrides: Overrides, catalog: Catalog, m
         if problem:
             skipped.append((offer.id, f"{problem}; name it under models: with a pin to use it"))
             continue
-        merged.deployments.append(deploy(provider, selection, offer, BY_GLOB))
+        _add(merged, provider, offer, deploy(provider, selection, offer, BY_GLOB))
     offers = catalog.by_id()
     for ref in named:
-        offer = offers.get(ref.model_id) or _pinned_absentee(ref, overrides.models.index(ref), offers, merged)
+        index = overrides.models.index(ref)
+        found = offers.get(ref.model_id)
+        if found is None and not ref.pin.costs_both():
+            retired = deploy(provider, selection, Offer(ref.model_id), ref)
+            if current is None or not current.routed(ref.id, retired.key()):
+                raise _not_in_catalog(ref, index, offers)
+            merged.retired.append(Retired(provider.name, ref.model_id, retired.key(), index))
+            continue
+        offer = found or _pinned_absentee(ref, merged)
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
             merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
             continue
-        merged.deployments.append(deploy(provider, selection, offer, ref))
+        _add(merged, provider, offer, deploy(provider, selection, offer, ref))
+
+
+def _add(merged: Merged, provider: Provider, offer: Offer, deployment: Deployment) -> None:
+    merged.deployments.append(deployment)
+    if offer.retires:  # the catalog says when it ends: warn while it still works
+        merged.retiring.append(Retiring(provider.name, deployment.key(), offer.retires))
 
 
 def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
@@ -110,12 +145,15 @@ def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
     return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
 
 
-def _pinned_absentee(ref: ModelRef, index: int, offers: dict[str, Offer], merged: Merged) -> Offer:
-    """A named model missing from the catalog: kept on its pins, or an error with close matches."""
-    if ref.pin.costs_both():
-        merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
-        return Offer(id=ref.model_id)
-    raise InputError(
+def _pinned_absentee(ref: ModelRef, merged: Merged) -> Offer:
+    """A named model missing from the catalog, kept on its pinned costs."""
+    merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
+    return Offer(id=ref.model_id)
+
+
+def _not_in_catalog(ref: ModelRef, index: int, offers: dict[str, Offer]) -> InputError:
+    """A named model config.yaml never had, missing from the catalog: a typo, with close matches."""
+    return InputError(
         f"models[{index}]: {ref.id} is not in the {ref.provider} catalog",
         f"{missing_model_hint(ref.model_id, ref.provider, offers)}; "
         "or pin its input and output costs to keep it anyway",
@@ -181,13 +219,14 @@ def _ordered(values: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _refuse_clashes(deployments: list[Deployment]) -> None:
-    """Two deployments with the same name and route would be one deployment listed twice."""
-    seen: set[tuple[str, str]] = set()
+    """Two deployments with the same name, route and api_base would be one deployment listed twice."""
+    seen: set[tuple[str, str, str]] = set()
     for deployment in deployments:
         if deployment.key() in seen:
-            name, model = deployment.key()
+            name, model, api_base = deployment.key()
             raise InputError(
-                f"two deployments are both {name!r} routed to {model!r}",
-                "remove the repeated entry, or give one of them another name",
+                f"two deployments are both {name!r} routed to {model!r}"
+                + (f" at {redact_url(api_base)!r}" if api_base else ""),
+                "remove the repeated entry, or give one of them another name or api_base",
             )
         seen.add(deployment.key())

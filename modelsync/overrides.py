@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
-from .errors import InputError
+from .errors import InputError, LocatedError
 from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
@@ -132,16 +132,41 @@ class Entry(Strict):
         return value
 
 
-class SettingsSections(Strict):
-    """The config's non-model sections, passed through as written."""
+# LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
+# but one a letter or two away from these is taken for a typo.
+KNOWN_SECTIONS = (
+    "general_settings",
+    "litellm_settings",
+    "router_settings",
+    "environment_variables",
+    "credential_list",
+    "guardrails",
+    "mcp_servers",
+    "mcp_tools",
+    "callback_settings",
+    "assistant_settings",
+    "files_settings",
+    "finetune_settings",
+    "vector_store_registry",
+    "search_tools",
+    "pass_through_endpoints",
+    "policies",
+    "prompts",
+    "agent_list",
+)
 
-    router_settings: dict[str, Any] | None = None
-    litellm_settings: dict[str, Any] | None = None
-    general_settings: dict[str, Any] | None = None
 
-    _check = field_validator("router_settings", "litellm_settings", "general_settings")(
-        lambda v: v if v is None else refuse_literals(v)
-    )
+def check_sections(sections: dict[str, Any]) -> dict[str, Any]:
+    """Any top-level LiteLLM section passes as written, but not model_list, a typo or a literal secret."""
+    for name in sections:
+        if name == "model_list":
+            raise ValueError(
+                "model_list is what the generator writes — put deployments under models: or entries: instead"
+            )
+        close = difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.85)
+        if name not in KNOWN_SECTIONS and close:
+            raise ValueError(f"unknown section {name!r} — did you mean {close[0]!r}?")
+    return refuse_literals(sections)
 
 
 class Overrides(Strict):
@@ -150,7 +175,9 @@ class Overrides(Strict):
     providers: dict[str, ProviderSelection] = {}
     models: list[ModelRef] = []
     entries: list[Entry] = []
-    settings: SettingsSections = SettingsSections()
+    settings: dict[str, Any] = {}  # top-level sections of config.yaml, passed through as written
+
+    _check_settings = field_validator("settings")(check_sections)
 
     @field_validator("models", mode="before")
     @classmethod
@@ -163,14 +190,19 @@ class Overrides(Strict):
     @field_validator("models")
     @classmethod
     def _no_repeated_models(cls, models: list[ModelRef]) -> list[ModelRef]:
-        _refuse_repeats([(ref.id, ref.name) for ref in models], lambda key: key[0])
+        _refuse_repeats([(ref.id, ref.name, ref.params.get("api_base")) for ref in models], lambda key: key[0])
         return models
 
     @field_validator("entries")
     @classmethod
     def _no_repeated_entries(cls, entries: list[Entry]) -> list[Entry]:
-        _refuse_repeats([(e.model_name, e.litellm_params["model"]) for e in entries], lambda key: key[0])
+        keys = [(e.model_name, e.litellm_params["model"], e.litellm_params.get("api_base")) for e in entries]
+        _refuse_repeats(keys, lambda key: key[0])
         return entries
+
+    def sections(self) -> dict[str, Any]:
+        """The top-level sections to write, in the order overrides.yaml gives them."""
+        return dict(self.settings)
 
     def enabled(self) -> set[str]:
         """The providers this file uses: those with a selection or a named model."""
@@ -181,7 +213,9 @@ def _refuse_repeats(keys: list[Any], label: Any) -> None:
     seen: dict[Any, int] = {}
     for index, key in enumerate(keys):
         if key in seen:
-            raise ValueError(f"item [{index}] repeats item [{seen[key]}] ({label(key)}) — remove one of them")
+            raise LocatedError(
+                f"item [{index}] repeats item [{seen[key]}] ({label(key)}) — remove one of them", at=(index,)
+            )
         seen[key] = index
 
 

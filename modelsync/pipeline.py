@@ -16,6 +16,7 @@ from .merge import Merged, merge
 from .overrides import Overrides, load_overrides
 from .paths import Paths
 from .render import render
+from .retirements import Current, locate
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
 from .yamlfile import line_of
@@ -96,22 +97,24 @@ def _run(
         settings = _settings(settings)
         outcomes = _refresh(inputs, store, settings, options, client, now)
     catalogs = load_catalogs(inputs, store)
+    old = _read_config(paths.config)
     try:
-        merged = merge(inputs.providers, inputs.overrides, catalogs)
+        merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
+    merged.retired = locate(merged.retired, paths.overrides)
     for warning in merged.warnings:
         log.warning("%s", warning)
-    sections = inputs.overrides.settings.model_dump()
-    text = render(paths.templates, merged.deployments, sections)
-    old = _read_config(paths.config)
+    _warn_retirements(merged)
+    sections = inputs.overrides.sections()
+    text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
         held = _hold(old, merged, inputs, settings)
         if held:
-            text = render(paths.templates, merged.deployments, sections)
+            text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .report import compare
@@ -120,11 +123,20 @@ def _run(
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
+        result.report.retired, result.report.retiring = merged.retired, merged.retiring
     if not (options.check or options.dry_run):
         if result.changed:
             _write(paths.config, old, text)
         store.remember()
     return result
+
+
+def _warn_retirements(merged: Merged) -> None:
+    """One line per retired model (with the line to delete) and per model that is about to end."""
+    for item in merged.retired:
+        log.warning("%s: no longer in its catalog; retired from config.yaml — %s", item.id, item.where())
+    for end in merged.retiring:
+        log.warning("%s (%s): the %s catalog says it %s", end.key[0], end.key[1], end.provider, end.says())
 
 
 def _hold(old: str, merged: Merged, inputs: Inputs, settings: Settings) -> list[Held]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 
 from .errors import InputError
 from .merge import Deployment
+from .retirements import Retired, comment_safe
 
 # Strings that may stay unquoted: no YAML indicator can start them and ": " or " #" cannot occur.
 PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+~=-]*(?::[A-Za-z0-9_./@+~=-]+)*\Z")
@@ -47,6 +49,9 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     int: str,
     bool: lambda v: "true" if v else "false",
     type(None): lambda v: "null",
+    # A hand-kept `api_version: 2024-10-21` is a YAML date: it stays one, as LiteLLM read it.
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
 }
 
 
@@ -101,14 +106,18 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["yaml"] = scalar
     env.filters["yaml_block"] = block
+    env.filters["yaml_tail"] = lambda value: _tail(value, 2)  # what follows `section:`
+    env.filters["comment"] = comment_safe
     return env
 
 
-def render(templates: Path, deployments: list[Deployment], settings: dict[str, Any]) -> str:
-    """The whole config.yaml as text."""
+def render(
+    templates: Path, deployments: list[Deployment], settings: dict[str, Any], retired: Sequence[Retired] = ()
+) -> str:
+    """The whole config.yaml as text; `retired` are listed in its header, for the next run to know."""
     try:
         template = environment(templates).get_template("config.yaml.j2")
-        return template.render(deployments=deployments, settings=settings)
+        return template.render(deployments=deployments, settings=settings, retired=retired)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", "fix the template"

@@ -8,16 +8,16 @@ from typing import Any
 
 import yaml
 
-from .merge import PINNED, UNPRICED, Deployment
+from .merge import PINNED, UNPRICED, Deployment, deployment_key
 from .prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
 from .render import scalar
 from .schema import SAFE_LOADER
-from .secrets import mask_at
+from .secrets import mask_at, redact_url
 from .sources.providers import Provider, identify
 
-SECTIONS = ("router_settings", "litellm_settings", "general_settings")
+SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
-Key = tuple[str, str]
+Key = tuple[str, str, str]  # (model_name, litellm_params.model, api_base or "")
 SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
 
@@ -103,9 +103,20 @@ class ModelChange:
     summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
     note: str = ""  # where its prices come from, when not its own catalog
 
-    def label(self) -> str:
-        name, model = self.key
-        return name if name == model else f"{name} ({model})"
+    def label(self, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
+        return label(self.key, ambiguous)
+
+
+def label(key: Key, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """`name (route)`; the api_base too where the same name and route come from two hosts."""
+    name, model, api_base = key
+    text = name if name == model else f"{name} ({model})"
+    return f"{text} at {shown_base(api_base)}" if api_base and (name, model) in ambiguous else text
+
+
+def shown_base(api_base: str) -> str:
+    """An api_base as a report may show it: no password or key inside a URL."""
+    return redact_url(api_base) if "://" in api_base else api_base
 
 
 @dataclass
@@ -118,6 +129,9 @@ class Report:
     after: int = 0
     note: str = ""
     changed: bool = False  # whether config.yaml's bytes change, even with no model or settings change
+    ambiguous: frozenset[tuple[str, str]] = frozenset()  # (name, route) pairs served from several api_bases
+    retired: list[Any] = field(default_factory=list)  # merge.Retired: named models their catalog dropped
+    retiring: list[Any] = field(default_factory=list)  # merge.Retiring: models whose catalog states an end date
 
     def has_changes(self) -> bool:
         return bool(self.settings or any(self.groups.values()))
@@ -154,20 +168,23 @@ def compare(
     for key, body in old.items():
         group_of.setdefault(key, identify(providers, body.get("litellm_params") or {}) or HAND_WRITTEN)
     groups: dict[str, list[ModelChange]] = defaultdict(list)
-    for key in sorted(fresh.keys() - old.keys()):
+    moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
+    for key in sorted(fresh.keys() - old.keys() - moved.keys()):
         groups[group_of[key]].append(
             ModelChange("+", key, summary=summarise(fresh[key].as_dict()), note=price_note(fresh[key]))
         )
-    for key in sorted(old.keys() - fresh.keys()):
+    for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
-    for key in sorted(fresh.keys() & old.keys()):
+    pairs = [(key, key) for key in sorted(fresh.keys() & old.keys())] + sorted(moved.items())
+    for key, was in pairs:
         body = fresh[key].as_dict()
-        if body != old[key]:  # cheap equality first; deepdiff only where something differs
-            fields = field_changes(old[key], body)
+        if body != old[was]:  # cheap equality first; deepdiff only where something differs
+            fields = field_changes(old[was], body)
             if fields:
                 groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
     report.settings = settings_changes(old_config, new_settings)
+    report.ambiguous = ambiguous_pairs([*fresh, *old])
     return report
 
 
@@ -179,6 +196,27 @@ def price_note(deployment: Deployment) -> str:
     if source in (None, PINNED, deployment.provider):
         return ""
     return f"prices from {source}"
+
+
+def _moved_hosts(added: list[Key], removed: list[Key]) -> dict[Key, Key]:
+    """One deployment whose api_base alone changed is a change, not a removal and an addition."""
+
+    def by_pair(keys: list[Key]) -> dict[tuple[str, str], list[Key]]:
+        found: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key in keys:
+            found[key[:2]].append(key)
+        return found
+
+    new, gone = by_pair(added), by_pair(removed)
+    return {new[pair][0]: gone[pair][0] for pair in new.keys() & gone.keys() if len(new[pair]) == len(gone[pair]) == 1}
+
+
+def ambiguous_pairs(keys: list[Key]) -> frozenset[tuple[str, str]]:
+    """The (name, route) pairs that occur with more than one api_base."""
+    bases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, model, api_base in keys:
+        bases[(name, model.split("#")[0])].add(api_base)
+    return frozenset(pair for pair, found in bases.items() if len(found) > 1)
 
 
 def summarise(body: dict[str, Any]) -> tuple[str, ...]:
@@ -215,9 +253,10 @@ def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
 
 
 def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
-    """What changed in the settings sections; a section that appears or goes is one change."""
+    """What changed in the top-level sections; a section that appears or goes is one change."""
     changes: list[FieldChange] = []
-    for name in SECTIONS:
+    names = [n for n in [*SECTIONS, *sorted(set(old) | set(new))] if n != "model_list"]
+    for name in dict.fromkeys(names):
         before, after = old.get(name), new.get(name)
         if before is None or after is None:
             if before != after:
@@ -225,7 +264,9 @@ def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChan
                     FieldChange(name, _ABSENT if before is None else before, _ABSENT if after is None else after)
                 )
             continue
-        if before != after:
+        if before != after and not (isinstance(before, dict) and isinstance(after, dict)):
+            changes.append(FieldChange(name, before, after))  # a list or scalar section: one change
+        elif before != after:
             changes += [FieldChange(f"{name}.{c.path}", c.old, c.new) for c in field_changes(before, after)]
     return changes
 
@@ -246,17 +287,17 @@ def parse_config(text: str | None, report: Report | None = None) -> dict[str, An
 
 
 def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:
-    """Deployments keyed by (model_name, litellm_params.model); a repeated key gets a #n suffix."""
+    """Deployments keyed by (model_name, litellm_params.model, api_base); a repeated key gets a #n suffix."""
     keyed: dict[Key, dict[str, Any]] = {}
     for item in model_list if isinstance(model_list, list) else []:
         if not isinstance(item, dict):
             continue
         params = item["litellm_params"] if isinstance(item.get("litellm_params"), dict) else {}
-        name, model = str(item.get("model_name", "")), str(params.get("model", ""))
-        key, n = (name, model), 1
+        name, model, api_base = deployment_key(item.get("model_name", ""), params)
+        key, n = (name, model, api_base), 1
         while key in keyed:
             n += 1
-            key = (name, f"{model}#{n}")
+            key = (name, f"{model}#{n}", api_base)
         keyed[key] = item
     return keyed
 

@@ -62,7 +62,8 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel], within: tu
     errors = exc.errors()
     error = errors[0]
     loc = error["loc"]
-    line = line_of(path, (*within, *loc))
+    below = getattr((error.get("ctx") or {}).get("error"), "at", ())  # a LocatedError points inside the value
+    line = line_of(path, (*within, *loc, *below))
     at = f"{path}:{line}" if line else str(path)
     where = dotted(loc) or "top level"
     if error["type"] == "extra_forbidden":

@@ -18,6 +18,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .errors import LocatedError
+
 log = logging.getLogger("modelsync")
 
 MASK = "[masked]"
@@ -30,13 +32,16 @@ SECRET_KEY = re.compile(
 NOT_SECRET_KEY = re.compile(r"_per_token$")  # input_cost_per_token is a price, not a token
 HEADER_SECTIONS = frozenset({"extra_headers", "headers"})
 # Values LiteLLM configs use to say "no key here"; they are not secrets.
-PLACEHOLDERS = frozenset({"", "none", "null", "empty"})
+PLACEHOLDERS = frozenset(
+    {"", "none", "null", "empty", "dummy", "fake", "placeholder", "unused", "x", "not-needed", "no-key"}
+    | {"sk-no-key-required", "lm-studio", "ollama"}  # what llama.cpp, LM Studio and Ollama document
+)
 SECRET_QUERY = re.compile(r"key|token|secret|password|auth|sig", re.IGNORECASE)
 AUTH_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot)\s+\S", re.IGNORECASE)
 # In free text: userinfo inside a URL, and the value after an auth scheme.
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/@:]*(?::[^\s/@]*)?)@")
 SCHEME_VALUE = re.compile(r"\b(?P<scheme>Bearer|Basic|Token)\s+(?P<value>[A-Za-z0-9._~+/=-]{6,})", re.IGNORECASE)
-# A vendor prefix worth keeping: `sk-`, `sk-or-v1-`, `sk-ant-`, `AIza`... at most three short parts.
+# A vendor prefix worth keeping: `sk-`, `sk-or-v1-`, `sk-ant-`, `rq-`: at most three short parts.
 RECOGNISABLE = re.compile(r"(?:[A-Za-z]{1,6}[-_])(?:[A-Za-z0-9]{1,4}[-_]){0,2}")
 
 _known_values: set[str] = set()  # keys read from the environment this run: never printed anywhere
@@ -84,9 +89,10 @@ def refuse_literals(values: dict[str, Any], where: str = "") -> dict[str, Any]:
     """Refuse a credential written out in full in overrides.yaml: it belongs in the environment."""
     for path, key, value in _leaves(values, where):
         if is_secret(key, value):
-            raise ValueError(
+            raise LocatedError(
                 f"{path} holds a literal secret, which must not be written into config.yaml — "
-                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env"
+                f"write `{key}: os.environ/YOUR_VAR` and set YOUR_VAR in the environment or .env",
+                at=_parts(path[len(where) :]),
             )
     return values
 
@@ -119,6 +125,11 @@ def replace_literals(values: Any, where: str, owner: str) -> Any:
 def env_var_for(owner: str, key: Any) -> str:
     """The environment variable an imported secret moves to: `GPT_4O_API_KEY`, `GENERAL_SETTINGS_MASTER_KEY`."""
     return re.sub(r"[^A-Z0-9]+", "_", f"{owner}_{key}".upper()).strip("_")
+
+
+def _parts(path: str) -> tuple[str | int, ...]:
+    """`extra_headers.Authorization` or `[2].api_key` as a location: ('extra_headers', 'Authorization')."""
+    return tuple(int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", path))
 
 
 def _leaves(values: Any, where: str) -> list[tuple[str, Any, Any]]:

@@ -66,11 +66,11 @@ def test_list_and_import_keep_their_option_spellings(project: Project, capsys: p
     assert capsys.readouterr().out == command
     legacy = project.root / "legacy.yaml"
     legacy.write_text(project.config.read_text())
-    assert project.run("import", str(legacy)) == 2
+    assert project.run("import", str(legacy), "--offline") == 2
     assert "already exists" in capsys.readouterr().err
-    assert project.run("import", str(legacy), "--force", "-q") == 0
+    assert project.run("import", str(legacy), "--offline", "--force", "-q") == 0
     imported = project.overrides.read_text()
-    assert project.run("--import", str(legacy), "--force", "-q") == 0
+    assert project.run("--import", str(legacy), "--offline", "--force", "-q") == 0
     assert project.overrides.read_text() == imported
 
 

@@ -85,6 +85,8 @@ def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertio
         "removed": 1,
         "changed": 2,
         "held": 1,
+        "retired": 0,
+        "retiring": 0,
         "deployments": 38,
         "deployments_before": 8,
         "skipped": 1,
@@ -152,8 +154,8 @@ def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
     from modelsync.report import Report
 
     mass = "3 of 4 selected openrouter models would go (over 25%)"
-    held = [Held("openrouter", (f"m{i}", f"openrouter/m{i}"), mass) for i in range(3)]
-    held.append(Held("openrouter", ("x", "openrouter/x"), "input cost would move 20.0× (1e-06 → 2e-05)"))
+    held = [Held("openrouter", (f"m{i}", f"openrouter/m{i}", ""), mass) for i in range(3)]
+    held.append(Held("openrouter", ("x", "openrouter/x", ""), "input cost would move 20.0× (1e-06 → 2e-05)"))
     report = Report(held=held, after=4, before=4)
     text, markdown = formats.text(report), formats.markdown(report)
     assert text.count(mass) == 1 and markdown.count(mass) == 1
@@ -165,7 +167,7 @@ def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
 def test_a_report_longer_than_a_pull_request_body_says_so_at_the_top() -> None:
     from modelsync.report import ModelChange, Report
 
-    many = [ModelChange("+", (f"vendor/model-{i:04d}-" + "x" * 80, f"openrouter/m{i}")) for i in range(800)]
+    many = [ModelChange("+", (f"vendor/model-{i:04d}-" + "x" * 80, f"openrouter/m{i}", "")) for i in range(800)]
     body = formats.markdown(Report(groups={"openrouter": many}, after=800, before=0))
     assert len(body) > formats.PR_BODY_LIMIT
     assert body.splitlines()[2].startswith("> This report is ") and "job summary has it whole" in body[:400]

@@ -37,7 +37,7 @@ def imported(project: Project) -> Project:
     legacy = project.root / "legacy.yaml"
     shutil.copyfile(LEGACY, legacy)
     project.overrides.unlink()
-    assert project.run("--import", str(legacy), "-q") == 0
+    assert project.run("--import", str(legacy), "--offline", "-q") == 0
     project.config.unlink()
     return project
 
@@ -102,9 +102,9 @@ def test_moved_prices_are_reported_exactly(imported: Project, capsys: pytest.Cap
 
 def test_import_refuses_to_overwrite_unless_forced(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     before = project.overrides.read_text()
-    assert project.run("--import", str(LEGACY)) == 2
+    assert project.run("--import", str(LEGACY), "--offline") == 2
     assert "already exists" in capsys.readouterr().err and project.overrides.read_text() == before
-    assert project.run("--import", str(LEGACY), "--force", "-q") == 0
+    assert project.run("--import", str(LEGACY), "--offline", "--force", "-q") == 0
     assert project.overrides.read_text() != before
 
 
@@ -127,11 +127,11 @@ def test_literal_secrets_are_moved_to_the_environment(project: Project, capsys: 
             }
         )
     )
-    assert project.run("--import", str(legacy), "--force") == 0
+    assert project.run("--import", str(legacy), "--offline", "--force") == 0
     text = project.overrides.read_text()
     assert "literal" not in text and "sk-1234" not in text and "sk-local" not in text
     overrides = yaml.safe_load(text)
-    assert overrides["entries"][0]["litellm_params"]["api_key"] == "os.environ/LOCAL_API_KEY"
-    assert overrides["settings"]["general_settings"]["master_key"] == "os.environ/GENERAL_SETTINGS_MASTER_KEY"
+    assert overrides["entries"][0]["litellm_params"]["api_key"] == "os.environ/LOCALHOST_API_KEY"
+    assert overrides["settings"]["general_settings"]["master_key"] == "os.environ/LITELLM_MASTER_KEY"
     err = capsys.readouterr().err
-    assert "literal" in err and "sk-" not in err and "set LOCAL_API_KEY" in err
+    assert "literal" in err and "sk-" not in err and "set LOCALHOST_API_KEY" in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,14 @@ import httpx
 import pytest
 import yaml
 
+from modelsync.importer import import_config
 from modelsync.pipeline import Options, run
 from modelsync.sources.providers import load_providers
 from tests.fake_upstream import COMPLETION_TOKENS, PROMPT_TOKENS, Upstream, fake_upstream
 from tests.gateway_catalogs import FIREWORKS_LIST, GO_LIST, KILO, MODELS_DEV, OLLAMA_TAGS, ZEN_LIST
 from tests.helpers import ROOT, Project, make_project
 from tests.litellm_proxy import MASTER_KEY, running_proxy
+from tests.test_adopt import ADOPT
 
 pytestmark = pytest.mark.litellm
 
@@ -223,3 +226,57 @@ def test_cost_based_routing_picks_the_cheapest_deployment_of_a_group(
                 _expected_cost(cheapest["litellm_params"], completion=True) or 0,
                 rel_tol=1e-9,
             )
+
+
+def test_an_imported_messy_config_loads_and_one_route_at_two_hosts_reaches_both(
+    tmp_path_factory: pytest.TempPathFactory, upstream: Upstream
+) -> None:
+    """The agency fixture, imported and regenerated: its extra sections load, and `gpt-5.1` is
+    served both by OpenAI's default host and by Nano-GPT's api_base from the environment."""
+    root = tmp_path_factory.mktemp("adopted")
+    project = make_project(root)
+    shutil.rmtree(project.cache)
+    shutil.copytree(ADOPT / "agency" / "cache", project.cache)
+    project.overrides.unlink()
+    project.config.unlink()
+    import_config(project.paths, ADOPT / "agency" / "config.yaml", offline=True)
+    run(project.paths, Options(offline=True))
+    config = yaml.safe_load(project.config.read_text())
+    assert {"guardrails", "mcp_servers", "credential_list", "environment_variables", "agency"} <= config.keys()
+    pair = [d["litellm_params"] for d in config["model_list"] if d["model_name"] == "gpt-5.1"]
+    assert sorted((p["model"], p.get("api_base", "")) for p in pair) == [
+        ("openai/gpt-5.1", ""),
+        ("openai/gpt-5.1", "os.environ/NANOGPT_API_BASE"),
+    ]
+    env = {
+        **KEYS,
+        "OPENAI_API_BASE": f"{upstream.base}/openai",  # the default route's host, as LiteLLM reads it
+        "NANOGPT_API_BASE": f"{upstream.base}/nano_gpt",
+        "PRESIDIO_ANALYZER_API_BASE": f"{upstream.base}/presidio",  # the guardrail checks them at start
+        "PRESIDIO_ANONYMIZER_API_BASE": f"{upstream.base}/presidio",
+    }
+    with running_proxy(project.config, env, root / "litellm.log") as base:
+        names = {m["id"] for m in httpx.get(f"{base}/v1/models", headers=HEADERS, timeout=30).json()["data"]}
+        assert names == {d["model_name"] for d in config["model_list"]}
+        served = {
+            (i["litellm_params"]["model"], i["litellm_params"].get("api_base"))
+            for i in httpx.get(f"{base}/model/info", headers=HEADERS, timeout=30).json()["data"]
+            if i["model_name"] == "gpt-5.1"
+        }
+        assert served == {("openai/gpt-5.1", None), ("openai/gpt-5.1", f"{upstream.base}/nano_gpt")}
+        reached: dict[str, str] = {}
+        for attempt in range(40):  # simple-shuffle picks at random: forty tries miss a host with p = 2^-39
+            upstream.requests.clear()
+            answer = httpx.post(
+                f"{base}/v1/chat/completions",
+                headers=HEADERS,
+                timeout=60,  # each message new, or the config's response cache answers it
+                json={"model": "gpt-5.1", "messages": [{"role": "user", "content": f"ping {attempt}"}]},
+            )
+            assert answer.status_code == 200, answer.text[:500]
+            (seen,) = upstream.requests
+            assert seen.body.get("model") == "gpt-5.1"
+            reached[seen.path.split("/")[1]] = _key_sent(seen.headers)
+            if len(reached) == 2:
+                break
+    assert reached == {"openai": KEYS["OPENAI_API_KEY"], "nano_gpt": KEYS["NANOGPT_API_KEY"]}

@@ -164,7 +164,7 @@ def test_a_models_dev_provider_is_read_whole() -> None:
     assert offers["deepseek-vision"].price_problem == "models.dev states no price"  # unknown, not free
     embed = offers["deepseek-embed"]
     assert embed.mode == "embedding" and embed.max_output_tokens is None  # 1024 is its vector size
-    assert [(s.id, s.reason) for s in catalog.skipped] == [("deepseek-coder", "deprecated (models.dev)")]
+    assert offers["deepseek-coder"].retires == "deprecated" and not catalog.skipped  # still served, for now
 
 
 def test_a_missing_models_dev_id_is_a_clear_error() -> None:
@@ -204,12 +204,10 @@ def test_real_snapshot_whole_catalogs_equal_the_snapshot_per_token(ours: str, sn
     models = snapshot[WHOLE[ours]]["models"]
     catalog = catalog_of(ours, snapshot)
     offers = catalog.by_id()
-    assert len(offers) + len(catalog.skipped) == len(models)
+    assert len(offers) == len(models) and not catalog.skipped
     for model_id, model in models.items():
-        if model.get("status") == "deprecated":
-            assert model_id not in offers
-            continue
         offer = offers[model_id]
+        assert offer.retires == ("deprecated" if model.get("status") == "deprecated" else None)
         _equal_to_snapshot(offer, model)
 
 
@@ -355,9 +353,16 @@ def test_any_models_dev_provider_is_the_few_lines_the_readme_shows(project: Proj
     assert project.run("--offline", "-q") == 0
     snapshot = json.loads(real_catalog(SNAPSHOT).read_text())["togetherai"]["models"]
     deployments = yaml.safe_load(project.config.read_text())["model_list"]
-    assert len(deployments) == len([m for m in snapshot.values() if m.get("status") != "deprecated"])
+    assert len(deployments) == len(snapshot)
     for deployment in deployments:
         params = deployment["litellm_params"]
         model = snapshot[params["model"].removeprefix("together_ai/")]
         assert params["api_key"] == "os.environ/TOGETHERAI_API_KEY"
         assert close(params["input_cost_per_token"], per_token(model["cost"]["input"]))
+
+
+def test_a_deprecated_model_still_serves_and_is_reported_as_retiring(project: Project) -> None:
+    project.write_overrides({"models": ["groq:gemma2-9b-it"]})
+    result = run(project.paths, Options(offline=True, dry_run=True))
+    assert "model: groq/gemma2-9b-it" in result.text
+    assert [(r.provider, r.says()) for r in result.merged.retiring] == [("groq", "deprecated")]

@@ -278,15 +278,45 @@ def test_import_replaces_each_kind_and_prints_none(project: Project, capsys: pyt
             }
         )
     )
-    assert project.run("--import", str(legacy), "--force") == 0
+    assert project.run("--import", str(legacy), "--offline", "--force") == 0
     text = project.overrides.read_text()
     err = capsys.readouterr().err
     assert not any(literal in text + err for literal in LITERALS)
     written = yaml.safe_load(text)
     params = written["entries"][0]["litellm_params"]
-    assert params["extra_headers"] == {"Authorization": "os.environ/AZ_AUTHORIZATION", "X-Title": "my app"}
+    assert params["extra_headers"] == {"Authorization": "os.environ/AZURE_AUTHORIZATION", "X-Title": "my app"}
     assert params["api_key"] == "none"  # a placeholder stays as it is
-    assert params["api_base"] == "os.environ/AZ_API_BASE"
+    assert params["api_base"] == "os.environ/AZURE_API_BASE"
     assert written["settings"]["general_settings"]["database_url"] == "os.environ/GENERAL_SETTINGS_DATABASE_URL"
-    assert "set AZ_AZURE_AD_TOKEN" in err and "set AZ_AWS_SESSION_TOKEN" in err
+    assert "set AZURE_AD_TOKEN" in err and "set AWS_SESSION_TOKEN" in err
     assert project.run("--offline", "-q") == 0  # and the result is a valid overrides.yaml
+
+
+def test_a_fetch_error_masks_credentials_in_the_catalog_url(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    with serve({}) as base:  # every path answers 404
+        host = base.removeprefix("http://")
+        text = project.providers.read_text().replace("https://openrouter.ai", f"http://mirror:{URL_PASSWORD}@{host}")
+        project.providers.write_text(text.replace("/models?output_modalities=all", "/models?key=q-SECRET-77aa1"))
+        assert project.run("--refresh", "-v") == 2
+    err = capsys.readouterr().err
+    assert "HTTP 404" in err and URL_PASSWORD not in err and "q-SECRET-77aa1" not in err
+    assert "mirror:[masked]@" in err and "key=[masked]" in err
+
+
+def test_a_refused_literal_names_its_own_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write_overrides(
+        "models:\n"
+        "  - id: openrouter:anthropic/claude-haiku-4.5\n"
+        "    params:\n"
+        "      rpm: 60\n"
+        "      extra_headers:\n"
+        "        X-Title: my app\n"
+        f"        Authorization: {BEARER}\n"
+    )
+    assert project.run("--offline") == 2
+    err = capsys.readouterr().err
+    assert "overrides.yaml:7: models[0].params: extra_headers.Authorization holds a literal secret" in err
+    assert BEARER.split()[1] not in err

@@ -190,6 +190,12 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
             sys.stdout.write(formats.text(report, verbose=level > 0, colour=colour))
         return
     count = len(result.merged.deployments)
-    report = report or Report(after=count, before=count, skipped=result.merged.skipped)
+    report = report or Report(
+        after=count,
+        before=count,
+        skipped=result.merged.skipped,
+        retired=result.merged.retired,
+        retiring=result.merged.retiring,
+    )
     write = formats.markdown if args.report == "markdown" else formats.as_json
     sys.stdout.write(write(report, paths.config.name))

@@ -17,11 +17,18 @@ def register(commands: Commands) -> None:
         "write overrides.yaml from a LiteLLM config.yaml you kept by hand",
         "path/to/config.yaml",
         "Write overrides.yaml from a hand-kept LiteLLM config.yaml: catalog models become references, "
-        "the rest hand-written entries, the settings sections are kept, literal keys become os.environ/ "
-        "references. Then `--offline --dry-run` shows how today's catalogs differ from it.",
+        "the rest hand-written entries, every top-level section is kept, literal keys become os.environ/ "
+        "references. The catalogs the config uses are fetched first (unless --offline), and what could "
+        "not be matched is listed with the reason. Then `--offline --dry-run` shows how today's "
+        "catalogs differ from it.",
     )
     p.add_argument("source", type=Path, metavar="CONFIG", help="the LiteLLM config.yaml to import")
     p.add_argument("--force", action="store_true", help="replace an existing overrides.yaml")
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="match against cache/ as it is; by default the catalogs are fetched first",
+    )
     volume_options(p, verbose=False)
     path_options(p)
     p.set_defaults(run=execute)
@@ -31,12 +38,19 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     from ..importer import import_config
 
     paths = paths_of(args, home)
-    imported = import_config(paths, args.source, args.force, args.me)
-    if verbosity(args) >= 0:
-        print(
-            f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(args.source)}: "
-            f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
-            f"{len(imported.settings)} settings sections → {shown(paths.overrides)}\n"
-            f"next: {args.me} --offline --dry-run, to see how the catalogs differ from the old file"
-        )
+    imported = import_config(paths, args.source, args.force, args.offline, args.me)
+    if verbosity(args) < 0:
+        return ExitCode.OK
+    print(
+        f"imported {len(imported.models) + len(imported.entries)} deployments from {shown(args.source)}: "
+        f"{len(imported.models)} catalog models, {len(imported.entries)} hand-written entries, "
+        f"{len(imported.settings)} top-level sections → {shown(paths.overrides)}"
+    )
+    if imported.unmatched:
+        print(f"not matched to a catalog model ({len(imported.unmatched)}):")
+        for item in imported.unmatched:
+            print(f"  {item.model_name} ({item.model}): {item.reason}")
+    if imported.variables:
+        print(f"set these before the proxy starts (literal keys moved out): {', '.join(imported.variables)}")
+    print(f"next: {args.me} --offline --dry-run, to see how the catalogs differ from the old file")
     return ExitCode.OK

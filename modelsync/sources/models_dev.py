@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..catalog import GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Skip, Tier, limit
+from ..catalog import GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Tier, limit
 from ..errors import CatalogError
 from .normalisers.common import as_dict, as_list, flags, read_prices
 from .normalisers.vendors import mode_from_id
@@ -91,15 +91,9 @@ def check_document(doc: Document) -> None:
 
 
 def catalog(provider: str, doc: Document, models_dev_id: str) -> Catalog:
-    """A provider's whole catalog as models.dev lists it; deprecated models are left out."""
-    offers: list[Offer] = []
-    skipped: list[Skip] = []
-    for model_id, model in sorted(provider_models(doc, models_dev_id, provider).items()):
-        if model.get("status") == "deprecated":
-            skipped.append(Skip(model_id, "deprecated (models.dev)"))
-            continue
-        offers.append(offer(model_id, model))
-    return Catalog(provider, tuple(offers), tuple(skipped))
+    """A provider's whole catalog as models.dev lists it; a deprecated model is offered as retiring."""
+    models = provider_models(doc, models_dev_id, provider)
+    return Catalog(provider, tuple(offer(model_id, model) for model_id, model in sorted(models.items())))
 
 
 def offer(model_id: str, model: dict[str, Any]) -> Offer:
@@ -128,6 +122,7 @@ def offer(model_id: str, model: dict[str, Any]) -> Offer:
         price_problem=problem,
         price_source=SOURCE if problem is None else None,
         sdk=_sdk(model),
+        retires="deprecated" if model.get("status") == "deprecated" else None,  # it still works, for now
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -70,6 +71,18 @@ class OtherRoute(Strict):
     api_base: str | None = None
 
 
+class KnownBy(Strict):
+    """How hand-kept configs point at a provider: its hosts, and env vars that hold its api_base."""
+
+    hosts: list[str] = []  # api.example.com: any api_base URL on this host is this provider
+    env: list[str] = []  # EXAMPLE_API_BASE: `api_base: os.environ/EXAMPLE_API_BASE` is this provider
+
+    def knows(self, api_base: str) -> bool:
+        if api_base.startswith("os.environ/"):
+            return api_base.removeprefix("os.environ/") in self.env
+        return (urlsplit(api_base).hostname or "").lower() in {host.lower() for host in self.hosts}
+
+
 class Source(Strict):
     """A document many providers read (models.dev's api.json, LiteLLM's price map): fetched once."""
 
@@ -95,6 +108,7 @@ class Provider(Strict):
     route: Route
     sdk_routes: dict[str, Route] = {}  # models that speak another API (models.dev `provider.npm`)
     other_routes: list[OtherRoute] = []
+    known_by: KnownBy = KnownBy()
     model_name: str
     _shared: dict[str, str] = PrivateAttr(default_factory=dict)  # source cache name → URL
 
@@ -132,7 +146,7 @@ class Provider(Strict):
         return self.sdk_routes.get(sdk or "", self.route)
 
     def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
-        """The route of this provider a deployment uses: same prefix, same api_base or none.
+        """The route of this provider a deployment uses: same prefix, and its api_base, none, or one it is known by.
 
         An `openai/` deployment with another api_base (a local server, say) is nobody's.
         """
@@ -142,6 +156,8 @@ class Provider(Strict):
         for route in routes:
             if model.startswith(route.prefix) and api_base == (route.api_base or "").rstrip("/"):
                 return route
+        if api_base and self.known_by.knows(api_base):
+            return next((route for route in routes if model.startswith(route.prefix)), None)
         return None
 
 

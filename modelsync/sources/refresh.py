@@ -82,11 +82,13 @@ def refresh(
     force: bool = False,
     write: bool = True,
     progress: Progress | None = None,
+    need_cache: bool = True,
 ) -> list[Outcome]:
     """Refresh every stale provider at once; a failed one falls back to its cache.
 
     Good documents are laid over the cache in `store` for this run; with `write` they replace the
-    cache too (without, a dry run, they are only used).
+    cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
+    the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
     """
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
@@ -103,7 +105,7 @@ def refresh(
     started = time.monotonic()
     fetched = _fetch_all(jobs, keys, settings, store, client)
     shared = _use_shared(jobs, fetched, store, now, started, tell)
-    done = _normalise_due(due, keys, fetched, shared, store, now, started)
+    done = _normalise_due(due, keys, fetched, shared, store, now, started, need_cache)
     if write:
         _write(due, done, shared, fetched, store, now)
     for outcome in done:
@@ -222,6 +224,7 @@ def _normalise_due(
     store: Store,
     now: datetime,
     started: float,
+    need_cache: bool = True,
 ) -> list[Outcome]:
     """Each due provider's catalog from what was fetched; a failure falls back to its cache.
 
@@ -230,7 +233,7 @@ def _normalise_due(
     """
     fresh_shared = {o.provider for o in shared if o.status == "fetched"}
     while True:
-        results = [_one(p, keys[p.name], fetched, store, now, started) for p in due]
+        results = [_one(p, keys[p.name], fetched, store, now, started, need_cache) for p in due]
         rejected = {
             name
             for provider, (_, unreadable) in zip(due, results, strict=True)
@@ -260,6 +263,7 @@ def _one(
     store: Store,
     now: datetime,
     started: float,
+    need_cache: bool = True,
 ) -> tuple[Outcome, bool]:
     """The provider's outcome, and whether its fetched documents were unreadable as a catalog."""
     if key_headers is None:
@@ -267,7 +271,7 @@ def _one(
         error = FetchError(
             f"{provider.name}: not fetched, {env} is not set", f"set {env} in the environment or .env to refresh it"
         )
-        return _fallback(provider, store, now, "no-key", error), False
+        return _fallback(provider, store, now, "no-key", error, need_cache), False
     own = provider.own_urls()
     try:
         for name in own:
@@ -278,14 +282,14 @@ def _one(
                 store.use(name, response.raw, redact_url(response.url), _document(store, name, response))
     except (FetchError, CacheError) as exc:
         _forget(store, own)
-        return _fallback(provider, store, now, "fallback", exc), False
+        return _fallback(provider, store, now, "fallback", exc, need_cache), False
     try:
         catalog = store.catalog(provider)
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
     except (CatalogError, CacheError) as exc:
         _forget(store, own)
-        return _fallback(provider, store, now, "fallback", exc), True
+        return _fallback(provider, store, now, "fallback", exc, need_cache), True
     responses = [r for name in own if isinstance(r := fetched[name], Response)]
     shared = [fetched[name] for name in provider.shared_urls() if name in fetched]
     read = [r for r in [*responses, *shared] if isinstance(r, Response)]  # models.dev too
@@ -367,9 +371,13 @@ def _store(store: Store, name: str, response: Response, now: datetime) -> None:
         cache.write(store.cache_dir, name, response.raw, response.url, response.headers, now)
 
 
-def _fallback(provider: Provider, store: Store, now: datetime, status: str, error: GenerateError) -> Outcome:
+def _fallback(
+    provider: Provider, store: Store, now: datetime, status: str, error: GenerateError, need_cache: bool = True
+) -> Outcome:
     """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
     oldest = store.oldest(provider)
+    if oldest is None and not need_cache:
+        return Outcome(provider.name, status, f"{error.what}; nothing cached", warning=f"{error.what} — {error.fix}")
     if oldest is None:
         raise FetchError(
             f"{error.what}, and there is no cached catalog to fall back on",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...catalog import PER_TOKEN, Document, Offer, Tier, Window, limit
+from ...catalog import PER_TOKEN, Document, Offer, Tier, Window, end_date, limit
 from .common import as_dict, as_list, flags, read_prices
 
 MODES = {
@@ -89,6 +89,7 @@ def offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
             supports_reasoning="reasoning" in parameters,
         ),
         needs_pin="an alias that may move to another model" if model_id.startswith("~") else None,
+        retires=end_date(entry.get("expiration_date")),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...catalog import Document, Offer, Skip, limit
+from ...catalog import Document, Offer, Skip, end_date, limit
 from .common import as_dict, as_list, flags
 
 # Modes read from an id where the list does not say; first match wins.
@@ -33,7 +33,7 @@ def nvidia_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
 
 def openai_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     """OpenAI lists ids only; costs and limits come from LiteLLM's own price map."""
-    return Offer(id=model_id, mode=mode_from_id(model_id))
+    return Offer(id=model_id, mode=mode_from_id(model_id), retires=end_date(entry.get("shutdown_date")))
 
 
 def anthropic_offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:

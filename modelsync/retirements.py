@@ -1,0 +1,97 @@
+"""Retirements: models a catalog stopped listing, and models whose catalog says when they end.
+
+A model overrides.yaml names that its refreshed catalog no longer lists is *retired* when the
+current config.yaml still routes to it (or already lists it as retired): it leaves config.yaml and
+the report names the overrides.yaml line to delete, so a weekly job keeps running. A name the
+current config.yaml never had is a typo, and stays an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+# config.yaml lists what is retired, so the next run knows it after the deployment has gone.
+RETIRED_LINE = re.compile(r"^#\s+retired: (\S(?:.*\S)?)\s*$", re.MULTILINE)
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A named model its catalog dropped: gone from config.yaml, still in overrides.yaml."""
+
+    provider: str
+    model_id: str
+    key: Key  # the deployment config.yaml had: (model_name, route, api_base)
+    index: int  # its place under `models:` in overrides.yaml
+    line: int | None = None  # the overrides.yaml line that names it
+    text: str | None = None  # that line, to delete
+
+    @property
+    def id(self) -> str:
+        return f"{self.provider}:{self.model_id}"
+
+    def where(self) -> str:
+        """Where overrides.yaml names it, for a human."""
+        at = f"line {self.line}: {self.text}" if self.line else f"models[{self.index}]"
+        return f"delete overrides.yaml {at} (or run `generate.py remove {self.id}`)"
+
+
+@dataclass(frozen=True)
+class Retiring:
+    """A deployment that still works, whose catalog states when it ends."""
+
+    provider: str
+    key: Key
+    date: str  # as the catalog says it: a date, or a word such as "deprecated"
+
+    def says(self) -> str:
+        """`ends 2026-06-01`, or what a catalog that gives no date says (`deprecated`)."""
+        return f"ends {self.date}" if self.date[:1].isdigit() else self.date
+
+
+class Current:
+    """What the current config.yaml routes to, read only when a named model is missing."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+    @cached_property
+    def keys(self) -> frozenset[Key]:
+        from .report import keyed_deployments, parse_config
+
+        config = parse_config(self.text)
+        return frozenset((n, m.split("#")[0], b) for n, m, b in keyed_deployments(config.get("model_list")))
+
+    @cached_property
+    def retired_ids(self) -> frozenset[str]:
+        return frozenset(RETIRED_LINE.findall(self.text or ""))
+
+    def routed(self, model_ref_id: str, key: Key) -> bool:
+        """Whether config.yaml has this deployment now, or lists the model as retired already."""
+        return model_ref_id in self.retired_ids or key in self.keys
+
+
+def locate(retired: list[Retired], overrides: Path) -> list[Retired]:
+    """Each retired model with the overrides.yaml line that names it."""
+    if not retired:
+        return retired
+    try:
+        lines = overrides.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return retired
+    found = []
+    for item in retired:
+        pattern = re.compile(rf"(?<![\w:/.-]){re.escape(item.id)}(?![\w:/.-])")
+        number = next((n for n, line in enumerate(lines, 1) if pattern.search(line)), None)
+        found.append(replace(item, line=number, text=lines[number - 1].strip() if number else None))
+    return found
+
+
+def comment_safe(value: Any) -> str:
+    """Text that stays on one comment line, whatever it holds."""
+    text = str(value)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")

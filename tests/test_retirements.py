@@ -1,0 +1,154 @@
+"""A model its catalog drops is retired, not a crash; one the catalog says will end is reported ahead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.helpers import ROOT, Project, openrouter_entry
+
+SCHEMA = json.loads((ROOT / "report.schema.json").read_text())
+MODELS = [f"vendor/model-{i}" for i in range(8)]
+
+
+def _catalog(project: Project, ids: list[str], **extra: dict[str, Any]) -> None:
+    project.use_catalog("openrouter", {"data": [openrouter_entry(i, **extra.get(i, {})) for i in ids]})
+    project.use_catalog("openrouter.embeddings", {"data": []})
+
+
+@pytest.fixture
+def named(project: Project) -> Project:
+    """Eight OpenRouter models named one by one, two of them in one load-balanced group."""
+    models: list[Any] = [f"openrouter:{m}" for m in MODELS[2:]]
+    models[:0] = [{"id": f"openrouter:{m}", "name": "group"} for m in MODELS[:2]]
+    project.write_overrides({"models": models})
+    _catalog(project, MODELS)
+    assert project.run("--offline", "-q") == 0
+    return project
+
+
+def _routes(project: Project) -> list[str]:
+    return [d["litellm_params"]["model"] for d in yaml.safe_load(project.config.read_text())["model_list"]]
+
+
+def _json_report(project: Project, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    capsys.readouterr()
+    code = project.run("--offline", "--report", "json", *args)
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    return code, document
+
+
+def test_a_retired_model_leaves_config_and_is_named_with_the_line_to_delete(
+    named: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    code, report = _json_report(named, capsys)
+    assert code == 0
+    assert "openrouter/vendor/model-5" not in _routes(named)
+    line = named.overrides.read_text().splitlines().index("- openrouter:vendor/model-5") + 1
+    assert report["retired"] == [
+        {
+            "provider": "openrouter",
+            "id": "openrouter:vendor/model-5",
+            "model_name": "openrouter/vendor/model-5",
+            "model": "openrouter/vendor/model-5",
+            "api_base": None,
+            "overrides_line": line,
+            "delete": "- openrouter:vendor/model-5",
+        }
+    ]
+    assert "#   retired: openrouter:vendor/model-5" in named.config.read_text()
+    assert named.run("--check", "-q") == 0
+    # Next week: still gone, still named in overrides.yaml, and the job still runs.
+    assert named.run("--offline", "-q") == 0 and named.run("--check", "-q") == 0
+    # Until the user deletes the line, as the report says.
+    assert named.run("remove", "openrouter:vendor/model-5", "-q") == 0
+    assert "retired:" not in named.config.read_text() and named.run("--check", "-q") == 0
+
+
+def test_retirements_are_named_in_text_and_markdown(named: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    capsys.readouterr()
+    assert named.run("--offline", "--dry-run") == 0
+    text = capsys.readouterr().out
+    assert "retired (1): no longer in their catalog, left config.yaml" in text
+    assert "  - openrouter:vendor/model-5 (openrouter/vendor/model-5): delete overrides.yaml line " in text
+    assert named.run("--offline", "--dry-run", "--report", "markdown") == 0
+    markdown = capsys.readouterr().out
+    assert "### Retired (1)" in markdown and "| `openrouter:vendor/model-5` |" in markdown
+
+
+def test_a_retired_member_of_a_group_leaves_the_group_and_the_rest_stays(named: Project) -> None:
+    _catalog(named, MODELS[1:])
+    assert named.run("--offline", "-q") == 0
+    group = [d for d in yaml.safe_load(named.config.read_text())["model_list"] if d["model_name"] == "group"]
+    assert [d["litellm_params"]["model"] for d in group] == ["openrouter/vendor/model-1"]
+
+
+def test_a_model_that_comes_back_is_served_again(named: Project) -> None:
+    _catalog(named, MODELS[1:])
+    assert named.run("--offline", "-q") == 0
+    _catalog(named, MODELS)
+    assert named.run("--offline", "-q") == 0
+    assert "openrouter/vendor/model-0" in _routes(named) and "retired:" not in named.config.read_text()
+
+
+def test_a_typo_never_in_config_stays_an_error_with_close_matches(
+    named: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named.write_overrides(named.overrides.read_text() + "- openrouter:vendor/model-77\n")
+    before = named.snapshot_files()
+    assert named.run("--offline") == 2
+    err = capsys.readouterr().err
+    assert "openrouter:vendor/model-77 is not in the openrouter catalog" in err and "close matches" in err
+    assert named.snapshot_files() == before
+
+
+def test_a_mass_retirement_is_held_by_the_shrink_guard(named: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    _catalog(named, MODELS[:4])  # half of them gone at once: the guard holds them
+    code, report = _json_report(named, capsys)
+    assert code == 4
+    assert {r["id"] for r in report["retired"]} == {f"openrouter:{m}" for m in MODELS[4:]}
+    assert {h["model"] for h in report["held"]} == {f"openrouter/{m}" for m in MODELS[4:]}
+    assert named.run("--check", "-q") == 0
+    capsys.readouterr()
+    assert named.run("--offline", "--dry-run") == 0
+    shown = [line for line in capsys.readouterr().out.splitlines() if "(openrouter/vendor/model-4): delete" in line]
+    assert len(shown) == 1 and shown[0].endswith("— held for review, still served")
+    assert named.run("--offline", "-q", "--accept-held") == 0
+    assert _routes(named) == [f"openrouter/{m}" for m in MODELS[:4]]
+
+
+def test_an_end_date_in_the_catalog_is_reported_while_the_model_works(
+    named: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _catalog(named, MODELS, **{"vendor/model-3": {"expiration_date": "2026-12-31"}})
+    code, report = _json_report(named, capsys)
+    assert code == 0 and "openrouter/vendor/model-3" in _routes(named)
+    assert report["retiring"] == [
+        {
+            "provider": "openrouter",
+            "model_name": "openrouter/vendor/model-3",
+            "model": "openrouter/vendor/model-3",
+            "api_base": None,
+            "date": "2026-12-31",
+        }
+    ]
+    assert named.run("--offline", "--dry-run") == 0
+    assert "openrouter/vendor/model-3 (openrouter/vendor/model-3): the openrouter catalog says it ends 2026-12-31" in (
+        capsys.readouterr().err
+    )
+
+
+def test_openai_shutdown_dates_are_read(project: Project) -> None:
+    from modelsync.catalog import Document
+    from modelsync.sources.normalisers import NORMALISERS
+
+    body = {"data": [{"id": "gpt-3.5-turbo", "shutdown_date": "2026-10-23"}, {"id": "gpt-4.1"}]}
+    catalog = NORMALISERS["openai"]("openai", [Document("openai", "test", body)])
+    assert {o.id: o.retires for o in catalog.offers} == {"gpt-3.5-turbo": "2026-10-23", "gpt-4.1": None}
