@@ -115,6 +115,7 @@ def test_a_document_one_reader_cannot_use_is_kept_from_no_reader(
     result = run(readers.paths, Options(), client=_client(_changed(body), []), now=NOW)
     assert (readers.cache / "models_dev.json").read_bytes() == cached
     assert "input_cost_per_token: 2.8e-07" in result.text, "deepseek too keeps the cached copy"
+    assert {o.provider: o.status for o in result.outcomes}["models_dev"] == "fallback"
     assert any("models.dev has no provider 'groq'" in m for m in caplog.messages)
 
 

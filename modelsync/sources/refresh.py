@@ -106,6 +106,7 @@ def refresh(
     fetched = _fetch_all(jobs, keys, settings, store, client)
     shared = _use_shared(jobs, fetched, store, now, started, tell)
     done = _normalise_due(due, keys, fetched, shared, store, now, started, need_cache)
+    shared = [_refused(o, fetched) for o in shared]
     if write:
         _write(due, done, shared, fetched, store, now)
     for outcome in done:
@@ -210,6 +211,14 @@ def _say(outcome: Outcome, tell: Progress) -> None:
     if outcome.warning:
         log.warning("%s", outcome.warning)
     tell(outcome.provider, outcome)
+
+
+def _refused(outcome: Outcome, fetched: Fetched) -> Outcome:
+    """A shared document's outcome, saying so when a reader refused it after it was fetched."""
+    response = fetched.get(outcome.provider)
+    if isinstance(response, GenerateError) and outcome.status != "fallback":
+        return Outcome(outcome.provider, "fallback", response.what)
+    return outcome
 
 
 def _any_document(doc: Document) -> None:
