@@ -15,6 +15,7 @@ GLOB_MODES = frozenset({"chat", "embedding", "rerank"})
 
 PER_TOKEN = 1
 PER_MILLION = 1_000_000
+DEPRECATED = "deprecated"  # Offer.retires of a model its catalog marks deprecated without a date
 
 
 class Document(NamedTuple):

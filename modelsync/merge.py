@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, NamedTuple
 
-from .catalog import GLOB_MODES, Catalog, Offer
+from .catalog import DEPRECATED, GLOB_MODES, Catalog, Offer
 from .errors import InputError
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
@@ -141,6 +141,8 @@ def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
     """Whether a provider's include/exclude globs take this offer."""
     if offer.mode not in GLOB_MODES:
         return False  # media models only when named explicitly
+    if offer.retires == DEPRECATED:
+        return False  # a model its catalog calls deprecated (models.dev) only when named, with a warning
     included = any(fnmatchcase(offer.id, pattern) for pattern in selection.include)
     return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
 

@@ -366,3 +366,10 @@ def test_a_deprecated_model_still_serves_and_is_reported_as_retiring(project: Pr
     result = run(project.paths, Options(offline=True, dry_run=True))
     assert "model: groq/gemma2-9b-it" in result.text
     assert [(r.provider, r.says()) for r in result.merged.retiring] == [("groq", "deprecated")]
+
+
+def test_a_glob_takes_no_deprecated_model(project: Project) -> None:
+    project.write_overrides({"providers": {"groq": {"include": ["*"]}}})
+    result = run(project.paths, Options(offline=True, dry_run=True))
+    assert "model: groq/llama-3.3-70b-versatile" in result.text and "gemma2-9b-it" not in result.text
+    assert not result.merged.retiring

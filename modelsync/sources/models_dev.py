@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..catalog import GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Tier, limit
+from ..catalog import DEPRECATED, GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Tier, limit
 from ..errors import CatalogError
 from .normalisers.common import as_dict, as_list, flags, read_prices
 from .normalisers.vendors import mode_from_id
@@ -122,7 +122,7 @@ def offer(model_id: str, model: dict[str, Any]) -> Offer:
         price_problem=problem,
         price_source=SOURCE if problem is None else None,
         sdk=_sdk(model),
-        retires="deprecated" if model.get("status") == "deprecated" else None,  # it still works, for now
+        retires=DEPRECATED if model.get("status") == "deprecated" else None,  # it still works, for now
     )
 
 
