@@ -192,7 +192,7 @@ def price_note(deployment: Deployment) -> str:
     """Where a deployment's prices come from, said only when it is not the provider's own list."""
     source = deployment.price_source
     if source == UNPRICED:
-        return "unpriced: no catalog states its price, so LiteLLM's bundled map bills it (pin costs to set them)"
+        return "unpriced: no catalog states its price, so LiteLLM's bundled map bills it; pin costs to set them"
     if source in (None, PINNED, deployment.provider):
         return ""
     return f"prices from {source}"
