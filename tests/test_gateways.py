@@ -214,3 +214,68 @@ def test_real_snapshot_prices_the_gateways_per_token(provider: str, project: Pro
             assert deployment["model_info"]["max_input_tokens"] == (limit.get("input") or limit["context"])
     if provider == "opencode_go":
         assert anthropic_style == 4
+
+
+def test_real_snapshot_kilo_and_ollama_cloud_in_their_own_shapes(project: Project) -> None:
+    """Kilo's list (OpenRouter's shape) and Ollama Cloud's /api/tags, made of the snapshot's models."""
+    snapshot = json.loads(real_catalog("models.dev/2026-05-21-api.json").read_text())
+    kilo = {m: e for m, e in snapshot["kilo"]["models"].items() if "cost" in e and e.get("status") != "deprecated"}
+    as_string = lambda value: format(Decimal(str(value)) / 1_000_000, "f")  # noqa: E731 - per token, as Kilo sends
+    project.use_catalog(
+        "kilo",
+        {
+            "data": [
+                {
+                    "id": model_id,
+                    "name": entry["name"],
+                    "context_length": entry["limit"]["context"],
+                    "architecture": {
+                        "input_modalities": entry["modalities"]["input"],
+                        "output_modalities": entry["modalities"]["output"],
+                    },
+                    "pricing": {
+                        "prompt": as_string(entry["cost"]["input"]),
+                        "completion": as_string(entry["cost"]["output"]),
+                        **(
+                            {"input_cache_read": as_string(entry["cost"]["cache_read"])}
+                            if entry["cost"].get("cache_read")
+                            else {}
+                        ),
+                    },
+                    "top_provider": {"context_length": entry["limit"]["context"], "max_completion_tokens": None},
+                }
+                for model_id, entry in kilo.items()
+            ]
+        },
+    )
+    ollama = snapshot["ollama-cloud"]["models"]
+    project.use_catalog(
+        "ollama_cloud",
+        {
+            "models": [
+                {
+                    "name": name,
+                    "model": name,
+                    "modified_at": "2026-05-20T00:00:00Z",
+                    "size": 1,
+                    "digest": "d",
+                    "details": {},
+                }
+                for name in ollama
+            ]
+        },
+    )
+    project.write_overrides({"providers": {"kilo": {"include": ["*"]}, "ollama_cloud": {"include": ["*"]}}})
+    assert project.run("--offline", "-q") == 0
+    deployments = yaml.safe_load(project.config.read_text())["model_list"]
+    served = {d["litellm_params"]["model"]: d["litellm_params"] for d in deployments}
+    assert {m for m in served if m.startswith("ollama_chat/")} == {f"ollama_chat/{name}" for name in ollama}
+    assert all(p["input_cost_per_token"] == FREE for m, p in served.items() if m.startswith("ollama_chat/"))
+    chat = [m for m, e in kilo.items() if "text" in e["modalities"]["output"] and not m.startswith("~")]  # aliases
+    assert len(chat) > 200
+    for model_id in chat:
+        params, cost = served[f"openai/{model_id}"], kilo[model_id]["cost"]
+        assert close(params["input_cost_per_token"], per_token(cost["input"]) or FREE), model_id
+        assert close(params["output_cost_per_token"], per_token(cost["output"]) or FREE), model_id
+        if cost.get("cache_read"):
+            assert close(params["cache_read_input_token_cost"], per_token(cost["cache_read"])), model_id
