@@ -34,7 +34,7 @@ class Tier:
     """Prices that apply to a prompt longer than `above` tokens: the dimensions the catalog restates."""
 
     above: int
-    prices: Prices
+    prices: Prices = field(hash=False)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Window:
 
     start: str
     end: str
-    prices: Prices
+    prices: Prices = field(hash=False)
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,9 @@ def _folded(changes: list[ModelChange], report: Report) -> list[str]:
     as one compact list each, so that hundreds of them keep the body within GitHub's 65,536 characters."""
     out = _table([_row(c, report) for c in changes if c.sign == "~"]) if any(c.sign == "~" for c in changes) else []
     for sign, word in (("-", "removed"), ("+", "added")):
-        names = [_code(c.label(report.ambiguous)) for c in changes if c.sign == sign]
+        names = [
+            _code(c.label(report.ambiguous)) + (f" ({c.brief})" if c.brief else "") for c in changes if c.sign == sign
+        ]
         if names:
             out += [f"**{word} ({len(names)}):** " + ", ".join(names), ""]
     return out

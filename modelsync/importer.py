@@ -24,7 +24,7 @@ from .credentials import Credentials
 from .errors import CacheError, CatalogError, InputError
 from .files import write_atomic
 from .merge import deploy
-from .overrides import COST_KEYS, ModelRef, Overrides, ProviderSelection
+from .overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
 from .schema import explain, load_yaml
 from .sources.providers import Provider, apply_name_rule, identify, load_providers
@@ -223,7 +223,7 @@ def _reference(
     model_id = params["model"][len(route.prefix) :]
     ref_id = f"{provider.name}:{model_id}"
     offer = catalog.by_id().get(model_id) if catalog else None
-    costs = {k: params[k] for k in COST_KEYS if k in params}
+    costs = {k: params[k] for k in PIN_KEYS if k in params}  # tiers and hours come from the catalog
     where = f"the {provider.name} catalog" if catalog else f"the {provider.name} catalog (none cached)"
     reason = ""
     if offer is None or offer.price_problem or offer.needs_pin:

@@ -126,7 +126,7 @@ def merge_provider(
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
-            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin both costs in overrides.yaml to keep it")
+            merged.warnings.append(f"{ref.id}: skipped: {problem} — pin its prices in overrides.yaml to keep it")
             continue
         _add(merged, provider, offer, deploy(provider, selection, offer, ref))
 
@@ -187,7 +187,8 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
     pinned_names = {BY_KEY[key].name for key in pins if key in BY_KEY}
-    derived = {d.key for d in DIMENSIONS if d.name not in pinned_names and source(d.name, prices) in pinned_names}
+    # A price that falls back to a pinned one (cache read to a pinned input price) is pinned too.
+    derived = {d.key for d in DIMENSIONS if pinned_names and source(d.name, prices) in pinned_names - {d.name}}
     pinned = frozenset(pins) | derived | frozenset(selection.params) | frozenset(ref.params)
     params, info = _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER)
     return Deployment(provider.name, name, params, info, offer.id, pinned, price_source(provider, offer, pins))

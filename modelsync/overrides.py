@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, LocatedError
-from .prices import DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
+from .prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
 from .sources.providers import Provider, check_name_rule
 from .yamlfile import line_of
 
 log = logging.getLogger("modelsync")
-Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Tokens = Annotated[int, Field(gt=0)]
-COST_KEYS = (*(d.key for d in DIMENSIONS), TIERS_KEY, WINDOWS_KEY)
+PIN_KEYS = tuple(d.key for d in DIMENSIONS)  # every price dimension, by its LiteLLM key
+COST_KEYS = (*PIN_KEYS, TIERS_KEY, WINDOWS_KEY)  # every key that carries a price: pinned, never a param
 
 
 def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -33,38 +34,60 @@ def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
     return refuse_literals(params)
 
 
-class PinBase(Strict):
-    """Values that win over the catalog's: a price for any dimension (by its LiteLLM key), and limits."""
+class Pin(Strict):
+    """Values that win over the catalog's: limits, and a price for any dimension by its LiteLLM key.
+
+    Price keys are checked against the table in prices.py (not declared as fields, which would make
+    pydantic build a validator per dimension on every start), so a new row is pinnable as it lands.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     max_input_tokens: Tokens | None = None
     max_output_tokens: Tokens | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _prices(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        return {key: value if key in cls.model_fields else _price(str(key), value) for key, value in values.items()}
+
     def costs_both(self) -> bool:
-        values = self.model_dump(exclude_none=True)
-        return "input_cost_per_token" in values and "output_cost_per_token" in values
-
-    @model_validator(mode="after")
-    def _per_token_means_per_token(self) -> PinBase:
-        for dimension in DIMENSIONS:
-            value = getattr(self, dimension.key, None)
-            if dimension.unit == TOKEN and value is not None and value > MOST_PER_TOKEN:
-                raise ValueError(
-                    f"{dimension.key}: {value:g} is USD per token, which would be ${value * 1e6:,.0f} per million "
-                    f"tokens; it looks like a price per million — write {value / 1e6:.6g} "
-                    f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
-                )
-        return self
+        """Whether the pins alone price a model: input and output per token, or (rerank) per query."""
+        extra = self.__pydantic_extra__ or {}
+        return ("input_cost_per_token" in extra and "output_cost_per_token" in extra) or "input_cost_per_query" in extra
 
 
-# One optional field per price dimension, so a new row in prices.py is pinnable with no edit here.
-if TYPE_CHECKING:
-    Pin = PinBase
-else:
-    Pin = create_model(
-        "Pin",
-        __base__=PinBase,
-        **{d.key: (Cost | None, None) for d in DIMENSIONS},  # type: ignore[call-overload]
-    )
+def _price(key: str, value: Any) -> float:
+    """A pinned price, checked: a known dimension, a number, 0 or more, and per token when it says so."""
+    dimension = BY_KEY.get(key)
+    if dimension is None:
+        allowed = ", ".join(("max_input_tokens", "max_output_tokens", *PIN_KEYS))
+        raise ValueError(f"unknown key {key!r} — use one of: {allowed}")
+    number = _number(value)
+    if number is None:
+        raise ValueError(f"{key}: {value!r} is not a price — write a number of USD per {dimension.unit}")
+    if number < 0:
+        raise ValueError(f"{key}: should be 0 or more, not {value!r} — fix that value in overrides.yaml")
+    if dimension.unit == TOKEN and number > MOST_PER_TOKEN:
+        raise ValueError(
+            f"{key}: {number:g} is USD per token, which would be ${number * 1e6:,.0f} per million tokens; "
+            f"it looks like a price per million — write {number / 1e6:.6g} "
+            f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
+        )
+    return number
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, also from text such as `1e-06` (which YAML 1.1 reads as a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 class ModelRef(Strict):

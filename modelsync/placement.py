@@ -34,6 +34,13 @@ class Placed(NamedTuple):
 
 def place(mode: str, prices: Prices, tiers: Sequence[Tier] = (), windows: Sequence[Window] = ()) -> Placed:
     """The litellm_params and model_info keys that make LiteLLM bill these prices."""
+    if not tiers and not windows:
+        return _flat(mode == "chat" and "input" in prices and "output" in prices, prices)
+    return placed_by_levels(mode, prices, tiers, windows)
+
+
+def placed_by_levels(mode: str, prices: Prices, tiers: Sequence[Tier], windows: Sequence[Window]) -> Placed:
+    """`place` in full: every dimension at every tier, the time windows, and notes."""
     placed = Placed({}, {})
     priced = "input" in prices and "output" in prices
     levels = [dict(prices)] + [{**prices, **tier.prices} for tier in tiers]
@@ -50,6 +57,20 @@ def place(mode: str, prices: Prices, tiers: Sequence[Tier] = (), windows: Sequen
         _windows(prices, windows, bool(tiers), placed.info, notes)
     if notes:
         placed.info[UNBILLED_KEY] = notes
+    return placed
+
+
+def _flat(chat: bool, prices: Prices) -> Placed:
+    """`place` for the common case, no tiers or windows, kept fast: it runs for every deployment."""
+    placed = Placed({}, {})
+    for name, key, in_params, token in _ROWS:
+        value = prices.get(name)
+        if value is None:
+            if not (chat and name in ALWAYS):
+                continue
+            value = prices["input"]  # a cache price the provider does not discount: the input price
+        target = placed.params if in_params else placed.info
+        target[key] = (FREE if value == 0 else value) if token else litellm_value(_DIMENSION[name], value)
     return placed
 
 
@@ -133,5 +154,6 @@ def _windows(prices: Prices, windows: Sequence[Window], tiered: bool, info: dict
 
 
 _DIMENSION = {d.name: d for d in DIMENSIONS}
+_ROWS = tuple((d.name, d.key, d.placement == PARAMS, d.unit == TOKEN) for d in DIMENSIONS)
 _BY_KEY = {d.key: d for d in DIMENSIONS}
 __all__ = ["FREE", "INFO", "Placed", "place", "resolve", "source"]

@@ -101,6 +101,7 @@ class ModelChange:
     key: Key
     fields: tuple[FieldChange, ...] = ()
     summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
+    brief: str = ""  # an added model in a few words: input and output price, context window
     note: str = ""  # where its prices come from, when not its own catalog
 
     def label(self, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
@@ -170,8 +171,9 @@ def compare(
     groups: dict[str, list[ModelChange]] = defaultdict(list)
     moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
     for key in sorted(fresh.keys() - old.keys() - moved.keys()):
+        body = fresh[key].as_dict()
         groups[group_of[key]].append(
-            ModelChange("+", key, summary=summarise(fresh[key].as_dict()), note=price_note(fresh[key]))
+            ModelChange("+", key, summary=summarise(body), brief=brief(body), note=price_note(fresh[key]))
         )
     for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
@@ -231,6 +233,18 @@ def summarise(body: dict[str, Any]) -> tuple[str, ...]:
     return tuple(lines + [f"LiteLLM will not bill {note}" for note in unbilled(body)])
 
 
+def brief(body: dict[str, Any]) -> str:
+    """`$1/M in, $5/M out, 200,000 context`: an added model where a whole summary would not fit."""
+    prices = price_paths(body)
+    parts = [
+        f"{shown(*prices[key])} {word}"
+        for key, word in (("input_cost_per_token", "in"), ("output_cost_per_token", "out"))
+        if key in prices
+    ]
+    context = (body.get("model_info") or {}).get("max_input_tokens")
+    return ", ".join(parts + ([f"{context:,} context"] if isinstance(context, int) else []))
+
+
 def _label(path: str) -> str:
     """`cache_read_input_token_cost above 200,000 tokens` as `cache read above 200,000 tokens`."""
     key, _, rest = path.partition(" ")
@@ -249,7 +263,18 @@ def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
             old_value = _ABSENT if "added" in kind else level.t1
             new_value = _ABSENT if "removed" in kind else level.t2
             found.append(FieldChange(_path(level.path(output_format="list")), old_value, new_value))
-    return tuple(sorted(found, key=lambda c: c.path))
+    return tuple(sorted(_one_search_price(found), key=lambda c: c.path))
+
+
+def _one_search_price(found: list[FieldChange]) -> list[FieldChange]:
+    """A web search price is one price written three times (per search context size): say it once."""
+    sizes = [c for c in found if c.path.rpartition(".")[2] in SEARCH_SIZES]
+    by_price: dict[str, set[tuple[Any, Any]]] = {}
+    for change in sizes:
+        by_price.setdefault(change.path.rpartition(".")[0], set()).add((change.old, change.new))
+    same = {path: moves.pop() for path, moves in by_price.items() if len(moves) == 1}
+    kept = [c for c in found if c.path.rpartition(".")[0] not in same or c not in sizes]
+    return kept + [FieldChange(path, old, new) for path, (old, new) in same.items()]
 
 
 def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,8 @@ ROUTES = {
     "vercel": "vercel_ai_gateway/",
     "poe": "poe/",
 }
-PER_SHAPE = 3  # models per provider and usage shape
+# Models per provider and usage shape; MODELSYNC_BILLING_PER_SHAPE=0 bills every model (minutes).
+PER_SHAPE = int(os.environ.get("MODELSYNC_BILLING_PER_SHAPE", "3")) or 10**6
 TIERED_VERCEL = {  # Vercel's newer lists state tiers beside each flat price; written here in that shape
     "id": "google/gemini-2.5-pro-tiered",
     "object": "model",

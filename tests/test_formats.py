@@ -65,7 +65,7 @@ def test_markdown(result: Result, text_snapshot: SnapshotAssertion) -> None:
     folded = re.findall(r"`([^`]+)`", "".join(re.findall(r"^\*\*(?:added|removed) \(\d+\):\*\* (.*)$", body, re.M)))
     listed = rows + folded
     assert len(listed) == 31 + 1 + 2 and len(set(listed)) == len(listed), "every change, once"
-    assert "**added (9):** `openrouter/vendor/new-21`, `openrouter/vendor/new-22`," in body
+    assert "**added (9):** `openrouter/vendor/new-21` ($0.1/M in, $0.2/M out, 128,000 context), `openrouter" in body
 
 
 def test_only_selected_models_are_reported_as_skipped(result: Result) -> None:

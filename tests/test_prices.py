@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from modelsync.catalog import Document, Tier, Window
+from modelsync.catalog import Catalog, Document, Tier, Window
 from modelsync.errors import InputError
 from modelsync.guards import Limits, guard
-from modelsync.merge import Deployment
+from modelsync.merge import Deployment, merge
 from modelsync.overrides import Overrides, load_overrides
-from modelsync.placement import UNBILLED_KEY, place
+from modelsync.placement import UNBILLED_KEY, place, placed_by_levels
 from modelsync.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
 from modelsync.report import FieldChange, summarise
 from modelsync.sources.normalisers import NORMALISERS
@@ -231,3 +231,42 @@ def test_an_added_model_says_its_prices_context_and_what_litellm_will_not_bill()
         "prices: input $1/M, output $2/M, per request $0.02/request; context 200,000 tokens",
         "LiteLLM will not bill per request $0.02/request: it bills no per-request price on chat routes",
     )
+
+
+def test_the_fast_path_places_every_untiered_real_offer_as_the_full_one_does() -> None:
+    raw = json.loads(real_catalog("openrouter/2026-08-19-all-modalities.json").read_text())
+    offers = [o for o in normalise("openrouter", raw).offers if not o.tiers and not o.windows]
+    assert len(offers) > 400
+    for offer in offers:
+        assert place(offer.mode, offer.prices) == placed_by_levels(offer.mode, offer.prices, (), ()), offer.id
+
+
+def test_a_pin_names_only_known_dimensions_and_reads_yaml_exponents(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as refused:
+        _pinned(tmp_path, "{input_cost_per_tokens: 1.0e-06}")
+    assert "unknown key 'input_cost_per_tokens'" in refused.value.what
+    assert "search_context_cost_per_query" in refused.value.fix
+    assert _pinned(tmp_path, "{input_cost_per_token: 1e-06}").models[0].pins == {"input_cost_per_token": 1e-06}
+
+
+def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pin() -> None:
+    entry = openrouter_entry("cohere/rerank-x", "0", "0")
+    entry["architecture"]["output_modalities"] = ["rerank"]
+    (offer,) = normalise("openrouter", {"data": [entry]}).offers
+    assert offer.price_problem and "input_cost_per_query" in offer.price_problem
+    ref = {"id": "openrouter:cohere/rerank-x", "pin": {"input_cost_per_query": 0.002}}
+    merged = merge(
+        PROVIDERS, Overrides.model_validate({"models": [ref]}), {"openrouter": Catalog("openrouter", (offer,))}
+    )
+    (deployment,) = merged.deployments
+    assert deployment.litellm_params["input_cost_per_query"] == 0.002 and deployment.model_info["mode"] == "rerank"
+
+
+def test_a_web_search_price_change_is_reported_once_not_per_search_size() -> None:
+    from modelsync.report import field_changes
+
+    web = "search_context_cost_per_query"
+    old = _deployment({}, {web: place("chat", {"web_search": 0.01}).info[web]})
+    new = _deployment({}, {web: place("chat", {"web_search": 0.014}).info[web]})
+    changes = field_changes(old.as_dict(), new.as_dict())
+    assert [c.describe() for c in changes] == ["search_context_cost_per_query: $0.01/query → $0.014/query (+40%)"]

@@ -65,10 +65,13 @@ def _hhmm(raw: Any) -> str | None:
     return f"{raw // 100:02d}:{raw % 100:02d}"
 
 
-def priced(pricing: dict[str, Any], shape: str) -> dict[str, Any]:
+def priced(pricing: dict[str, Any], shape: str, kind: str = "chat") -> dict[str, Any]:
     """An offer's price fields from OpenRouter-style `pricing`: prices, tiers, windows, problem."""
     prices, problem = read_prices(pricing, shape, PER_TOKEN)
     tiers, windows, override_problem = overrides(pricing, shape)
+    if kind == "rerank" and not problem and "rerank" not in prices and not any(prices.values()):
+        # Listed at $0 per token, but sold per search, at a price the list does not state: not free.
+        problem = "a rerank model is sold per search, at a price the catalog does not state (pin input_cost_per_query)"
     return {"prices": prices, "tiers": tiers, "windows": windows, "price_problem": problem or override_problem}
 
 
@@ -76,10 +79,11 @@ def offer(model_id: str, entry: dict[str, Any], doc: Document) -> Offer:
     architecture = as_dict(entry.get("architecture"))
     top = as_dict(entry.get("top_provider"))
     parameters = as_list(entry.get("supported_parameters"))
+    kind = mode(as_list(architecture.get("output_modalities")), doc)
     return Offer(
         id=model_id,
-        mode=mode(as_list(architecture.get("output_modalities")), doc),
-        **priced(as_dict(entry.get("pricing")), "openrouter"),
+        mode=kind,
+        **priced(as_dict(entry.get("pricing")), "openrouter", kind),
         max_input_tokens=limit(entry.get("context_length"), top.get("context_length")),
         max_output_tokens=limit(top.get("max_completion_tokens")),
         capabilities=flags(
