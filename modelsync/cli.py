@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .commands import Help, add, generate, import_config, init, list_models, remove, verbosity
+from .commands import Help, add, audit, generate, import_config, init, list_models, remove, verbosity
 from .errors import ExitCode, GenerateError, InputError
 from .output import setup_logging
 from .paths import ROOT
@@ -17,7 +17,7 @@ from .paths import ROOT
 log = logging.getLogger("modelsync")
 
 # In the order `--help` lists them.
-COMMANDS = (generate, list_models, add, remove, import_config, init)
+COMMANDS = (generate, list_models, add, remove, import_config, init, audit)
 
 DESCRIPTION = """\
 Render a LiteLLM proxy config.yaml from provider catalogs (cached in cache/), overrides.yaml \
