@@ -2,7 +2,7 @@
 """Print how fast the generator is, each figure beside its target, measured in this run.
 
     python bench/bench.py              # everything, in about a minute
-    python bench/bench.py check report # only some: check, report, scale, refresh, groups
+    python bench/bench.py check report # only some: check, report, scale, refresh, shared, groups
     python bench/bench.py report --pairing  # also DeepDiff made to pair changed models (~1 min more)
 
 Figures, not assertions. Ratios compare two things timed in the same run, interleaved, as medians.
@@ -32,12 +32,13 @@ sys.path.insert(0, str(ROOT))
 from modelsync import stamp  # noqa: E402
 from modelsync.catalog import Document  # noqa: E402
 from modelsync.merge import Deployment, merge  # noqa: E402
-from modelsync.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.overrides import Overrides  # noqa: E402
 from modelsync.paths import Paths  # noqa: E402
-from modelsync.providers import load_providers  # noqa: E402
+from modelsync.pipeline import Options, run  # noqa: E402
 from modelsync.render import render  # noqa: E402
 from modelsync.report import compare  # noqa: E402
+from modelsync.sources.normalisers import normalise_openrouter  # noqa: E402
+from modelsync.sources.providers import load_providers  # noqa: E402
 
 CATALOGS = ROOT.parent / "shared" / "catalogs"
 PYTHON = sys.executable
@@ -139,21 +140,35 @@ def line(what: str, figure: str, target: str = "", met: bool | None = None) -> N
 # 1. --check on a config of every real catalog ----------------------------------------------
 
 
-def real_project(root: Path) -> Paths:
+MODELS_DEV_SNAPSHOT = "models.dev/2026-05-21-api.json"
+READ_WHOLE = ("deepseek", "groq", "mistral", "xai")  # providers read whole from models.dev
+
+
+def real_project(root: Path, models_dev: bool = False) -> Paths:
     catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
     catalogs["openrouter.embeddings"] = {"data": []}
-    paths = project(root, catalogs, {"providers": {name: {"include": ["*"]} for name in REAL}})
+    enabled = list(REAL)
+    if models_dev:  # the 2 MB document: prices the vendors' lists, and four providers read whole
+        catalogs["models_dev"] = CATALOGS / MODELS_DEV_SNAPSHOT
+        enabled += READ_WHOLE
+    paths = project(root, catalogs, {"providers": {name: {"include": ["*"]} for name in enabled}})
     subprocess.run(cli(paths, "--offline", "-q"), check=True)
     return paths
 
 
 def bench_check(work: Path) -> None:
-    paths = real_project(work / "check")
+    _bench_check(work / "check", models_dev=False)
+    _bench_check(work / "check-models-dev", models_dev=True)
+
+
+def _bench_check(folder: Path, models_dev: bool) -> None:
+    paths = real_project(folder, models_dev)
     count = (paths.config.read_text()).count("\n  - model_name: ")
     imports = [PYTHON, "-c", "import yaml, jinja2, pydantic"]
     runs = 21
     figures = interleaved({"imports": imports, "check": cli(paths, "--check", "-q")}, runs)
-    print(f"1. --check, {count} deployments from every real catalog (whole process, {runs} interleaved rounds)")
+    inputs = "every real catalog" + (" and models.dev's 2 MB api.json (4 providers read whole)" if models_dev else "")
+    print(f"1{'b' if models_dev else ''}. --check, {count} deployments from {inputs} ({runs} interleaved rounds)")
     print(f"  `import yaml, jinja2, pydantic`: wall {spread([w for w, _ in figures['imports']])}")
     for kind, label in ((0, "wall"), (1, "CPU")):
         each = ratios(figures["check"], figures["imports"], kind)
@@ -180,7 +195,7 @@ def bench_check(work: Path) -> None:
     overrides = json.loads(paths.overrides.read_text())
     overrides["providers"]["openrouter"]["exclude"] = ["google/*"]
     paths.overrides.write_text(json.dumps(overrides))
-    bare = work / "check-no-digest"
+    bare = folder.with_name(folder.name + "-no-digest")
     shutil.copytree(paths.config.parent, bare)
     bare_paths = Paths(
         bare / "config.yaml", bare / "overrides.yaml", bare / "providers.yaml", bare / "cache", bare / "templates"
@@ -365,6 +380,8 @@ def served_body(name: str) -> bytes:
     """A document's real catalog where one is saved, else the committed example's; one page only."""
     provider = name.split(".")[0]
     source = CATALOGS / REAL[provider] if provider in REAL and "." not in name else ROOT / "cache" / f"{name}.json"
+    if name == "models_dev":
+        source = CATALOGS / MODELS_DEV_SNAPSHOT
     body = json.loads(source.read_bytes()) if source.is_file() else {"data": []}
     body.pop("nextPageToken", None)
     body.pop("has_more", None)
@@ -377,7 +394,7 @@ def bench_refresh(work: Path) -> None:
     documents = {name: url for p in providers.values() for name, url in p.urls().items()}
     server = CatalogServer({name: served_body(name) for name in documents}, latency)
     text = (ROOT / "providers.yaml").read_text()
-    for name, url in documents.items():
+    for name, url in sorted(documents.items(), key=lambda item: -len(item[1])):  # longest first: no prefix clash
         text = text.replace(url, f"{server.base}/{name}")
     (work / "providers-local.yaml").write_text(text)
     paths = project(
@@ -423,7 +440,72 @@ def bench_refresh(work: Path) -> None:
     server.http.shutdown()
 
 
-# 5. Bare ids: groups resolved over every real catalog at each render -------------------------
+# 5. Refresh: many providers reading models.dev fetch it once -----------------------------
+
+
+def bench_shared(work: Path) -> None:
+    latency, body = 0.3, (CATALOGS / MODELS_DEV_SNAPSHOT).read_bytes()
+    hits = {"200": 0, "304": 0}
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(latency)
+            if self.headers.get("If-None-Match") == '"md1"':
+                hits["304"] += 1
+                self.send_response(304)
+                self.end_headers()
+                return
+            hits["200"] += 1
+            self.send_response(200)
+            self.send_header("ETag", '"md1"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ids = ["deepseek", "groq", "mistral", "xai", "togetherai", "cerebras", "fireworks-ai", "openrouter", "nvidia"]
+    providers = work / "shared-providers.yaml"
+    providers.write_text(
+        f"sources:\n  models_dev: {{url: 'http://127.0.0.1:{server.server_address[1]}/api.json'}}\n"
+        + "".join(
+            f"p{i}:\n  normaliser: models_dev\n  models_dev: {mid}\n"
+            f"  route: {{prefix: openai/, api_base: 'https://p{i}.example/v1', api_key: P{i}_KEY}}\n"
+            f"  model_name: 'p{i}/{{id}}'\n"
+            for i, mid in enumerate(ids)
+        )
+    )
+    names = [f"p{i}" for i in range(len(ids))]
+    catalogs = {"models_dev": CATALOGS / MODELS_DEV_SNAPSHOT}  # the others read the cached copy in `one`
+    paths = project(work / "shared", catalogs, {"providers": {n: {"include": ["*"]} for n in names}}, providers)
+    one = median_time(lambda: run(paths, Options(refresh=True, dry_run=True, only=("p0",))), runs=3)
+    hits.update({"200": 0, "304": 0})
+    every = median_time(lambda: run(paths, Options(refresh=True, dry_run=True)), runs=3)
+    per_run = hits["200"] / 3
+    print(f"5. refresh: {len(ids)} providers reading models.dev's api.json (2 MB) on 127.0.0.1, 300 ms latency")
+    line("GETs of api.json per refresh of all of them", f"{per_run:g}", "1", per_run == 1)
+    line(
+        f"all {len(ids)} / one of them",
+        f"{every:.3f} s / {one:.3f} s = {every / one:.2f}x",
+        "<= 1.5x",
+        every / one <= 1.5,
+    )
+    run(paths, Options(refresh=True, accept_held=True))  # stores api.json with its ETag
+    hits.update({"200": 0, "304": 0})
+    again = median_time(lambda: run(paths, Options(refresh=True, accept_held=True)), runs=1)
+    line(
+        "second refresh: conditional request",
+        f"{hits['304']} x 304, {hits['200']} x 200 in {again:.3f} s",
+        "1 x 304",
+        hits == {"200": 0, "304": 1},
+    )
+    server.shutdown()
+
+
+# 6. Bare ids: groups resolved over every real catalog at each render -------------------------
 
 GROUPS = ["claude-haiku-4.5", "claude-sonnet-4.5", "claude-opus-4.1", "gemini-2.5-flash", "gpt-4.1", "gpt-5-mini"]
 GROUPS += ["o3", "text-embedding-3-small", "gpt-oss-120b", "gpt-oss-20b", "glm-4.6", "kimi-k2-thinking"]
@@ -434,20 +516,21 @@ def bench_groups(work: Path) -> None:
     """--check with 17 bare ids against the same deployments written as provider:id entries."""
     from modelsync.groups import resolve
     from modelsync.pipeline import load_catalogs, load_inputs
+    from modelsync.sources.store import Store
 
     catalogs: dict[str, Any] = {name: CATALOGS / path for name, path in REAL.items()}
     catalogs["openrouter.embeddings"] = {"data": []}
     in_use = {name: {} for name in REAL}
     grouped = project(work / "groups", catalogs, {"providers": in_use, "models": GROUPS})
     inputs = load_inputs(grouped)
-    refs = resolve(inputs.overrides, load_catalogs(inputs, grouped.cache_dir)).overrides.models
+    refs = resolve(inputs.overrides, load_catalogs(inputs, Store(grouped.cache_dir))).overrides.models
     written = [{"id": ref.id, "name": ref.name} for ref in refs]
     by_hand = project(work / "by-hand", catalogs, {"providers": in_use, "models": written})
     for paths in (grouped, by_hand):
         subprocess.run(cli(paths, "--offline", "-q"), check=True)
     assert grouped.config.read_text() == by_hand.config.read_text()
     figures = interleaved(cli(by_hand, "--check", "-q"), cli(grouped, "--check", "-q"), runs=11)
-    print(f"5. --check with {len(GROUPS)} bare ids ({len(written)} members, 7 real catalogs; medians of 11)")
+    print(f"6. --check with {len(GROUPS)} bare ids ({len(written)} members, 7 real catalogs; medians of 11)")
     for kind, (plain, groups) in figures.items():
         line(
             f"{kind}: bare ids / the same as provider:id",
@@ -462,6 +545,7 @@ BENCHES = {
     "report": bench_report,
     "scale": bench_scale,
     "refresh": bench_refresh,
+    "shared": bench_shared,
     "groups": bench_groups,
 }
 

@@ -15,6 +15,7 @@ GLOB_MODES = frozenset({"chat", "embedding", "rerank"})
 
 PER_TOKEN = 1
 PER_MILLION = 1_000_000
+DEPRECATED = "deprecated"  # Offer.retires of a model its catalog marks deprecated without a date
 
 
 class Document(NamedTuple):
@@ -59,6 +60,8 @@ class Offer:
     capabilities: frozenset[str] = frozenset()  # model_info flags such as supports_vision
     price_problem: str | None = None  # why the catalog's price cannot be used as it is
     needs_pin: str | None = None  # why only an explicit, pinned selection may use it
+    price_source: str | None = None  # where the prices come from when not the provider's own list
+    sdk: str | None = None  # the API the model speaks when not its provider's (models.dev `provider.npm`)
     # When the provider says the model ends: a date (OpenRouter `expiration_date`, OpenAI
     # `shutdown_date`), or a word where none is given: a models.dev normaliser sets
     # retires="deprecated" for `status: deprecated`, and the report warns under "retiring".

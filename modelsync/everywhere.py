@@ -8,8 +8,9 @@ from .groups import eligible_ids
 from .listing import per_million, table
 from .matching import Match, match_everywhere
 from .paths import Paths
-from .pipeline import load_catalog, load_inputs
-from .providers import Provider
+from .pipeline import load_inputs
+from .sources.providers import Provider
+from .sources.store import Store
 
 HEADER = ("provider", "id", "in $/M", "out $/M", "context", "how it matched")
 
@@ -40,9 +41,10 @@ def list_everywhere(paths: Paths, name: str) -> str:
 def _cached_catalogs(paths: Paths, providers: dict[str, Provider]) -> tuple[dict[str, Catalog], list[str]]:
     """Every provider's cached catalog, and the providers that have none."""
     catalogs, missing = {}, []
+    store = Store(paths.cache_dir)
     for provider in sorted(providers):
         try:
-            catalogs[provider] = load_catalog(providers[provider], paths.cache_dir)
+            catalogs[provider] = store.catalog(providers[provider])
         except CacheError:
             missing.append(provider)
     return catalogs, missing

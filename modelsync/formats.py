@@ -67,7 +67,8 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     for group, counts in report.counts_by_group().items():
         lines.append(f"{group}: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n))
         for change in report.groups[group]:
-            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label(report.ambiguous))}"))
+            note = f"  ({change.note})" if change.note else ""
+            lines.append(paint(change.sign, f"  {change.sign} {_printable(change.label(report.ambiguous))}{note}"))
             lines += [f"      {_printable(line)}" for line in change.summary]
             lines += [f"      {_printable(field.describe())}" for field in change.fields]
     if report.settings:
@@ -230,7 +231,10 @@ def _deployments_cell(keys: list[Key], report: Report) -> str:
 
 
 def _row(change: ModelChange, report: Report) -> str:
-    what = "<br>".join([*(_cell(line) for line in change.summary), *(_cell(f.describe()) for f in change.fields)])
+    what = "<br>".join(
+        [*(_cell(line) for line in change.summary), *(_cell(f.describe()) for f in change.fields)]
+        + ([_cell(change.note)] if change.note else [])
+    )
     return f"| {change.sign if change.sign != '~' else '±'} | {_code(change.label(report.ambiguous))} | {what} |"
 
 
@@ -288,11 +292,19 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
 def _group(report: Report, group: str) -> dict[str, Any]:
     changes = report.groups.get(group, [])
     return {
-        "added": [{**_deployment(c.key), "summary": list(c.summary)} for c in changes if c.sign == "+"],
+        "added": [{**_deployment(c.key), "summary": list(c.summary), **_note(c)} for c in changes if c.sign == "+"],
         "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
-        "changed": [{**_deployment(c.key), "fields": [_field(f) for f in c.fields]} for c in changes if c.sign == "~"],
+        "changed": [
+            {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
+            for c in changes
+            if c.sign == "~"
+        ],
         "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
     }
+
+
+def _note(change: ModelChange) -> dict[str, str]:
+    return {"price_note": change.note} if change.note else {}
 
 
 def _deployment(key: Key) -> dict[str, str | None]:

@@ -14,7 +14,7 @@ from .catalog import Catalog
 from .errors import InputError
 from .matching import Match, match_everywhere
 from .overrides import ModelRef, Overrides
-from .providers import Provider, identify
+from .sources.providers import Provider, identify
 
 if TYPE_CHECKING:  # merge builds deployments from what this module resolves
     from .merge import Deployment

@@ -19,8 +19,8 @@ from .overrides import COST_KEYS, Overrides
 from .placement import UNBILLED_KEY
 from .prices import price_paths as prices_of
 from .prices import shown
-from .providers import Provider, identify
 from .report import Key, keyed_deployments
+from .sources.providers import Provider, identify
 
 PRICE_KEYS = frozenset({*COST_KEYS, UNBILLED_KEY})  # what a held deployment keeps from the old config
 

@@ -11,7 +11,6 @@ entry, as written. Every top-level section is kept. Literal keys move to the env
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,14 +21,14 @@ from pydantic import ValidationError
 
 from .catalog import Catalog, Offer
 from .credentials import Credentials
-from .errors import CacheError, FetchError, InputError
+from .errors import CacheError, CatalogError, InputError
 from .files import write_atomic
 from .merge import deploy
 from .overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
 from .paths import Paths
-from .pipeline import load_catalog
-from .providers import Provider, apply_name_rule, identify, load_providers
 from .schema import explain, load_yaml
+from .sources.providers import Provider, apply_name_rule, identify, load_providers
+from .sources.store import Store
 
 if TYPE_CHECKING:
     import httpx
@@ -85,9 +84,10 @@ def import_config(
     legacy = _read_legacy(source)
     items = legacy.get("model_list") or []
     used = sorted({name for item in items if (name := _provider_of(item, providers))})
+    store = Store(paths.cache_dir)
     if not offline:
-        _refresh(used, providers, paths, settings, client, now)
-    catalogs = _catalogs({name: providers[name] for name in used}, paths.cache_dir)
+        _refresh([providers[name] for name in used], store, settings, client, now)
+    catalogs = _catalogs({name: providers[name] for name in used}, store)
     credentials = Credentials(legacy)
     result = Imported()
     for index, item in enumerate(items):
@@ -126,44 +126,31 @@ def _provider_of(item: Any, providers: dict[str, Provider]) -> str | None:
 
 
 def _refresh(
-    names: list[str],
-    providers: dict[str, Provider],
-    paths: Paths,
-    settings: Settings | None,
-    client: httpx.Client | None,
-    now: datetime | None,
+    used: list[Provider], store: Store, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> None:
-    """Refresh the catalogs the config uses, each on its own: one that fails is only warned about."""
-    from .fetch import make_client
-    from .refresh import refresh
+    """Refresh the catalogs the config uses at once; one that fails (even with nothing cached) is only warned about."""
     from .settings import Settings
+    from .sources.fetch import make_client
+    from .sources.refresh import refresh
 
     settings = settings or Settings()
     own_client = client is None
     client = client or make_client(settings)
-
-    def one(name: str) -> None:
-        try:
-            # Always fetched: a fresh clone's example cache looks new, but it is not today's catalog.
-            refresh([providers[name]], settings, paths.cache_dir, client, now or datetime.now(UTC), force=True)
-        except FetchError as exc:
-            log.warning("%s — its models are kept with their costs pinned, or as written", exc)
-
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(len(names), 16))) as pool:
-            list(pool.map(one, names))
+        # Always fetched: a fresh clone's example cache looks new, but it is not today's catalog.
+        refresh(used, settings, store, client, now or datetime.now(UTC), force=True, need_cache=False)
     finally:
         if own_client:
             client.close()
 
 
-def _catalogs(providers: dict[str, Provider], cache_dir: Path) -> dict[str, Catalog]:
+def _catalogs(providers: dict[str, Provider], store: Store) -> dict[str, Catalog]:
     """Every provider's cached catalog that can be read; the rest are simply unknown."""
     found = {}
     for name, provider in providers.items():
         try:
-            found[name] = load_catalog(provider, cache_dir)
-        except (CacheError, InputError):
+            found[name] = store.catalog(provider)
+        except (CacheError, CatalogError, InputError):
             continue
     return found
 

@@ -12,9 +12,10 @@ from .listing_filters import Filters
 from .merge import Merged, merge_provider
 from .overrides import Overrides
 from .paths import Paths
-from .pipeline import load_catalog, load_inputs
+from .pipeline import load_inputs
+from .sources.store import Store
 
-HEADER = ("id", "kind", "in $/M", "out $/M", "context", "selected")
+HEADER = ("id", "kind", "in $/M", "out $/M", "context", "prices from", "selected")
 
 
 def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: Filters | None = None) -> str:
@@ -28,7 +29,7 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
             f"list {provider_name}: unknown provider",
             f"{f'did you mean {close[0]!r}? ' if close else ''}known providers: {', '.join(sorted(inputs.providers))}",
         )
-    catalog = load_catalog(provider, paths.cache_dir)
+    catalog = Store(paths.cache_dir).catalog(provider)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
         merge_provider(provider, _with_groups(paths, inputs.overrides), catalog, merged)
@@ -37,13 +38,13 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
     skipped = dict(merged.skipped.get(provider_name, []))
     rows = [
-        _row(offer, names.get(offer.id), skipped.get(offer.id))
+        _row(offer, provider_name, names.get(offer.id), skipped.get(offer.id))
         for offer in sorted(catalog.offers, key=lambda o: o.id)
         if fnmatchcase(offer.id, pattern) and filters.keep(offer)
     ]
     if filters == Filters():  # entries that are not models only show when nothing is filtered
         rows += [
-            (skip.id, "-", "-", "-", "-", f"skipped: {skip.reason}")
+            (skip.id, "-", "-", "-", "-", "-", f"skipped: {skip.reason}")
             for skip in catalog.skipped
             if fnmatchcase(skip.id, pattern)
         ]
@@ -55,11 +56,12 @@ def _with_groups(paths: Paths, overrides: Overrides) -> Overrides:
     if not overrides.groups():
         return overrides
     inputs = load_inputs(paths)
-    catalogs = {name: load_catalog(inputs.providers[name], paths.cache_dir) for name in sorted(overrides.enabled())}
+    store = Store(paths.cache_dir)
+    catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(overrides.enabled())}
     return resolve(overrides, catalogs).overrides
 
 
-def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
+def _row(offer: Offer, provider: str, names: list[str] | None, skip_reason: str | None) -> tuple[str, ...]:
     selected = f"yes: {', '.join(sorted(set(names)))}" if names else f"skipped: {skip_reason}" if skip_reason else "no"
     return (
         offer.id,
@@ -67,14 +69,23 @@ def _row(offer: Offer, names: list[str] | None, skip_reason: str | None) -> tupl
         per_million(offer.input_cost, offer),
         per_million(offer.output_cost, offer),
         f"{offer.max_input_tokens:,}" if offer.max_input_tokens else "-",
+        _source(offer, provider),
         selected,
     )
 
 
 def per_million(cost: float | None, offer: Offer) -> str:
     if cost is None:
-        return "?" if offer.price_problem else "litellm"  # priced by LiteLLM's own map
+        return "?" if offer.price_problem else "-"
     return "free" if cost == 0 else f"{cost * 1_000_000:.4g}"
+
+
+def _source(offer: Offer, provider: str) -> str:
+    if offer.price_problem:
+        return "-"
+    if offer.input_cost is None:
+        return "unpriced (LiteLLM's map)"  # LiteLLM bills it from its bundled map unless costs are pinned
+    return offer.price_source or provider
 
 
 def table(rows: list[tuple[str, ...]]) -> str:

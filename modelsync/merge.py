@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, NamedTuple
 
-from .catalog import GLOB_MODES, Catalog, Offer
+from .catalog import DEPRECATED, GLOB_MODES, Catalog, Offer
 from .errors import InputError
 from .groups import Group, resolve
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
-from .providers import Provider, apply_name_rule
 from .retirements import Current, Retired, Retiring
 from .secrets import redact_url
+from .sources.providers import Provider, apply_name_rule
 
 PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
 INFO_ORDER = (
@@ -27,6 +27,7 @@ INFO_ORDER = (
     WINDOWS_KEY,
     UNBILLED_KEY,
 )
+PINNED, UNPRICED = "pinned", "unpriced"  # price sources besides a catalog
 __all__ = ["FREE", "Deployment", "Merged", "deploy", "merge", "merge_provider", "missing_model_hint"]
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
@@ -45,6 +46,7 @@ class Deployment(NamedTuple):
     model_info: dict[str, Any]
     model_id: str | None = None  # the id in the provider's catalog
     pinned: frozenset[str] = frozenset()  # keys whose value the user pinned in overrides.yaml
+    price_source: str | None = None  # the catalog, models.dev, pinned, or unpriced (LiteLLM's map bills it)
 
     def key(self) -> tuple[str, str, str]:
         """A deployment's identity: name, route and api_base ("" for the route's default host)."""
@@ -144,6 +146,8 @@ def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
     """Whether a provider's include/exclude globs take this offer."""
     if offer.mode not in GLOB_MODES:
         return False  # media models only when named explicitly
+    if offer.retires == DEPRECATED:
+        return False  # a model its catalog calls deprecated (models.dev) only when named, with a warning
     included = any(fnmatchcase(offer.id, pattern) for pattern in selection.include)
     return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
 
@@ -173,7 +177,7 @@ def missing_model_hint(model_id: str, provider: str, offers: dict[str, Offer]) -
 def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:
     """The deployment of one catalog offer, with the user's name, params, model_info and pins."""
     rule = selection.name or provider.model_name
-    params: dict[str, Any] = provider.route.params(offer.id)
+    params: dict[str, Any] = provider.route_for(offer.sdk).params(offer.id)
     pins = ref.pins
     prices = {**offer.prices, **{BY_KEY[key].name: value for key, value in pins.items() if key in BY_KEY}}
     placed = place(offer.mode, prices, offer.tiers, offer.windows)
@@ -195,7 +199,17 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     # A price that falls back to a pinned one (cache read to a pinned input price) is pinned too.
     derived = {d.key for d in DIMENSIONS if pinned_names and source(d.name, prices) in pinned_names - {d.name}}
     pinned = frozenset(pins) | derived | frozenset(selection.params) | frozenset(ref.params)
-    return Deployment(provider.name, name, _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER), offer.id, pinned)
+    params, info = _ordered(params, PARAMS_ORDER), _ordered(info, INFO_ORDER)
+    return Deployment(provider.name, name, params, info, offer.id, pinned, price_source(provider, offer, pins))
+
+
+def price_source(provider: Provider, offer: Offer, pins: dict[str, Any]) -> str:
+    """Where a deployment's prices come from, as `list` and the report say it."""
+    if "input_cost_per_token" in pins and "output_cost_per_token" in pins:
+        return PINNED
+    if offer.input_cost is None:
+        return UNPRICED
+    return offer.price_source or provider.name
 
 
 def _limits(offer: Offer, pins: dict[str, Any]) -> dict[str, int]:

@@ -13,9 +13,9 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 
 from .errors import InputError, LocatedError
 from .prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
-from .providers import Provider, check_name_rule
 from .schema import Strict, dotted, explain, load_yaml
 from .secrets import refuse_literals
+from .sources.providers import Provider, check_name_rule
 from .yamlfile import line_of
 
 log = logging.getLogger("modelsync")

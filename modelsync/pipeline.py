@@ -8,28 +8,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, memo, stamp
-from .catalog import Catalog, Document
-from .errors import CacheError, GenerateError, InputError
-from .files import WriteError, check_writable, write_atomic
+from . import stamp
+from .catalog import Catalog
+from .errors import GenerateError, InputError
+from .files import check_writable, write_atomic
 from .groups import GroupChange, eligible_ids, group_changes
 from .lock import exclusive
 from .merge import Merged, merge
-from .normalisers import NORMALISERS
 from .overrides import Overrides, load_overrides
 from .paths import Paths
-from .providers import Provider, load_providers
 from .render import render
 from .retirements import Current, locate
+from .sources.providers import Provider, load_providers
+from .sources.store import Store
 from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
     import httpx
 
     from .guards import Held
-    from .refresh import Outcome, Progress
     from .report import Report
     from .settings import Settings
+    from .sources.refresh import Outcome, Progress
 
 log = logging.getLogger("modelsync")
 
@@ -93,18 +93,18 @@ def _run(
     paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> Result:
     inputs = load_inputs(paths)
+    store = Store(paths.cache_dir)
     outcomes: list[Outcome] = []
     before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
-        before = _group_candidates(inputs, paths.cache_dir)
-        outcomes = _refresh(inputs, paths, settings, options, client, now)
+        before = _group_candidates(inputs, store)
+        outcomes = _refresh(inputs, store, settings, options, client, now)
     writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
-    fetched = {o.provider: o.catalog for o in outcomes if o.catalog is not None}
-    brought = {name: frozenset(eligible_ids(fetched[name])) - ids for name, ids in before.items() if name in fetched}
-    to_remember: dict[str, tuple[str, Catalog]] = {}
-    catalogs = load_catalogs(inputs, paths.cache_dir, fetched, to_remember)
+    catalogs = load_catalogs(inputs, store)
+    fetched = {o.provider for o in outcomes if o.catalog is not None}
+    brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
     old_file = _read_config(paths.config)
     old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
     try:
@@ -129,11 +129,11 @@ def _run(
         from .report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
-        result.report.group_changes = _group_changes(old, merged, inputs)
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
         result.report.retired, result.report.retiring = merged.retired, merged.retiring
+        result.report.group_changes = _group_changes(old, merged, inputs)
     if writes:
         new_file = text
         # A digest only for a pure render of inputs that stood still while this run read them: not
@@ -145,30 +145,8 @@ def _run(
         elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
             check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
-        _remember(paths.cache_dir, to_remember)
+        store.remember()
     return result
-
-
-def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
-    if not merged.groups:
-        return []
-    from .report import parse_config
-
-    old_list = parse_config(old).get("model_list")
-    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
-
-
-def _group_candidates(inputs: Inputs, cache_dir: Path) -> dict[str, frozenset[str]]:
-    """The ids groups could take from each cached catalog before a refresh replaces it."""
-    if not inputs.overrides.groups():
-        return {}
-    found = {}
-    for name in sorted(inputs.overrides.enabled()):
-        try:
-            found[name] = frozenset(eligible_ids(load_catalog(inputs.providers[name], cache_dir)))
-        except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
-            continue
-    return found
 
 
 def _warn_retirements(merged: Merged) -> None:
@@ -184,22 +162,35 @@ def _warnings_shown(merged: Merged) -> int:
     return len(merged.warnings) + len(merged.retired) + len(merged.retiring)
 
 
-def _remember(cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]]) -> None:
-    """Store the normalised catalogs for next time; a cache folder we may not write only costs speed."""
-    try:
-        for made_from, catalog in to_remember.values():
-            memo.remember(cache_dir, catalog, made_from)
-    except WriteError as exc:
-        log.debug("normalised catalogs not stored: %s", exc)
-
-
 def _failed_refresh(outcomes: list[Outcome]) -> bool:
     """Whether this run fetched and every fetch failed: then it leaves every file as it was."""
     if not outcomes:
         return False
-    from .refresh import nothing_refreshed  # loaded already: the run fetched
+    from .sources.refresh import nothing_refreshed  # loaded already: the run fetched
 
     return nothing_refreshed(outcomes)
+
+
+def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
+    if not merged.groups:
+        return []
+    from .report import parse_config
+
+    old_list = parse_config(old).get("model_list")
+    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
+
+
+def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]:
+    """The ids groups could take from each cached catalog before a refresh replaces it."""
+    if not inputs.overrides.groups():
+        return {}
+    found = {}
+    for name in sorted(inputs.overrides.enabled()):
+        try:
+            found[name] = frozenset(eligible_ids(store.catalog(inputs.providers[name])))
+        except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
+            continue
+    return found
 
 
 def _hold(
@@ -218,65 +209,21 @@ def _hold(
     return held
 
 
-def load_catalogs(
-    inputs: Inputs,
-    cache_dir: Path,
-    fetched: dict[str, Catalog] | None = None,
-    to_remember: dict[str, tuple[str, Catalog]] | None = None,
-) -> dict[str, Catalog]:
-    """Every enabled provider's catalog, normalised: just fetched, else from the cache."""
-    fetched = fetched or {}
-    return {
-        name: fetched.get(name) or load_catalog(inputs.providers[name], cache_dir, to_remember)
-        for name in sorted(inputs.overrides.enabled())
-    }
-
-
-def load_catalog(
-    provider: Provider, cache_dir: Path, to_remember: dict[str, tuple[str, Catalog]] | None = None
-) -> Catalog:
-    """A provider's cached catalog, normalised, or recalled when its bytes have not changed.
-
-    A catalog normalised afresh is added to `to_remember`, for the caller to store once the run
-    has succeeded (a check stores nothing).
-    """
-    raws = [(name, _cached_bytes(provider, cache_dir, name)) for name in provider.urls()]
-    made_from = memo.key(provider.name, provider.normaliser, raws)
-    recalled = memo.recall(cache_dir, provider.name, made_from)
-    if recalled is not None:
-        return recalled
-    docs = [
-        Document(
-            name, str(cache.body_path(cache_dir, name)), cache.parse(raw, name, str(cache.body_path(cache_dir, name)))
-        )
-        for name, raw in raws
-    ]
-    catalog = NORMALISERS[provider.normaliser](provider.name, docs)
-    if to_remember is not None:
-        to_remember[provider.name] = (made_from, catalog)
-    return catalog
-
-
-def _cached_bytes(provider: Provider, cache_dir: Path, name: str) -> bytes:
-    raw = cache.read_bytes(cache_dir, name)
-    if raw is None:
-        raise CacheError(
-            f"no cached catalog for {provider.name}: {cache.body_path(cache_dir, name)} does not exist",
-            f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
-        )
-    return raw
+def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
+    """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
+    return {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
 
 
 def _refresh(
     inputs: Inputs,
-    paths: Paths,
+    store: Store,
     settings: Settings,
     options: Options,
     client: httpx.Client | None,
     now: datetime | None,
 ) -> list[Outcome]:
-    from .fetch import make_client
-    from .refresh import refresh
+    from .sources.fetch import make_client
+    from .sources.refresh import refresh
 
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
@@ -291,11 +238,11 @@ def _refresh(
         return refresh(
             targets,
             settings,
-            paths.cache_dir,
+            store,
             client,
             now or datetime.now(UTC),
             force=options.refresh,
-            store=not options.dry_run,
+            write=not options.dry_run,
             progress=options.progress,
         )
     finally:

@@ -46,7 +46,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "input_cost_per_token",
         TOKEN,
         {**_both("prompt"), "vercel": "input", "requesty": "input_price", "nano_gpt": "prompt"}
-        | {"novita": "input_token_price_per_m", "novita_decimal": "prompt"},
+        | {"novita": "input_token_price_per_m", "novita_decimal": "prompt", "models_dev": "input"},
         tiered=True,
     ),
     Dimension(
@@ -54,14 +54,19 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "output_cost_per_token",
         TOKEN,
         {**_both("completion"), "vercel": "output", "requesty": "output_price", "nano_gpt": "completion"}
-        | {"novita": "output_token_price_per_m", "novita_decimal": "completion"},
+        | {"novita": "output_token_price_per_m", "novita_decimal": "completion", "models_dev": "output"},
         tiered=True,
     ),
     Dimension(
         "cache_read",
         "cache_read_input_token_cost",
         TOKEN,
-        {**_both("input_cache_read"), "vercel": "input_cache_read", "requesty": "cached_price"},
+        {
+            **_both("input_cache_read"),
+            "vercel": "input_cache_read",
+            "requesty": "cached_price",
+            "models_dev": "cache_read",
+        },
         fallback="input",
         tiered=True,
     ),
@@ -69,7 +74,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "cache_write",
         "cache_creation_input_token_cost",
         TOKEN,
-        {**_both("input_cache_write"), "vercel": "input_cache_write", "requesty": "caching_price"},
+        {**_both("input_cache_write"), "vercel": "input_cache_write", "requesty": "caching_price"}
+        | {"models_dev": "cache_write"},
         fallback="input",
         tiered=True,
     ),
@@ -85,12 +91,24 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "reasoning",
         "output_cost_per_reasoning_token",
         TOKEN,
-        {"openrouter": "internal_reasoning"},
+        {"openrouter": "internal_reasoning", "models_dev": "reasoning"},
         fallback="output",
         tiered=True,
     ),
-    Dimension("audio_input", "input_cost_per_audio_token", TOKEN, {"openrouter": "audio"}, fallback="input"),
-    Dimension("audio_output", "output_cost_per_audio_token", TOKEN, {"openrouter": "audio_output"}, fallback="output"),
+    Dimension(
+        "audio_input",
+        "input_cost_per_audio_token",
+        TOKEN,
+        {"openrouter": "audio", "models_dev": "input_audio"},
+        fallback="input",
+    ),
+    Dimension(
+        "audio_output",
+        "output_cost_per_audio_token",
+        TOKEN,
+        {"openrouter": "audio_output", "models_dev": "output_audio"},
+        fallback="output",
+    ),
     Dimension(
         "audio_cache_read",
         "cache_read_input_audio_token_cost",

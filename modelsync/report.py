@@ -9,12 +9,12 @@ from typing import Any
 import yaml
 
 from .groups import GroupChange
-from .merge import Deployment, deployment_key
+from .merge import PINNED, UNPRICED, Deployment, deployment_key
 from .prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
-from .providers import Provider, identify
 from .render import scalar
 from .schema import SAFE_LOADER
 from .secrets import mask_at, redact_url
+from .sources.providers import Provider, identify
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
@@ -103,6 +103,7 @@ class ModelChange:
     fields: tuple[FieldChange, ...] = ()
     summary: tuple[str, ...] = ()  # an added model: its prices, context window, what LiteLLM will not bill
     brief: str = ""  # an added model in a few words: input and output price, context window
+    note: str = ""  # where its prices come from, when not its own catalog
 
     def label(self, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> str:
         return label(self.key, ambiguous)
@@ -173,7 +174,9 @@ def compare(
     moved = _moved_hosts(sorted(fresh.keys() - old.keys()), sorted(old.keys() - fresh.keys()))
     for key in sorted(fresh.keys() - old.keys() - moved.keys()):
         body = fresh[key].as_dict()
-        groups[group_of[key]].append(ModelChange("+", key, summary=summarise(body), brief=brief(body)))
+        groups[group_of[key]].append(
+            ModelChange("+", key, summary=summarise(body), brief=brief(body), note=price_note(fresh[key]))
+        )
     for key in sorted(old.keys() - fresh.keys() - set(moved.values())):
         groups[group_of[key]].append(ModelChange("-", key))
     pairs = [(key, key) for key in sorted(fresh.keys() & old.keys())] + sorted(moved.items())
@@ -182,11 +185,21 @@ def compare(
         if body != old[was]:  # cheap equality first; deepdiff only where something differs
             fields = field_changes(old[was], body)
             if fields:
-                groups[group_of[key]].append(ModelChange("~", key, fields))
+                groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
     report.settings = settings_changes(old_config, new_settings)
     report.ambiguous = ambiguous_pairs([*fresh, *old])
     return report
+
+
+def price_note(deployment: Deployment) -> str:
+    """Where a deployment's prices come from, said only when it is not the provider's own list."""
+    source = deployment.price_source
+    if source == UNPRICED:
+        return "unpriced: no catalog states its price, so LiteLLM's bundled map bills it; pin costs to set them"
+    if source in (None, PINNED, deployment.provider):
+        return ""
+    return f"prices from {source}"
 
 
 def _moved_hosts(added: list[Key], removed: list[Key]) -> dict[Key, Key]:

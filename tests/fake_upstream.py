@@ -1,4 +1,4 @@
-"""A fake model provider on 127.0.0.1 that speaks the OpenAI, Anthropic and Gemini wire formats.
+"""A fake model provider on 127.0.0.1 that speaks the OpenAI, Anthropic, Gemini and Ollama wire formats.
 
 Every request is recorded (path, headers, JSON body) so a test can see what LiteLLM sent where.
 Usage is fixed, so the cost LiteLLM reports can be checked against our per-token prices, unless a
@@ -56,6 +56,16 @@ def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
             "stop_reason": "end_turn",
             "usage": {"input_tokens": PROMPT_TOKENS, "output_tokens": COMPLETION_TOKENS},
         }
+    if path.endswith("/api/chat"):  # Ollama
+        return {
+            "model": model,
+            "created_at": "2026-12-01T00:00:00Z",
+            "message": {"role": "assistant", "content": "pong"},
+            "done": True,
+            "done_reason": "stop",
+            "prompt_eval_count": PROMPT_TOKENS,
+            "eval_count": COMPLETION_TOKENS,
+        }
     if ":generateContent" in path:  # Gemini
         return {
             "candidates": [{"content": {"role": "model", "parts": [{"text": "pong"}]}, "finishReason": "STOP"}],
@@ -75,7 +85,9 @@ def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
             "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
             "usage": {"prompt_tokens": PROMPT_TOKENS, "total_tokens": PROMPT_TOKENS},
         }
+    groq = {"service_tier": "on_demand"} if path.startswith("/groq/") else {}  # Groq's answers carry it
     return {
+        **groq,
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": 1760000000,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -113,6 +116,50 @@ def make_project(tmp_path: Path) -> Project:
     for folder in ("templates", "cache"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.meta.json", ".normalised"))
     return Project(root)
+
+
+MODELS_DEV_HOST = "models.dev"
+TIER_KEYS = {
+    "input": "input_cost_per_token",
+    "output": "output_cost_per_token",
+    "cache_read": "cache_read_input_token_cost",
+    "cache_write": "cache_creation_input_token_cost",
+}
+
+
+def per_million(value: Any) -> float:
+    """A models.dev price (USD per million tokens) per token, exactly."""
+    return float(Decimal(str(value)) / 1_000_000)
+
+
+def assert_tiers_rendered(params: dict[str, Any], cost: dict[str, Any]) -> None:
+    """models.dev's tiers reach `tiered_pricing`, each at its threshold, each price per token."""
+    stated = cost.get("tiers") or (
+        [{**cost["context_over_200k"], "tier": {"size": 200000}}] if "context_over_200k" in cost else []
+    )
+    rows = {row["range"][0]: row for row in params.get("tiered_pricing", [])}
+    assert sorted(rows) == ([0] if stated else []) + sorted(t["tier"]["size"] for t in stated)
+    for tier in stated:
+        row = rows[tier["tier"]["size"]]
+        for field, key in TIER_KEYS.items():
+            if tier.get(field):
+                assert math.isclose(row[key], per_million(tier[field]), rel_tol=1e-9), (params["model"], field)
+
+
+def with_models_dev(
+    handler: Callable[[httpx.Request], httpx.Response], seen: list[httpx.Request] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A mock transport handler that answers models.dev's api.json with the example's, else asks `handler`."""
+    body = (ROOT / "cache" / "models_dev.json").read_bytes()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        if request.url.host == MODELS_DEV_HOST:
+            return httpx.Response(200, content=body, headers={"ETag": '"md1"'})
+        return handler(request)
+
+    return answer
 
 
 def openrouter_entry(

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from modelsync.overrides import COST_KEYS
-from modelsync.providers import load_providers
 from modelsync.report import keyed_deployments
+from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, make_project, serve
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"
@@ -247,7 +247,7 @@ def test_import_refreshes_the_catalogs_first_unless_offline(tmp_path: Path, caps
     ],
 )
 def test_providers_are_known_by_their_hosts_and_env_vars(params: dict[str, str], provider: str | None) -> None:
-    from modelsync.providers import identify
+    from modelsync.sources.providers import identify
 
     assert identify(PROVIDERS, params) == provider
 

@@ -8,7 +8,7 @@ import pytest
 
 from modelsync.catalog import Document, PriceError, limit, price
 from modelsync.errors import CatalogError
-from modelsync.normalisers import normalise_openrouter
+from modelsync.sources.normalisers import normalise_openrouter
 from tests.helpers import openrouter_entry, real_catalog
 
 OPENROUTER_DATES = {  # entries per file, as catalogs/README.md counts them

@@ -231,7 +231,7 @@ def test_list_everywhere_shows_the_pick_its_price_and_what_was_rejected(
     assert "not sold" in rows["anthropic"]
     assert "openrouter: google/gemini-2.5-flash-lite rejected: another model: adds lite" in out
     assert "requesty: coding/gemini-2.5-flash matched equally, not taken" in out
-    assert "gemini-2.5-flash: sold by 5 of 10 providers with a cached catalog" in out
+    assert "gemini-2.5-flash: sold by 5 of 14 providers with a cached catalog" in out
 
 
 def test_list_marks_group_members_as_selected(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

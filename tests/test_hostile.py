@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from modelsync.catalog import Document
 from modelsync.merge import merge
-from modelsync.normalisers import normalise_openrouter
 from modelsync.overrides import Overrides
-from modelsync.providers import load_providers
 from modelsync.render import render
+from modelsync.sources.normalisers import normalise_openrouter
+from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")

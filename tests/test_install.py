@@ -61,7 +61,7 @@ def test_pip_install_gives_a_working_console_command(installed: Installed, proje
     changed = installed.run("--check", cwd=project.root)
     assert changed.returncode == 1 and "removed" in changed.stdout
     assert "run `modelsync --offline`" in changed.stderr and "generate.py" not in changed.stderr
-    assert (installed.site / "modelsync" / "normalisers" / "openrouter.py").exists()
+    assert (installed.site / "modelsync" / "sources" / "normalisers" / "openrouter.py").exists()
     helped = installed.run("--help", cwd=project.root)
     assert helped.stdout.startswith("usage: modelsync [COMMAND]"), helped.stdout
     assert "  modelsync add openrouter:" in helped.stdout and "generate.py" not in helped.stdout

@@ -14,7 +14,7 @@ import yaml
 from modelsync.catalog import Document
 from modelsync.groups import eligible_ids
 from modelsync.matching import SAME_ID, SAME_NAME, SAME_SPELLING, SNAPSHOT, SUFFIX, match, match_everywhere, parse, tier
-from modelsync.normalisers import NORMALISERS
+from modelsync.sources.normalisers import NORMALISERS
 from tests.helpers import ROOT, real_catalog
 
 TABLE = ROOT / "tests" / "data" / "cross_gateway_pairs.yaml"

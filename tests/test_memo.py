@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import modelsync.pipeline
-from modelsync import memo
+import modelsync.sources.store
 from modelsync.catalog import Document
-from modelsync.normalisers import normalise_openrouter
 from modelsync.pipeline import Options, run
+from modelsync.sources import memo
+from modelsync.sources.normalisers import normalise_openrouter
 from tests.helpers import Project, openrouter_entry, real_catalog
 
 
@@ -19,7 +19,9 @@ def _refuse_normalising(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(provider: str, docs: object) -> None:
         raise AssertionError(f"{provider} was normalised again")
 
-    monkeypatch.setattr(modelsync.pipeline, "NORMALISERS", {name: refuse for name in modelsync.pipeline.NORMALISERS})
+    monkeypatch.setattr(
+        modelsync.sources.store, "NORMALISERS", {name: refuse for name in modelsync.sources.store.NORMALISERS}
+    )
 
 
 def test_an_unchanged_catalog_is_recalled_not_normalised(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from modelsync.catalog import Catalog, Offer
 from modelsync.errors import InputError
 from modelsync.merge import FREE, merge
 from modelsync.overrides import Overrides
-from modelsync.providers import load_providers
+from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")

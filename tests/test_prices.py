@@ -14,12 +14,12 @@ from modelsync.catalog import Catalog, Document, Tier, Window
 from modelsync.errors import InputError
 from modelsync.guards import Limits, guard
 from modelsync.merge import Deployment, merge
-from modelsync.normalisers import NORMALISERS
 from modelsync.overrides import Overrides, load_overrides
 from modelsync.placement import UNBILLED_KEY, place, placed_by_levels
 from modelsync.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
-from modelsync.providers import load_providers
 from modelsync.report import FieldChange, summarise
+from modelsync.sources.normalisers import NORMALISERS
+from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, openrouter_entry, real_catalog
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")
@@ -32,7 +32,7 @@ def normalise(shape: str, body: dict[str, Any]) -> Any:
 def test_every_row_names_a_real_shape_key_placement_and_fallback() -> None:
     assert len({d.name for d in DIMENSIONS}) == len({d.key for d in DIMENSIONS}) == len(DIMENSIONS)
     shapes = {field for d in DIMENSIONS for field in d.fields}
-    assert shapes <= {*NORMALISERS, "novita_decimal"}
+    assert shapes <= {*NORMALISERS, "novita_decimal", "models_dev"}  # models_dev: sources/models_dev.py
     for dimension in DIMENSIONS:
         assert dimension.placement in (PARAMS, INFO)
         assert dimension.fallback is None or BY_NAME[dimension.fallback].unit == dimension.unit == TOKEN

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from modelsync.pipeline import Options, run
-from tests.helpers import Project, real_catalog
+from tests.helpers import MODELS_DEV_HOST, Project, real_catalog, with_models_dev
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -55,15 +55,13 @@ def test_listing_keys_go_in_each_providers_header_and_nowhere_else(
     _only(project, f"{provider}:{model}")
     cached = (project.cache / f"{provider}.json").read_bytes()
     seen: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, content=cached)
-
+    answer = with_models_dev(lambda request: httpx.Response(200, content=cached), seen)
     run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
-    assert seen and all(r.headers[header] == value for r in seen)
+    own = [r for r in seen if r.url.host != MODELS_DEV_HOST]
+    assert own and all(r.headers[header] == value for r in own)
+    assert all(header not in r.headers for r in seen if r.url.host == MODELS_DEV_HOST)  # shared: no key
     assert all(value.split()[-1] not in str(r.url) for r in seen)
-    stored = "".join(p.read_text() for p in project.cache.iterdir()) + project.config.read_text()
+    stored = "".join(p.read_text() for p in project.cache.rglob("*") if p.is_file()) + project.config.read_text()
     assert value.split()[-1] not in stored
 
 
@@ -101,7 +99,8 @@ def test_gemini_pages_are_all_followed_and_cached_as_one_document(
         return httpx.Response(200, json=page2 if request.url.params.get("pageToken") else page1)
 
     _only(project, "gemini:gemini-3-flash", "gemini:gemini-2.5-flash")
-    run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
+    client = httpx.Client(transport=httpx.MockTransport(with_models_dev(answer)))
+    run(project.paths, Options(refresh=True), client=client, now=NOW)
     assert pages == ["", page1["nextPageToken"]]
     cached = json.loads((project.cache / "gemini.json").read_text())
     assert len(cached["models"]) == len(page1["models"]) + 2
@@ -121,7 +120,8 @@ def test_anthropic_pages_follow_last_id(project: Project, monkeypatch: pytest.Mo
         return httpx.Response(200, json=second if request.url.params.get("after_id") else first)
 
     _only(project, "anthropic:claude-b")
-    run(project.paths, Options(refresh=True), client=httpx.Client(transport=httpx.MockTransport(answer)), now=NOW)
+    client = httpx.Client(transport=httpx.MockTransport(with_models_dev(answer)))
+    run(project.paths, Options(refresh=True), client=client, now=NOW)
     assert after == [None, "claude-a"]
     assert [m["id"] for m in json.loads((project.cache / "anthropic.json").read_text())["data"]] == [
         "claude-a",
@@ -142,7 +142,7 @@ def test_the_example_load_balances_one_model_across_three_or_more_providers(proj
 def test_list_prints_the_cached_catalog_with_selection(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     assert project.run("--list", "openrouter", "google/*") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["id", "kind", "in", "$/M", "out", "$/M", "context", "selected"]
+    assert lines[0].split() == ["id", "kind", "in", "$/M", "out", "$/M", "context", "prices", "from", "selected"]
     rows = {line.split()[0]: line for line in lines[1:-1]}
     assert set(rows) == {"google/gemini-2.5-flash", "google/gemini-2.5-flash-lite", "google/gemini-2.5-pro-preview"}
     assert rows["google/gemini-2.5-flash-lite"].split()[1:5] == ["chat", "0.1", "0.4", "1,048,576"]

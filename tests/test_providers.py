@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from modelsync.catalog import Catalog, Document
-from modelsync.normalisers import NORMALISERS
-from modelsync.providers import identify, load_providers
+from modelsync.sources.normalisers import NORMALISERS
+from modelsync.sources.providers import identify, load_providers
 from tests.helpers import ROOT, real_catalog
 
 PROVIDERS = load_providers(ROOT / "providers.yaml")
@@ -38,6 +38,15 @@ def test_every_provider_in_providers_yaml_has_a_normaliser_and_a_key_reference()
         "openai",
         "anthropic",
         "gemini",
+        "deepseek",
+        "groq",
+        "mistral",
+        "xai",
+        "kilo",
+        "ollama_cloud",
+        "fireworks",
+        "opencode",
+        "opencode_go",
     }
     for provider in PROVIDERS.values():
         assert provider.route.api_key and provider.route.params("x")["api_key"].startswith("os.environ/")

@@ -10,9 +10,9 @@ from syrupy.assertion import SnapshotAssertion
 
 from modelsync.formats import text
 from modelsync.merge import Deployment
-from modelsync.providers import load_providers
 from modelsync.render import scalar
 from modelsync.report import compare
+from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, real_catalog
 
 SELECTION = ["anthropic/*", "google/*", "*:free"]

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from modelsync import warmup
-from modelsync.fetch import make_client
 from modelsync.settings import Settings
+from modelsync.sources.fetch import make_client
 from tests.helpers import ROOT, Project
 
 

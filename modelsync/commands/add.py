@@ -24,9 +24,10 @@ from ..merge import missing_model_hint
 from ..output import shown
 from ..overrides import ModelRef, Overrides
 from ..paths import Paths
-from ..pipeline import Options, Result, load_catalog, load_inputs, run
-from ..providers import Provider
+from ..pipeline import Options, Result, load_inputs, run
 from ..schema import SAFE_LOADER, explain, problem
+from ..sources.providers import Provider
+from ..sources.store import Store
 from ..yamlfile import parse_yaml
 from . import Commands, command, path_options, paths_of, volume_options
 
@@ -157,7 +158,7 @@ def _check_in_catalog(paths: Paths, providers: dict[str, Provider], ref: ModelRe
         raise InputError(
             f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(providers))}"
         )
-    offers = load_catalog(provider, paths.cache_dir).by_id()
+    offers = Store(paths.cache_dir).catalog(provider).by_id()
     if ref.model_id not in offers:
         raise InputError(
             f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",

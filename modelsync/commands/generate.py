@@ -168,7 +168,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
 
 
 def _nothing_refreshed(result: Result) -> bool:
-    from ..refresh import nothing_refreshed  # httpx loads only on runs that fetch
+    from ..sources.refresh import nothing_refreshed  # httpx loads only on runs that fetch
 
     return nothing_refreshed(result.outcomes)
 

@@ -19,7 +19,7 @@ from ..output import shown
 from ..overrides import Overrides
 from ..paths import Paths
 from ..pipeline import Inputs, Result, load_inputs
-from ..providers import apply_name_rule
+from ..sources.providers import apply_name_rule
 from . import Commands, command, path_options, paths_of, volume_options
 from .add import expect_edit, read_overrides, regenerate_with
 

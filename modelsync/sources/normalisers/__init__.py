@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from ..catalog import Catalog, Document
+from ...catalog import Catalog, Document
 from .common import collect
+from .gateways import fireworks_offer, ollama_id, ollama_offer
 from .openrouter import offer as openrouter_offer
 from .openrouter import poe_offer
 from .priced import nano_gpt_offer, novita_offer, requesty_offer, vercel_offer
@@ -32,6 +33,11 @@ NORMALISERS: dict[str, Normaliser] = {
     "openai": partial(collect, make=openai_offer),
     "anthropic": partial(collect, make=anthropic_offer),
     "gemini": partial(collect, make=gemini_offer, list_key="models", id_of=gemini_id),
+    "ollama": partial(collect, make=ollama_offer, list_key="models", id_of=ollama_id),
+    "fireworks": partial(collect, make=fireworks_offer),
 }
 
-__all__ = ["NORMALISERS", "Normaliser", "normalise_openrouter"]
+# Lists that state their own prices: models.dev is only `audit`'s second source for them.
+PRICED_LISTS = frozenset({"openrouter", "poe", "requesty", "novita", "nano_gpt", "vercel", "nvidia", "ollama"})
+
+__all__ = ["NORMALISERS", "PRICED_LISTS", "Normaliser", "normalise_openrouter"]

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError, field_validator
+from pydantic import PrivateAttr, ValidationError, field_validator, model_validator
 
-from .errors import InputError
-from .schema import Strict, explain, kind_of, load_yaml
-from .yamlfile import line_of
+from ..errors import InputError
+from ..schema import Strict, explain, kind_of, load_yaml
+from ..yamlfile import line_of
 
 NAME_FIELDS = {"provider", "id", "model"}
 
@@ -83,29 +83,67 @@ class KnownBy(Strict):
         return (urlsplit(api_base).hostname or "").lower() in {host.lower() for host in self.hosts}
 
 
+class Source(Strict):
+    """A document many providers read (models.dev's api.json, LiteLLM's price map): fetched once."""
+
+    url: str
+
+
+SOURCES_KEY = "sources"  # the one top-level key of providers.yaml that is not a provider
+MODELS_DEV = "models_dev"  # the normaliser, the source and the cache name of models.dev's api.json
+
+
 class Provider(Strict):
     """One provider's entry in providers.yaml."""
 
     name: str
     normaliser: str
-    catalog_url: str
+    catalog_url: str | None = None  # none when the whole catalog comes from models.dev
+    # Its id in models.dev: where a list without prices takes them, and what `audit` compares with.
+    models_dev: str | None = None
     embeddings_url: str | None = None
     listing_key: ListingKey | None = None
     headers: dict[str, str] = {}
     paging: Literal["anthropic", "gemini"] | None = None  # how to follow pages; see paging.py
     route: Route
+    sdk_routes: dict[str, Route] = {}  # models that speak another API (models.dev `provider.npm`)
     other_routes: list[OtherRoute] = []
     known_by: KnownBy = KnownBy()
     model_name: str
+    _shared: dict[str, str] = PrivateAttr(default_factory=dict)  # source cache name → URL
 
     _check_rule = field_validator("model_name")(check_name_rule)
 
-    def urls(self) -> dict[str, str]:
-        """The documents that make up this provider's catalog, by the cache name they go to."""
-        urls = {self.name: self.catalog_url}
+    @model_validator(mode="after")
+    def _has_a_catalog(self) -> Provider:
+        if self.normaliser == MODELS_DEV and not self.models_dev:
+            raise ValueError(
+                "normaliser models_dev reads models.dev under an id — add models_dev: <its id in models.dev>"
+            )
+        if self.normaliser != MODELS_DEV and not self.catalog_url:
+            raise ValueError(
+                "catalog_url is missing — add the provider's list-models URL, or use normaliser models_dev"
+            )
+        return self
+
+    def own_urls(self) -> dict[str, str]:
+        """The provider's own documents (sent its listing key), by the cache name they go to."""
+        urls = {self.name: self.catalog_url} if self.catalog_url else {}
         if self.embeddings_url:
             urls[f"{self.name}.embeddings"] = self.embeddings_url
         return urls
+
+    def shared_urls(self) -> dict[str, str]:
+        """The documents it reads that other providers read too (models.dev), by cache name."""
+        return dict(self._shared)
+
+    def urls(self) -> dict[str, str]:
+        """Every document that makes up this provider's catalog, by the cache name it goes to."""
+        return {**self.own_urls(), **self._shared}
+
+    def route_for(self, sdk: str | None) -> Route:
+        """The route of a model that speaks `sdk`'s API (models.dev npm), else the provider's own."""
+        return self.sdk_routes.get(sdk or "", self.route)
 
     def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
         """The route of this provider a deployment uses: same prefix, and its api_base, none, or one it is known by.
@@ -114,7 +152,7 @@ class Provider(Strict):
         """
         model = str(litellm_params.get("model", ""))
         api_base = str(litellm_params.get("api_base") or "").rstrip("/")
-        routes: list[Route | OtherRoute] = [self.route, *self.other_routes]
+        routes: list[Route | OtherRoute] = [self.route, *self.sdk_routes.values(), *self.other_routes]
         for route in routes:
             if model.startswith(route.prefix) and api_base == (route.api_base or "").rstrip("/"):
                 return route
@@ -125,13 +163,15 @@ class Provider(Strict):
 
 def load_providers(path: Path) -> dict[str, Provider]:
     """Read and validate providers.yaml, keyed by provider name."""
-    from .normalisers import NORMALISERS
+    from .normalisers import NORMALISERS, PRICED_LISTS
 
-    raw = load_yaml(path, "providers")
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: expected a mapping of provider names", "see the README's providers.yaml")
+    raw = _read(path)
+    sources = _sources(raw, path)
+    known = sorted({*NORMALISERS, MODELS_DEV})
     providers: dict[str, Provider] = {}
     for name, body in raw.items():
+        if name == SOURCES_KEY:
+            continue
         if not isinstance(body, dict):
             raise InputError(
                 f"{path}:{line_of(path, (name,))}: {name}: should be a mapping of its settings, not {kind_of(body)}",
@@ -141,13 +181,47 @@ def load_providers(path: Path) -> dict[str, Provider]:
             provider = Provider(name=name, **body)
         except ValidationError as exc:
             raise _in_provider(explain(exc, path, Provider, within=(name,)), name) from None
-        if provider.normaliser not in NORMALISERS:
+        if provider.normaliser not in known:
             raise InputError(
                 f"{path}: {name}.normaliser: unknown normaliser {provider.normaliser!r}",
-                f"use one of: {', '.join(sorted(NORMALISERS))}",
+                f"use one of: {', '.join(known)}",
             )
+        if provider.models_dev and provider.normaliser not in PRICED_LISTS:  # it reads models.dev
+            if MODELS_DEV not in sources:
+                raise InputError(
+                    f"{path}: {name}.models_dev: no URL for models.dev",
+                    f"add `{SOURCES_KEY}: {{{MODELS_DEV}: {{url: https://models.dev/api.json}}}}` to {path.name}",
+                )
+            provider._shared = {MODELS_DEV: sources[MODELS_DEV].url}
         providers[name] = provider
     return providers
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    """The shared documents providers.yaml names under `sources:`, by cache name."""
+    return _sources(_read(path), path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    raw = load_yaml(path, "providers")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected a mapping of provider names", "see the README's providers.yaml")
+    return raw
+
+
+def _sources(raw: dict[str, Any], path: Path) -> dict[str, Source]:
+    body = raw.get(SOURCES_KEY) or {}
+    if not isinstance(body, dict):
+        raise InputError(
+            f"{path}: {SOURCES_KEY}: expected a mapping of source names", "see the README's providers.yaml"
+        )
+    sources = {}
+    for name, spec in body.items():
+        try:
+            sources[str(name)] = Source.model_validate(spec)
+        except ValidationError as exc:
+            raise _in_provider(explain(exc, path, Source), f"{SOURCES_KEY}.{name}") from None
+    return sources
 
 
 def identify(providers: dict[str, Provider], litellm_params: dict[str, Any]) -> str | None:

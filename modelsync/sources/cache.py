@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .catalog import Document
-from .errors import CacheError
-from .files import write_atomic
-from .secrets import redact_url
+from ..catalog import Document
+from ..errors import CacheError
+from ..files import write_atomic
+from ..secrets import redact_url
 
 FORMAT = 1
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Offer, Skip, Tier, Window
-from .files import write_atomic
+from ..catalog import Catalog, Offer, Skip, Tier, Window
+from ..files import write_atomic
 
 FOLDER = ".normalised"
 OFFER_FIELDS = tuple(f.name for f in fields(Offer))
@@ -27,7 +27,14 @@ def code_digest() -> str:
     """A hash of the code that turns catalogs into offers: a change there invalidates every memo."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for source in sorted([here / "catalog.py", here / "prices.py", *(here / "normalisers").glob("*.py")]):
+    made_by = [
+        here.parent / "catalog.py",
+        here.parent / "prices.py",
+        here / "models_dev.py",
+        here / "store.py",
+        *(here / "normalisers").glob("*.py"),
+    ]
+    for source in sorted(made_by):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 

@@ -1,0 +1,120 @@
+"""`audit`: compare config.yaml's prices and limits with models.dev and LiteLLM's own price map.
+
+Exit 0 when every second source agrees within the tolerance, 1 when one disagrees (listed per
+model and key, with what each source says), 2 on an error. `--offline` reads the cache only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..audit import Opinion, audit, litellm_opinion, models_dev_opinion
+from ..errors import ExitCode, InputError
+from ..output import ProgressPrinter, shown
+from ..paths import Paths
+from ..report import parse_config
+from ..sources.litellm_map import DOCUMENT as LITELLM_DOC
+from ..sources.litellm_map import LABEL as LITELLM
+from ..sources.models_dev import DOCUMENT as MODELS_DEV_DOC
+from ..sources.models_dev import SOURCE as MODELS_DEV
+from ..sources.providers import load_providers, load_sources
+from ..sources.store import Store
+from . import Commands, command, path_options, paths_of, verbosity, volume_options
+
+log = logging.getLogger("modelsync")
+SECOND_SOURCES = {MODELS_DEV_DOC: MODELS_DEV, LITELLM_DOC: LITELLM}
+
+
+def register(commands: Commands) -> None:
+    p = command(
+        commands,
+        "audit",
+        "compare config.yaml's prices and limits with models.dev and LiteLLM's own price map",
+        "--offline --report markdown",
+        "Compare every deployment's prices and limits in config.yaml with the second sources (models.dev, "
+        "LiteLLM's own price map), and list each disagreement beyond the tolerance with what each source "
+        "says. Exit 0 when all agree, 1 when something disagrees, 2 on an error. Both sources are cached "
+        "like catalogs (cache/models_dev.json, cache/litellm.json); their URLs are under sources: in "
+        "providers.yaml.",
+    )
+    p.add_argument("--offline", action="store_true", help="use the cached second sources only, never the network")
+    p.add_argument("--refresh", action="store_true", help="fetch the second sources even when the cache is fresh")
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=1.0,
+        metavar="PERCENT",
+        help="how far a source may differ before it counts as a disagreement (default: 1)",
+    )
+    p.add_argument("--report", choices=("text", "markdown", "json"), default="text", help="the audit's form")
+    volume_options(p)
+    path_options(p)
+    p.set_defaults(run=execute)
+
+
+def execute(args: argparse.Namespace, home: Path) -> int:
+    from .. import audit_formats
+
+    paths = paths_of(args, home)
+    if args.tolerance < 0:
+        raise InputError(f"--tolerance {args.tolerance:g}: a tolerance is not negative", "give a percentage like 1")
+    model_list = _model_list(paths)
+    store = Store(paths.cache_dir)
+    if not args.offline:
+        _refresh(paths, store, verbosity(args), args.refresh)
+    result = audit(model_list, _opinions(paths, store), args.tolerance / 100)
+    name = shown(paths.config)
+    if args.report == "json":
+        sys.stdout.write(audit_formats.as_json(result, name))
+    elif args.report == "markdown":
+        sys.stdout.write(audit_formats.markdown(result, name))
+    elif verbosity(args) >= 0 or result.disagreements:
+        sys.stdout.write(audit_formats.text(result, name, verbose=verbosity(args) > 0))
+    return ExitCode.WOULD_CHANGE if result.disagreements else ExitCode.OK
+
+
+def _model_list(paths: Paths) -> list[dict[str, Any]]:
+    try:
+        text = paths.config.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{paths.config} does not exist", "run `python generate.py` first, then audit it") from None
+    model_list = parse_config(text).get("model_list")
+    if not isinstance(model_list, list):
+        raise InputError(f"{paths.config}: no model_list to audit", "point --config at a LiteLLM config.yaml")
+    return [item for item in model_list if isinstance(item, dict)]
+
+
+def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
+    """Each second source that is cached; one that is not is said once and left out."""
+    providers = load_providers(paths.providers)
+    makers = {MODELS_DEV_DOC: models_dev_opinion, LITELLM_DOC: litellm_opinion}
+    opinions = {}
+    for name, label in SECOND_SOURCES.items():
+        document = store.document(name)
+        if document is None:
+            log.warning("%s is not cached (%s): audited without it — run audit without --offline", label, name)
+            continue
+        opinions[label] = makers[name](document.body, providers)
+    if not opinions:
+        raise InputError(
+            f"no second source is cached in {paths.cache_dir}", "run `python generate.py audit` with network access"
+        )
+    return opinions
+
+
+def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
+    from ..settings import Settings
+    from ..sources.fetch import make_client
+    from ..sources.refresh import refresh_sources
+
+    sources = load_sources(paths.providers)
+    urls = {name: sources[name].url for name in SECOND_SOURCES if name in sources}
+    settings = Settings()
+    progress = ProgressPrinter() if level > 0 or (level == 0 and sys.stderr.isatty()) else None
+    with make_client(settings) as client:
+        refresh_sources(urls, settings, store, client, datetime.now(UTC), force=force, progress=progress)

@@ -1,0 +1,418 @@
+"""Refresh stale catalogs: fetch each document once, prove it is a catalog, then replace the cache.
+
+A document several providers read (models.dev's api.json) is fetched once however many of them
+are due, and a provider whose own list or shared document fails falls back to its cache alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+
+from ..catalog import Catalog, Document
+from ..errors import CacheError, CatalogError, FetchError, GenerateError
+from ..parallel import in_threads
+from ..secrets import redact_url
+from ..settings import Settings, secret
+from . import cache
+from .fetch import Fetcher, Response
+from .litellm_map import DOCUMENT as LITELLM_DOC
+from .litellm_map import LABEL as LITELLM_LABEL
+from .litellm_map import check_map
+from .models_dev import DOCUMENT as MODELS_DEV_DOC
+from .models_dev import check_document
+from .paging import fetch_all_pages
+from .providers import Provider
+from .store import Store
+
+log = logging.getLogger("modelsync")
+SHARED_NAMES = {MODELS_DEV_DOC: "models.dev", LITELLM_DOC: LITELLM_LABEL}  # a shared document, in messages
+# How a shared document is proved to be what it should be before it replaces the cache.
+SHARED_CHECKS: dict[str, Callable[[Document], None]] = {MODELS_DEV_DOC: check_document, LITELLM_DOC: check_map}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one provider's catalog (or one shared document) during a refresh."""
+
+    provider: str
+    status: str  # fetched, not-modified, fresh, fallback, no-key
+    detail: str = ""
+    seconds: float = 0.0
+    size: int = 0
+    catalog: Catalog | None = None  # what was fetched, normalised, when the fetch succeeded
+    warning: str = ""  # why the cache was used instead
+
+
+def nothing_refreshed(outcomes: list[Outcome]) -> bool:
+    """Whether providers were due and not one of them could be fetched (every one fell back to its cache)."""
+    due = [o for o in outcomes if o.status != "fresh"]
+    return bool(due) and not any(o.status in ("fetched", "not-modified") for o in due)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One document to fetch: its URL, and the provider whose key and headers it needs (None if shared)."""
+
+    name: str
+    url: str
+    owner: Provider | None
+
+
+Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
+Fetched = dict[str, "Response | GenerateError"]
+
+
+def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta) -> bool:
+    """Whether any document of the provider's catalog is missing or older than the window."""
+    return any(_stale(store, name, now, window) for name in provider.urls())
+
+
+def refresh(
+    providers: list[Provider],
+    settings: Settings,
+    store: Store,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+    write: bool = True,
+    progress: Progress | None = None,
+    need_cache: bool = True,
+) -> list[Outcome]:
+    """Refresh every stale provider at once; a failed one falls back to its cache.
+
+    Good documents are laid over the cache in `store` for this run; with `write` they replace the
+    cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
+    the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
+    """
+    tell = progress or (lambda provider, outcome: None)
+    window = timedelta(hours=settings.freshness_hours)
+    due = [p for p in providers if force or is_stale(p, store, now, window)]
+    fresh = [Outcome(p.name, "fresh", _age_of(p, store, now) if progress else "") for p in providers if p not in due]
+    for outcome in fresh:
+        tell(outcome.provider, outcome)
+    if not due:
+        return fresh
+    keys = {p.name: _key_headers(p) for p in due}
+    jobs = _jobs(due, keys)
+    for provider in due:
+        tell(provider.name, None)
+    started = time.monotonic()
+    fetched = _fetch_all(jobs, keys, settings, store, client)
+    shared = _use_shared(jobs, fetched, store, now, started, tell)
+    done = _normalise_due(due, keys, fetched, shared, store, now, started, need_cache)
+    shared = [_refused(o, fetched) for o in shared]
+    if write:
+        _write(due, done, shared, fetched, store, now)
+    for outcome in done:
+        _say(outcome, tell)
+    return fresh + shared + done
+
+
+def refresh_sources(
+    urls: dict[str, str],
+    settings: Settings,
+    store: Store,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Refresh shared documents that no provider run asked for (the audit's second sources)."""
+    tell = progress or (lambda provider, outcome: None)
+    window = timedelta(hours=settings.freshness_hours)
+    due = {name: url for name, url in urls.items() if force or _stale(store, name, now, window)}
+    jobs = [_Job(name, url, None) for name, url in due.items()]
+    if not jobs:
+        return []
+    for job in jobs:
+        tell(job.name, None)
+    started = time.monotonic()
+    fetched = _fetch_all(jobs, {}, settings, store, client)
+    shared = _use_shared(jobs, fetched, store, now, started, tell)
+    _write([], [], shared, fetched, store, now)
+    return shared
+
+
+def _stale(store: Store, name: str, now: datetime, window: timedelta) -> bool:
+    when = store.fetched_at(name)
+    return when is None or now - when > window
+
+
+def _jobs(due: list[Provider], keys: dict[str, dict[str, str] | None]) -> list[_Job]:
+    """Every document the due providers need, each once; own lists only where the key is there."""
+    jobs: dict[str, _Job] = {}
+    for provider in due:
+        if keys[provider.name] is not None:
+            jobs.update({name: _Job(name, url, provider) for name, url in provider.own_urls().items()})
+        for name, url in provider.shared_urls().items():
+            jobs.setdefault(name, _Job(name, url, None))
+    return list(jobs.values())
+
+
+def _fetch_all(
+    jobs: list[_Job], keys: dict[str, dict[str, str] | None], settings: Settings, store: Store, client: httpx.Client
+) -> Fetched:
+    """Fetch every document at once; a failure is kept as the error, to fall back on later."""
+    fetchers: dict[str, Fetcher] = {}
+    for job in jobs:  # one deadline per provider, and one per shared document
+        who = job.owner.name if job.owner else job.name
+        if who not in fetchers:
+            label = job.owner.name if job.owner else SHARED_NAMES.get(job.name, job.name)
+            fetchers[who] = Fetcher(client, settings, label, (keys[who] or {}) if job.owner else {})
+
+    def one(job: _Job) -> Response | GenerateError:
+        validators = _validators(store, job.name)
+        try:
+            if job.owner is None:
+                return fetchers[job.name].get(job.url, validators)
+            return fetch_all_pages(fetchers[job.owner.name], job.owner, job.url, validators)
+        except FetchError as exc:
+            return exc
+
+    return dict(zip((j.name for j in jobs), in_threads(one, jobs), strict=True))
+
+
+def _use_shared(
+    jobs: list[_Job], fetched: Fetched, store: Store, now: datetime, started: float, tell: Progress
+) -> list[Outcome]:
+    """Check each shared document and lay the good ones over the cache; warn once for a bad one."""
+    outcomes = []
+    for job in (j for j in jobs if j.owner is None):
+        label = SHARED_NAMES.get(job.name, job.name)
+        response = fetched[job.name]
+        try:
+            if isinstance(response, GenerateError):
+                raise response
+            document = _document(store, job.name, response)
+            SHARED_CHECKS.get(job.name, _any_document)(document)
+        except (FetchError, CatalogError, CacheError) as exc:
+            when = store.fetched_at(job.name)
+            age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
+            detail = f"{exc.what}; {age}"
+            outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
+            continue
+        if not response.not_modified:
+            store.use(job.name, response.raw, redact_url(response.url), document)
+        status = "not-modified" if response.not_modified else "fetched"
+        outcomes.append(Outcome(job.name, status, f"{label}, once", time.monotonic() - started, len(response.raw)))
+    for outcome in outcomes:
+        _say(outcome, tell)
+    return outcomes
+
+
+def _say(outcome: Outcome, tell: Progress) -> None:
+    """An outcome's warning, then its progress line; from the caller's thread only."""
+    if outcome.warning:
+        log.warning("%s", outcome.warning)
+    tell(outcome.provider, outcome)
+
+
+def _refused(outcome: Outcome, fetched: Fetched) -> Outcome:
+    """A shared document's outcome, saying so when a reader refused it after it was fetched."""
+    response = fetched.get(outcome.provider)
+    if isinstance(response, GenerateError) and outcome.status != "fallback":
+        return Outcome(outcome.provider, "fallback", response.what)
+    return outcome
+
+
+def _any_document(doc: Document) -> None:
+    """A shared document with no check of its own: being JSON is enough."""
+
+
+def _normalise_due(
+    due: list[Provider],
+    keys: dict[str, dict[str, str] | None],
+    fetched: Fetched,
+    shared: list[Outcome],
+    store: Store,
+    now: datetime,
+    started: float,
+    need_cache: bool = True,
+) -> list[Outcome]:
+    """Each due provider's catalog from what was fetched; a failure falls back to its cache.
+
+    When a provider cannot read a fresh shared document, every reader goes back to the cached one,
+    so no two providers of one run read two versions of it.
+    """
+    fresh_shared = {o.provider for o in shared if o.status == "fetched"}
+    while True:
+        results = [_one(p, keys[p.name], fetched, store, now, started, need_cache) for p in due]
+        rejected = {
+            name
+            for provider, (_, unreadable) in zip(due, results, strict=True)
+            if unreadable
+            for name in provider.shared_urls()
+            if name in fresh_shared
+        }
+        if not rejected:
+            return [outcome for outcome, _ in results]
+        why = "; ".join(o.detail.partition("; using the cached")[0] for o, unreadable in results if unreadable)
+        for name in sorted(rejected):
+            log.warning(
+                "%s: the fetched document was not used (%s); every provider reading it keeps the cached copy"
+                " — the cache was left as it was",
+                SHARED_NAMES.get(name, name),
+                why,
+            )
+            store.forget(name)
+            fresh_shared.discard(name)
+            fetched[name] = FetchError(f"{SHARED_NAMES.get(name, name)}: not usable by every provider", why)
+
+
+def _one(
+    provider: Provider,
+    key_headers: dict[str, str] | None,
+    fetched: Fetched,
+    store: Store,
+    now: datetime,
+    started: float,
+    need_cache: bool = True,
+) -> tuple[Outcome, bool]:
+    """The provider's outcome, and whether its fetched documents were unreadable as a catalog."""
+    if key_headers is None:
+        env = provider.listing_key.env if provider.listing_key else "its key"
+        error = FetchError(
+            f"{provider.name}: not fetched, {env} is not set", f"set {env} in the environment or .env to refresh it"
+        )
+        return _fallback(provider, store, now, "no-key", error, need_cache), False
+    own = provider.own_urls()
+    try:
+        for name in own:
+            response = fetched[name]
+            if isinstance(response, GenerateError):
+                raise response
+            if not response.not_modified:
+                store.use(name, response.raw, redact_url(response.url), _document(store, name, response))
+    except (FetchError, CacheError) as exc:
+        _forget(store, own)
+        return _fallback(provider, store, now, "fallback", exc, need_cache), False
+    try:
+        catalog = store.catalog(provider)
+        if not catalog.offers:
+            raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
+    except (CatalogError, CacheError) as exc:
+        _forget(store, own)
+        return _fallback(provider, store, now, "fallback", exc, need_cache), True
+    responses = [r for name in own if isinstance(r := fetched[name], Response)]
+    shared = [fetched[name] for name in provider.shared_urls() if name in fetched]
+    read = [r for r in [*responses, *shared] if isinstance(r, Response)]  # models.dev too
+    status = "not-modified" if all(r.not_modified for r in read) else "fetched"
+    size = sum(len(r.raw) for r in responses)
+    detail = f"{len(catalog.offers)} models"
+    return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog), False
+
+
+def _forget(store: Store, names: dict[str, str]) -> None:
+    for name in names:
+        store.forget(name)
+
+
+def _age_of(provider: Provider, store: Store, now: datetime) -> str:
+    oldest = store.oldest(provider)
+    return f"cached {describe_age(now - oldest)}" if oldest else ""
+
+
+def _key_headers(provider: Provider) -> dict[str, str] | None:
+    """Headers carrying the listing key; None when a required key is missing."""
+    spec = provider.listing_key
+    if spec is None:
+        return {}
+    key = secret(spec.env)
+    if key is None:
+        return None if spec.required else {}
+    value = key.get_secret_value()
+    return {spec.header: f"{spec.scheme} {value}" if spec.scheme else value}
+
+
+def _validators(store: Store, name: str) -> dict[str, str]:
+    """Conditional-request headers from the last fetch, so an unchanged catalog costs a 304."""
+    meta = cache.read_meta(store.cache_dir, name)
+    headers = {}
+    if meta and meta.etag:
+        headers["If-None-Match"] = meta.etag
+    if meta and meta.last_modified:
+        headers["If-Modified-Since"] = meta.last_modified
+    return headers
+
+
+def _document(store: Store, name: str, response: Response) -> Document:
+    """The response as a parsed document; a 304 stands for the cached body."""
+    if response.not_modified:
+        doc = store.document(name)
+        if doc is None:
+            raise FetchError(f"{name}: the server said 304 Not Modified but nothing is cached", "run with --refresh")
+        return doc
+    provider = SHARED_NAMES.get(name, name.split(".")[0])
+    try:
+        body = cache.parse(response.raw, name, redact_url(response.url))
+    except CacheError as exc:
+        raise FetchError(f"{provider}: {exc.what}", "the provider sent something that is not a catalog") from None
+    return Document(name, redact_url(response.url), body)
+
+
+def _write(
+    due: list[Provider], done: list[Outcome], shared: list[Outcome], fetched: Fetched, store: Store, now: datetime
+) -> None:
+    """Store every document that served a good catalog: bodies as sent, then their metadata."""
+    names = {o.provider for o in shared if o.status in ("fetched", "not-modified")}
+    for provider, outcome in zip(due, done, strict=True):
+        if outcome.catalog is not None:
+            names.update(provider.own_urls())
+    for name in sorted(names):
+        response = fetched.get(name)
+        if isinstance(response, Response):  # a shared document every reader refused is an error here
+            _store(store, name, response, now)
+
+
+def _store(store: Store, name: str, response: Response, now: datetime) -> None:
+    """Replace a cached document with what was fetched; a 304, or the same bytes and validators
+    again, leaves every file as it is.
+
+    Rewriting the metadata's time then would change a committed file each week for nothing; the
+    next run asks again, which costs one more 304 (or download).
+    """
+    if response.not_modified or _unchanged(store, name, response):
+        return
+    cache.write(store.cache_dir, name, response.raw, response.url, response.headers, now)
+
+
+def _unchanged(store: Store, name: str, response: Response) -> bool:
+    meta = cache.read_meta(store.cache_dir, name)  # None unless it describes exactly the cached bytes
+    return (
+        meta is not None
+        and meta.sha256 == hashlib.sha256(response.raw).hexdigest()
+        and (meta.etag, meta.last_modified) == (response.headers.get("etag"), response.headers.get("last-modified"))
+    )
+
+
+def _fallback(
+    provider: Provider, store: Store, now: datetime, status: str, error: GenerateError, need_cache: bool = True
+) -> Outcome:
+    """Use the cached catalog after a failed or impossible fetch; without one, stop with exit 2."""
+    oldest = store.oldest(provider)
+    if oldest is None and not need_cache:
+        return Outcome(provider.name, status, f"{error.what}; nothing cached", warning=f"{error.what} — {error.fix}")
+    if oldest is None:
+        raise FetchError(
+            f"{error.what}, and there is no cached catalog to fall back on",
+            f"{error.fix}; or save the catalog to {cache.body_path(store.cache_dir, provider.name)}",
+        )
+    detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
+    return Outcome(provider.name, status, detail, warning=f"{detail} — {error.fix}")
+
+
+def describe_age(age: timedelta) -> str:
+    """A cache's age in words: `5 minutes ago`, `3 hours ago`, `12 days ago`."""
+    seconds = max(0, int(age.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"

@@ -1,0 +1,155 @@
+"""The one owner of cache/ and the normalised memo: ask it for a provider's catalog and its age.
+
+A document is read, hashed and parsed at most once per run however many providers read it
+(models.dev's api.json serves many), and a catalog whose documents and code are unchanged is
+recalled from the memo instead of normalised again. Documents fetched in this run but not yet
+stored (a dry run, or a refresh still checking them) are laid over the cache with `use`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from ..catalog import Catalog, Document
+from ..errors import CacheError
+from ..files import WriteError
+from . import cache, memo
+from .models_dev import DOCUMENT as MODELS_DEV_DOC
+from .models_dev import catalog as models_dev_catalog
+from .models_dev import check_document, price_listed
+from .normalisers import NORMALISERS
+from .providers import MODELS_DEV, Provider
+
+log = logging.getLogger("modelsync")
+
+
+class Store:
+    """cache/ (documents as sent, with their metadata) and cache/.normalised/ (the memo)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self._raw: dict[str, bytes | None] = {}
+        self._sources: dict[str, str] = {}  # cache name → where its bytes came from, for messages
+        self._digests: dict[str, str] = {}
+        self._parsed: dict[str, Document] = {}
+        self._catalogs: dict[str, Catalog] = {}
+        self._fresh: dict[str, tuple[str, Catalog]] = {}  # normalised afresh: memo key, catalog
+
+    # --- documents -----------------------------------------------------------------------
+
+    def raw(self, name: str) -> bytes | None:
+        """A document's bytes (fetched this run, else cached), or None when there are none."""
+        if name not in self._raw:
+            self._raw[name] = cache.read_bytes(self.cache_dir, name)
+            self._sources[name] = str(cache.body_path(self.cache_dir, name))
+        return self._raw[name]
+
+    def digest(self, name: str) -> str:
+        if name not in self._digests:
+            self._digests[name] = hashlib.sha256(self.raw(name) or b"").hexdigest()
+        return self._digests[name]
+
+    def document(self, name: str) -> Document | None:
+        """A document, parsed once per run; None when it is neither fetched nor cached."""
+        if name not in self._parsed:
+            raw = self.raw(name)
+            if raw is None:
+                return None
+            self._parsed[name] = Document(name, self._sources[name], cache.parse(raw, name, self._sources[name]))
+        return self._parsed[name]
+
+    def use(self, name: str, raw: bytes, source: str, parsed: Document | None = None) -> None:
+        """Lay a document fetched in this run over the cached one, for every reader of it."""
+        self._raw[name], self._sources[name] = raw, source
+        self._digests.pop(name, None)
+        self._parsed.pop(name, None)
+        if parsed is not None:
+            self._parsed[name] = parsed
+        self._catalogs.clear()
+
+    def forget(self, name: str) -> None:
+        """Drop what `use` laid over the cache: back to the cached bytes."""
+        for held in (self._raw, self._sources, self._digests, self._parsed):
+            held.pop(name, None)
+        self._catalogs.clear()
+
+    def fetched_at(self, name: str) -> datetime | None:
+        return cache.fetched_at(self.cache_dir, name)
+
+    def oldest(self, provider: Provider) -> datetime | None:
+        """When the oldest document a provider needs was fetched; None when one is missing."""
+        needed = provider.urls() if provider.normaliser == MODELS_DEV else provider.own_urls()
+        ages = [self.fetched_at(name) for name in needed]
+        return None if any(a is None for a in ages) else min(a for a in ages if a is not None)
+
+    # --- catalogs ------------------------------------------------------------------------
+
+    def catalog(self, provider: Provider) -> Catalog:
+        """A provider's catalog, normalised, or recalled when nothing that made it has changed."""
+        if provider.name in self._catalogs:
+            return self._catalogs[provider.name]
+        names = self._read_by(provider)
+        made_from = memo.key(
+            f"{provider.name}\0{provider.models_dev or ''}",
+            provider.normaliser,
+            [(name, self.digest(name).encode()) for name in names],
+        )
+        self._fresh.pop(provider.name, None)  # made from documents since forgotten, if any
+        catalog = memo.recall(self.cache_dir, provider.name, made_from)
+        if catalog is None:
+            catalog = normalise(provider, {name: self._needed(provider, name) for name in names})
+            self._fresh[provider.name] = (made_from, catalog)
+        self._catalogs[provider.name] = catalog
+        return catalog
+
+    def _read_by(self, provider: Provider) -> list[str]:
+        """The documents a provider's catalog is made from: its own, and models.dev when it reads it."""
+        names = list(provider.own_urls())
+        if MODELS_DEV_DOC in provider.shared_urls() and (
+            provider.normaliser == MODELS_DEV or self.raw(MODELS_DEV_DOC) is not None
+        ):
+            names.append(MODELS_DEV_DOC)  # an unpriced list without models.dev cached stays unpriced
+        for name in names:
+            if self.raw(name) is None:
+                raise self._missing(provider, name)
+        return names
+
+    def _needed(self, provider: Provider, name: str) -> Document:
+        document = self.document(name)
+        if document is None:
+            raise self._missing(provider, name)
+        return document
+
+    def _missing(self, provider: Provider, name: str) -> CacheError:
+        return CacheError(
+            f"no cached catalog for {provider.name}: {cache.body_path(self.cache_dir, name)} does not exist",
+            f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
+        )
+
+    def remember(self) -> None:
+        """Store the memo of every catalog normalised afresh (after a run that wrote its result).
+
+        A cache folder we may not write only costs speed next time.
+        """
+        try:
+            for made_from, catalog in self._fresh.values():
+                memo.remember(self.cache_dir, catalog, made_from)
+        except WriteError as exc:
+            log.debug("normalised catalogs not stored: %s", exc)
+        self._fresh.clear()
+
+
+def normalise(provider: Provider, docs: dict[str, Document]) -> Catalog:
+    """A provider's documents as its catalog: its own list, or models.dev's, priced from models.dev."""
+    shared = docs.get(MODELS_DEV_DOC)
+    if shared is not None:
+        check_document(shared)
+    if provider.normaliser == MODELS_DEV:
+        assert shared is not None and provider.models_dev
+        return models_dev_catalog(provider.name, shared, provider.models_dev)
+    own = [doc for name, doc in docs.items() if name != MODELS_DEV_DOC]
+    listed = NORMALISERS[provider.normaliser](provider.name, own)
+    return price_listed(listed, shared, provider.models_dev) if provider.models_dev else listed
