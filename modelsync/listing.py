@@ -12,7 +12,7 @@ from .listing_filters import Filters
 from .merge import Merged, merge_provider
 from .overrides import Overrides
 from .paths import Paths
-from .pipeline import load_inputs
+from .pipeline import Inputs, load_inputs
 from .sources.store import Store
 
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "prices from", "selected")
@@ -29,10 +29,11 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
             f"list {provider_name}: unknown provider",
             f"{f'did you mean {close[0]!r}? ' if close else ''}known providers: {', '.join(sorted(inputs.providers))}",
         )
-    catalog = Store(paths.cache_dir).catalog(provider)
+    store = Store(paths.cache_dir)
+    catalog = store.catalog(provider)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():
-        merge_provider(provider, _with_groups(paths, inputs.overrides), catalog, merged)
+        merge_provider(provider, _with_groups(inputs, store), catalog, merged)
     names: dict[str, list[str]] = {}
     for deployment in merged.deployments:
         names.setdefault(deployment.model_id or "", []).append(deployment.model_name)
@@ -51,12 +52,11 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
     return table([HEADER, *rows]) + f"\n{len(rows)} of {len(catalog.offers) + len(catalog.skipped)} models\n"
 
 
-def _with_groups(paths: Paths, overrides: Overrides) -> Overrides:
+def _with_groups(inputs: Inputs, store: Store) -> Overrides:
     """overrides with its bare ids resolved, so a group's members show as selected."""
+    overrides = inputs.overrides
     if not overrides.groups():
         return overrides
-    inputs = load_inputs(paths)
-    store = Store(paths.cache_dir)
     catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(overrides.enabled())}
     return resolve(overrides, catalogs).overrides
 
