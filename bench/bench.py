@@ -10,6 +10,7 @@ Figures, not assertions. Ratios compare two things timed in the same run, interl
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import random
@@ -344,6 +345,7 @@ class CatalogServer:
 
     def __init__(self, bodies: dict[str, bytes], latency: float) -> None:
         self.bodies, self.latency, self.etag = bodies, latency, False
+        self.vary = False  # each answer a few more trailing spaces: every document changed since the last
         self.hits = {"200": 0, "304": 0}
         server = self
 
@@ -360,6 +362,8 @@ class CatalogServer:
                     self.end_headers()
                     return
                 server.hits["200"] += 1
+                if server.vary:
+                    body += b" " * (1 + sum(server.hits.values()) % 50)
                 self.send_response(200)
                 if server.etag:
                     self.send_header("ETag", '"v1"')
@@ -374,6 +378,21 @@ class CatalogServer:
         self.http.daemon_threads = True
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.http.server_address[1]}"
+
+
+def slowest_fetch(server: CatalogServer) -> tuple[float, str]:
+    """The longest one document takes to fetch on its own: a new connection each time, as a run makes."""
+    import httpx
+
+    def once(name: str) -> float:
+        with httpx.Client() as client:  # its set-up (the TLS context) is no part of the fetch
+            started = time.perf_counter()
+            client.get(f"{server.base}/{name}").raise_for_status()
+            return time.perf_counter() - started
+
+    took = {name: statistics.median(once(name) for _ in range(5)) for name in server.bodies}
+    name = max(took, key=lambda n: took[n])
+    return took[name], name
 
 
 def served_source(name: str) -> Path:
@@ -411,12 +430,13 @@ def bench_refresh(work: Path) -> None:
     keys = {p.listing_key.env: "bench-key" for p in providers.values() if p.listing_key}
     env = {**os.environ, **keys}
     process(cli(paths, "--offline", "-q"), env=env, codes=(0, 4))
-    runs = 9
+    runs = 15
     figures = interleaved(
         {"refresh": cli(paths, "--refresh", "-q"), "offline": cli(paths, "--offline", "-q")}, runs, env=env
     )
     extra = [r[0] - o[0] for r, o in zip(figures["refresh"], figures["offline"], strict=True)]
     served = sum(len(b) for b in server.bodies.values()) / 1e6
+    slowest, slowest_name = slowest_fetch(server)
     print(
         f"4. refresh: {len(providers)} of {len(every)} providers ({len(documents)} documents, "
         f"{served:.1f} MB of real catalogs) "
@@ -424,14 +444,25 @@ def bench_refresh(work: Path) -> None:
     )
     line("offline run (no fetch)", spread([w for w, _ in figures["offline"]]))
     line("refresh of every provider", spread([w for w, _ in figures["refresh"]]))
+    line(f"the slowest fetch alone ({slowest_name}, median of 5)", f"{slowest:.3f} s")
     line(
         "refresh − offline, wall, round by round",
         spread(extra),
-        f"<= {latency:.2f} + 0.15 s",
-        statistics.median(extra) <= latency + 0.15,
+        f"<= {slowest:.2f} + 0.15 s",
+        statistics.median(extra) <= slowest + 0.15,
     )
     cpu = [r[1] - o[1] for r, o in zip(figures["refresh"], figures["offline"], strict=True)]
     line("refresh − offline, CPU (less shaken by load)", spread(cpu))
+    server.vary = True  # now every document differs from the cached one: parsed, checked, normalised, stored
+    changed = interleaved(
+        {"refresh": cli(paths, "--refresh", "-q"), "offline": cli(paths, "--offline", "-q")}, 7, env=env
+    )
+    server.vary = False
+    line(
+        "… every document changed since last run (7)",
+        spread([r[0] - o[0] for r, o in zip(changed["refresh"], changed["offline"], strict=True)]),
+    )
+    print("    (parsed, checked, normalised and stored anew: work an offline run recalls from the memo)")
     server.etag = True
     process(cli(paths, "--refresh", "-q"), env=env)  # stores every catalog with its ETag
     server.hits.update({"200": 0, "304": 0})
@@ -561,6 +592,10 @@ def main() -> None:
     unknown = [name for name in chosen if name not in BENCHES]
     if unknown or not CATALOGS.is_dir():
         sys.exit(f"usage: bench.py [{' '.join(BENCHES)}] (needs the real catalogs at {CATALOGS})")
+    # Every figure is of a run after the first, which has written its bytecode. Under
+    # PYTHONDONTWRITEBYTECODE (set on some machines) an edited module would instead be compiled
+    # again by every process timed.
+    compileall.compile_dir(ROOT / "modelsync", quiet=1)
     with tempfile.TemporaryDirectory(prefix="modelsync-bench-") as folder:
         for name in chosen:
             BENCHES[name](Path(folder))

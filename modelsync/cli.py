@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -91,7 +92,18 @@ def _share_options(top: argparse.ArgumentParser, subcommands: Iterable[argparse.
 
 def console() -> None:
     """The installed `modelsync` command: the same as generate.py, on the project in the current folder."""
-    raise SystemExit(main(home=Path.cwd(), prog="modelsync"))
+    raise SystemExit(ending(main(home=Path.cwd(), prog="modelsync")))
+
+
+def ending(code: int) -> int:
+    """For a process about to exit with `code`: spare it the garbage collector's last pass.
+
+    At exit Python walks every object it tracks once more, to collect cycles nobody will ever
+    see freed: 20-40 ms of every run, more after a refresh. Frozen objects are not walked. Only
+    for the process's own end, never for `main` called in a process that goes on (the tests).
+    """
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str = "generate.py") -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,21 +13,20 @@ from . import stamp
 from .catalog import Catalog
 from .errors import GenerateError, InputError
 from .files import check_writable, write_atomic
-from .groups import GroupChange, eligible_ids, group_changes
 from .lock import exclusive
-from .merge import Merged, merge
 from .overrides import Overrides, load_overrides
 from .paths import Paths
-from .render import render
-from .retirements import Current, locate
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
 from .yamlfile import line_of
 
-if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them
+if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
+    # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
     import httpx
 
+    from .groups import GroupChange
     from .guards import Held
+    from .merge import Merged
     from .report import Report
     from .settings import Settings
     from .sources.refresh import Outcome, Progress
@@ -98,8 +98,12 @@ def _run(
     before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
-        before = _group_candidates(inputs, store)
-        outcomes = _refresh(inputs, store, settings, options, client, now)
+        outcomes, before = _refresh(inputs, store, settings, options, client, now)
+    from .groups import eligible_ids
+    from .merge import merge
+    from .render import render
+    from .retirements import Current, locate
+
     writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     catalogs = load_catalogs(inputs, store)
@@ -174,6 +178,7 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
 def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
     if not merged.groups:
         return []
+    from .groups import group_changes
     from .report import parse_config
 
     old_list = parse_config(old).get("model_list")
@@ -184,6 +189,8 @@ def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]
     """The ids groups could take from each cached catalog before a refresh replaces it."""
     if not inputs.overrides.groups():
         return {}
+    from .groups import eligible_ids
+
     found = {}
     for name in sorted(inputs.overrides.enabled()):
         try:
@@ -191,6 +198,11 @@ def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]
         except GenerateError:  # nothing cached yet: everything the first fetch brings is new anyway
             continue
     return found
+
+
+def _remembered(store: Store, provider: Provider) -> None:
+    with suppress(GenerateError):  # nothing cached, or unreadable: the refresh says so if it matters
+        store.remembered(provider)
 
 
 def _hold(
@@ -221,9 +233,13 @@ def _refresh(
     options: Options,
     client: httpx.Client | None,
     now: datetime | None,
-) -> list[Outcome]:
+) -> tuple[list[Outcome], dict[str, frozenset[str]]]:
+    """Refresh the catalogs; while they are on their way, do what needs none of them.
+
+    Returns the outcomes, and the ids groups could take from each catalog before the refresh.
+    """
     from .sources.fetch import make_client
-    from .sources.refresh import refresh
+    from .sources.refresh import start
 
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
@@ -235,7 +251,7 @@ def _refresh(
     own_client = client is None
     client = client or make_client(settings)
     try:
-        return refresh(
+        refreshing = start(
             targets,
             settings,
             store,
@@ -245,6 +261,14 @@ def _refresh(
             write=not options.dry_run,
             progress=options.progress,
         )
+        # While they are on their way, what needs no new catalog: the groups' ids from before, the
+        # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
+        before = _group_candidates(inputs, store)
+        for name in inputs.overrides.enabled():
+            _remembered(store, inputs.providers[name])
+        from . import merge, render  # noqa: F401
+
+        return refreshing.finish(), before
     finally:
         if own_client:
             client.close()

@@ -304,3 +304,58 @@ def test_a_plain_run_whose_fetches_all_fail_does_not_claim_up_to_date(
         assert project.run() == 0  # a plain run uses the cache it has
     out = capsys.readouterr().out
     assert "is up to date from the cache only: no catalog could be fetched" in out
+
+
+def test_a_document_that_comes_back_byte_for_byte_is_not_parsed_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The very bytes cached were proved a catalog when they were stored: no parse, no new memo.
+    A changed byte is parsed, normalised and rendered as ever."""
+    _age_cache(project, hours=25)
+    run(project.paths, Options(), client=_client(_serve_catalogs, []), now=NOW)
+    parsed: list[str] = []
+    real_parse = cache.parse
+    monkeypatch.setattr(cache, "parse", lambda raw, name, source: parsed.append(name) or real_parse(raw, name, source))
+    before = project.snapshot_files()
+    again = run(project.paths, Options(refresh=True), client=_client(_serve_catalogs, []), now=NOW)
+    assert [o.status for o in again.outcomes] == ["fetched"] and not again.changed
+    assert parsed == [] and project.snapshot_files() == before
+
+    dearer = json.loads(json.dumps(CATALOG))
+    dearer["data"][0]["pricing"]["prompt"] = "0.0000025"
+
+    def changed(request: httpx.Request) -> httpx.Response:
+        body = EMBEDDINGS if "embeddings" in request.url.path else dearer
+        return httpx.Response(200, json=body, headers={"ETag": '"v2"'})
+
+    later = run(project.paths, Options(refresh=True), client=_client(changed, []), now=NOW)
+    assert "openrouter" in parsed and later.changed
+    assert "input_cost_per_token: 2.5e-06" in project.config.read_text()
+
+
+def test_the_requests_are_on_their_way_while_the_caller_goes_on(project: Project) -> None:
+    """`start` returns once every request is sent; the caller's thread uses the store meanwhile
+    (the pipeline recalls the cached catalogs and imports jinja2 there), and `finish` waits."""
+    import threading
+
+    from modelsync.pipeline import load_inputs
+    from modelsync.sources.refresh import start
+    from modelsync.sources.store import Store
+
+    sent, answer = threading.Semaphore(0), threading.Event()
+
+    def held(request: httpx.Request) -> httpx.Response:
+        sent.release()
+        assert answer.wait(10), "the test never let the server answer"
+        return _serve_catalogs(request)
+
+    provider = load_inputs(project.paths).providers["openrouter"]
+    store = Store(project.cache)
+    with _client(held, []) as client:
+        refreshing = start([provider], Settings(), store, client, NOW, force=True)
+        assert all(sent.acquire(timeout=10) for _ in provider.urls()), "both requests are in flight"
+        assert store.remembered(provider) is not None, "the cached catalog, recalled while they wait"
+        answer.set()
+        outcomes = refreshing.finish()
+    assert [(o.provider, o.status) for o in outcomes] == [("openrouter", "fetched")]
+    assert outcomes[0].catalog is not None and len(outcomes[0].catalog.offers) == len(CATALOG["data"])

@@ -56,6 +56,14 @@ def read_bytes(cache_dir: Path, name: str) -> bytes | None:
         raise CacheError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
 
 
+def size(cache_dir: Path, name: str) -> int:
+    """The cached body's size in bytes; 0 when there is none."""
+    try:
+        return body_path(cache_dir, name).stat().st_size
+    except OSError:
+        return 0
+
+
 def parse(raw: bytes, name: str, source: str) -> Any:
     """A cached or fetched body as JSON; raises CacheError naming `source` when it is not."""
     try:

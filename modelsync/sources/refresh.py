@@ -2,6 +2,11 @@
 
 A document several providers read (models.dev's api.json) is fetched once however many of them
 are due, and a provider whose own list or shared document fails falls back to its cache alone.
+
+`start` sends every request and returns at once, so the caller can do the work that does not need
+the new catalogs while they are on their way; `Refreshing.finish` then waits, checks, normalises
+and stores. Each body is parsed in its fetch's thread as it arrives, while slower ones still load;
+the very bytes already cached are not parsed or checked again (they were when they were stored).
 """
 
 from __future__ import annotations
@@ -12,12 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, Document
 from ..errors import CacheError, CatalogError, FetchError, GenerateError
-from ..parallel import in_threads
+from ..parallel import Running
 from ..secrets import redact_url
 from ..settings import Settings, secret
 from . import cache
@@ -30,6 +34,9 @@ from .models_dev import check_document
 from .paging import fetch_all_pages
 from .providers import Provider
 from .store import Store
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("modelsync")
 SHARED_NAMES = {MODELS_DEV_DOC: "models.dev", LITELLM_DOC: LITELLM_LABEL}  # a shared document, in messages
@@ -65,8 +72,17 @@ class _Job:
     owner: Provider | None
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """A fetched document: the response, and its body parsed in the fetch's own thread."""
+
+    response: Response
+    document: Document | None  # None when the cached copy stands: a 304, or the very bytes cached
+    unchanged: bool  # the cached bytes and validators again: nothing to store
+
+
 Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
-Fetched = dict[str, "Response | GenerateError"]
+Fetched = dict[str, "Arrival | GenerateError"]
 
 
 def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta) -> bool:
@@ -91,28 +107,66 @@ def refresh(
     cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
     the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
     """
+    return start(providers, settings, store, client, now, force, write, progress, need_cache).finish()
+
+
+@dataclass
+class Refreshing:
+    """A refresh whose requests are on their way; `finish` waits for them and uses what came."""
+
+    due: list[Provider]
+    fresh: list[Outcome]
+    keys: dict[str, dict[str, str] | None]
+    jobs: list[_Job]
+    running: Running[tuple[str, Arrival | GenerateError]] | None
+    store: Store
+    now: datetime
+    started: float
+    write: bool
+    tell: Progress
+    need_cache: bool
+
+    def finish(self) -> list[Outcome]:
+        """Wait for every fetch, then check, normalise and (with `write`) store what came."""
+        if self.running is None:
+            return self.fresh
+        store, now, started = self.store, self.now, self.started
+        fetched = dict(self.running.results())
+        shared = _use_shared(self.jobs, fetched, store, now, started, self.tell)
+        done = _normalise_due(self.due, self.keys, fetched, shared, store, now, started, self.need_cache)
+        shared = [_refused(o, fetched) for o in shared]
+        if self.write:
+            _write(self.due, done, shared, fetched, store, now)
+        for outcome in done:
+            _say(outcome, self.tell)
+        return self.fresh + shared + done
+
+
+def start(
+    providers: list[Provider],
+    settings: Settings,
+    store: Store,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+    write: bool = True,
+    progress: Progress | None = None,
+    need_cache: bool = True,
+) -> Refreshing:
+    """Send the requests of every stale provider and return while they are on their way."""
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
     due = [p for p in providers if force or is_stale(p, store, now, window)]
     fresh = [Outcome(p.name, "fresh", _age_of(p, store, now) if progress else "") for p in providers if p not in due]
     for outcome in fresh:
         tell(outcome.provider, outcome)
-    if not due:
-        return fresh
     keys = {p.name: _key_headers(p) for p in due}
     jobs = _jobs(due, keys)
     for provider in due:
         tell(provider.name, None)
     started = time.monotonic()
-    fetched = _fetch_all(jobs, keys, settings, store, client)
-    shared = _use_shared(jobs, fetched, store, now, started, tell)
-    done = _normalise_due(due, keys, fetched, shared, store, now, started, need_cache)
-    shared = [_refused(o, fetched) for o in shared]
-    if write:
-        _write(due, done, shared, fetched, store, now)
-    for outcome in done:
-        _say(outcome, tell)
-    return fresh + shared + done
+    running = _start_fetches(jobs, keys, settings, store, client) if due else None
+    return Refreshing(due, fresh, keys, jobs, running, store, now, started, write, tell, need_cache)
 
 
 def refresh_sources(
@@ -134,7 +188,7 @@ def refresh_sources(
     for job in jobs:
         tell(job.name, None)
     started = time.monotonic()
-    fetched = _fetch_all(jobs, {}, settings, store, client)
+    fetched = dict(_start_fetches(jobs, {}, settings, store, client).results())
     shared = _use_shared(jobs, fetched, store, now, started, tell)
     _write([], [], shared, fetched, store, now)
     return shared
@@ -156,10 +210,15 @@ def _jobs(due: list[Provider], keys: dict[str, dict[str, str] | None]) -> list[_
     return list(jobs.values())
 
 
-def _fetch_all(
+def _start_fetches(
     jobs: list[_Job], keys: dict[str, dict[str, str] | None], settings: Settings, store: Store, client: httpx.Client
-) -> Fetched:
-    """Fetch every document at once; a failure is kept as the error, to fall back on later."""
+) -> Running[tuple[str, Arrival | GenerateError]]:
+    """Fetch every document at once, the largest first; a failure is kept as the error, to fall
+    back on later.
+
+    The threads read cache/ but write nothing and touch no state of `store`: the caller's thread
+    goes on using it meanwhile.
+    """
     fetchers: dict[str, Fetcher] = {}
     for job in jobs:  # one deadline per provider, and one per shared document
         who = job.owner.name if job.owner else job.name
@@ -167,16 +226,34 @@ def _fetch_all(
             label = job.owner.name if job.owner else SHARED_NAMES.get(job.name, job.name)
             fetchers[who] = Fetcher(client, settings, label, (keys[who] or {}) if job.owner else {})
 
-    def one(job: _Job) -> Response | GenerateError:
-        validators = _validators(store, job.name)
+    def one(job: _Job) -> tuple[str, Arrival | GenerateError]:
+        cached = cache.read_meta(store.cache_dir, job.name)
         try:
             if job.owner is None:
-                return fetchers[job.name].get(job.url, validators)
-            return fetch_all_pages(fetchers[job.owner.name], job.owner, job.url, validators)
+                response = fetchers[job.name].get(job.url, _validators(cached))
+            else:
+                response = fetch_all_pages(fetchers[job.owner.name], job.owner, job.url, _validators(cached))
+            return job.name, _arrived(job.name, response, cached)
         except FetchError as exc:
-            return exc
+            return job.name, exc
 
-    return dict(zip((j.name for j in jobs), in_threads(one, jobs), strict=True))
+    # The largest download is likely the slowest: its request goes first.
+    return Running(one, sorted(jobs, key=lambda job: -cache.size(store.cache_dir, job.name)))
+
+
+def _arrived(name: str, response: Response, cached: cache.Meta | None) -> Arrival:
+    """The response with its body parsed, unless it is what the cache holds already."""
+    if response.not_modified:
+        return Arrival(response, None, unchanged=True)
+    if cached is not None and cached.sha256 == hashlib.sha256(response.raw).hexdigest():
+        validators = (response.headers.get("etag"), response.headers.get("last-modified"))
+        return Arrival(response, None, unchanged=validators == (cached.etag, cached.last_modified))
+    provider = SHARED_NAMES.get(name, name.split(".")[0])
+    try:
+        body = cache.parse(response.raw, name, redact_url(response.url))
+    except CacheError as exc:
+        raise FetchError(f"{provider}: {exc.what}", "the provider sent something that is not a catalog") from None
+    return Arrival(response, Document(name, redact_url(response.url), body), unchanged=False)
 
 
 def _use_shared(
@@ -186,20 +263,23 @@ def _use_shared(
     outcomes = []
     for job in (j for j in jobs if j.owner is None):
         label = SHARED_NAMES.get(job.name, job.name)
-        response = fetched[job.name]
+        arrival = fetched[job.name]
         try:
-            if isinstance(response, GenerateError):
-                raise response
-            document = _document(store, job.name, response)
-            SHARED_CHECKS.get(job.name, _any_document)(document)
+            if isinstance(arrival, GenerateError):
+                raise arrival
+            if arrival.document is not None:
+                SHARED_CHECKS.get(job.name, _any_document)(arrival.document)
+            elif store.raw(job.name) is None:
+                raise _nothing_cached(job.name)
         except (FetchError, CatalogError, CacheError) as exc:
             when = store.fetched_at(job.name)
             age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
             detail = f"{exc.what}; {age}"
             outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
             continue
-        if not response.not_modified:
-            store.use(job.name, response.raw, redact_url(response.url), document)
+        if arrival.document is not None:
+            store.use(job.name, arrival.response.raw, arrival.document.source, arrival.document)
+        response = arrival.response
         status = "not-modified" if response.not_modified else "fetched"
         outcomes.append(Outcome(job.name, status, f"{label}, once", time.monotonic() - started, len(response.raw)))
     for outcome in outcomes:
@@ -285,11 +365,11 @@ def _one(
     own = provider.own_urls()
     try:
         for name in own:
-            response = fetched[name]
-            if isinstance(response, GenerateError):
-                raise response
-            if not response.not_modified:
-                store.use(name, response.raw, redact_url(response.url), _document(store, name, response))
+            arrival = fetched[name]
+            if isinstance(arrival, GenerateError):
+                raise arrival
+            if arrival.document is not None:
+                store.use(name, arrival.response.raw, arrival.document.source, arrival.document)
     except (FetchError, CacheError) as exc:
         _forget(store, own)
         return _fallback(provider, store, now, "fallback", exc, need_cache), False
@@ -300,11 +380,10 @@ def _one(
     except (CatalogError, CacheError) as exc:
         _forget(store, own)
         return _fallback(provider, store, now, "fallback", exc, need_cache), True
-    responses = [r for name in own if isinstance(r := fetched[name], Response)]
-    shared = [fetched[name] for name in provider.shared_urls() if name in fetched]
-    read = [r for r in [*responses, *shared] if isinstance(r, Response)]  # models.dev too
+    arrived = [fetched.get(name) for name in [*own, *provider.shared_urls()]]  # models.dev too
+    read = [a.response for a in arrived if isinstance(a, Arrival)]
     status = "not-modified" if all(r.not_modified for r in read) else "fetched"
-    size = sum(len(r.raw) for r in responses)
+    size = sum(len(a.response.raw) for name in own if isinstance(a := fetched[name], Arrival))
     detail = f"{len(catalog.offers)} models"
     return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog), False
 
@@ -331,30 +410,18 @@ def _key_headers(provider: Provider) -> dict[str, str] | None:
     return {spec.header: f"{spec.scheme} {value}" if spec.scheme else value}
 
 
-def _validators(store: Store, name: str) -> dict[str, str]:
+def _validators(cached: cache.Meta | None) -> dict[str, str]:
     """Conditional-request headers from the last fetch, so an unchanged catalog costs a 304."""
-    meta = cache.read_meta(store.cache_dir, name)
     headers = {}
-    if meta and meta.etag:
-        headers["If-None-Match"] = meta.etag
-    if meta and meta.last_modified:
-        headers["If-Modified-Since"] = meta.last_modified
+    if cached and cached.etag:
+        headers["If-None-Match"] = cached.etag
+    if cached and cached.last_modified:
+        headers["If-Modified-Since"] = cached.last_modified
     return headers
 
 
-def _document(store: Store, name: str, response: Response) -> Document:
-    """The response as a parsed document; a 304 stands for the cached body."""
-    if response.not_modified:
-        doc = store.document(name)
-        if doc is None:
-            raise FetchError(f"{name}: the server said 304 Not Modified but nothing is cached", "run with --refresh")
-        return doc
-    provider = SHARED_NAMES.get(name, name.split(".")[0])
-    try:
-        body = cache.parse(response.raw, name, redact_url(response.url))
-    except CacheError as exc:
-        raise FetchError(f"{provider}: {exc.what}", "the provider sent something that is not a catalog") from None
-    return Document(name, redact_url(response.url), body)
+def _nothing_cached(name: str) -> FetchError:
+    return FetchError(f"{name}: the server said 304 Not Modified but nothing is cached", "run with --refresh")
 
 
 def _write(
@@ -366,30 +433,21 @@ def _write(
         if outcome.catalog is not None:
             names.update(provider.own_urls())
     for name in sorted(names):
-        response = fetched.get(name)
-        if isinstance(response, Response):  # a shared document every reader refused is an error here
-            _store(store, name, response, now)
+        arrival = fetched.get(name)
+        if isinstance(arrival, Arrival):  # a shared document every reader refused is an error here
+            _store(store, name, arrival, now)
 
 
-def _store(store: Store, name: str, response: Response, now: datetime) -> None:
+def _store(store: Store, name: str, arrival: Arrival, now: datetime) -> None:
     """Replace a cached document with what was fetched; a 304, or the same bytes and validators
     again, leaves every file as it is.
 
     Rewriting the metadata's time then would change a committed file each week for nothing; the
     next run asks again, which costs one more 304 (or download).
     """
-    if response.not_modified or _unchanged(store, name, response):
-        return
-    cache.write(store.cache_dir, name, response.raw, response.url, response.headers, now)
-
-
-def _unchanged(store: Store, name: str, response: Response) -> bool:
-    meta = cache.read_meta(store.cache_dir, name)  # None unless it describes exactly the cached bytes
-    return (
-        meta is not None
-        and meta.sha256 == hashlib.sha256(response.raw).hexdigest()
-        and (meta.etag, meta.last_modified) == (response.headers.get("etag"), response.headers.get("last-modified"))
-    )
+    if not arrival.unchanged:
+        response = arrival.response
+        cache.write(store.cache_dir, name, response.raw, response.url, response.headers, now)
 
 
 def _fallback(

@@ -89,6 +89,18 @@ class Store:
 
     def catalog(self, provider: Provider) -> Catalog:
         """A provider's catalog, normalised, or recalled when nothing that made it has changed."""
+        catalog = self._catalog(provider, or_normalise=True)
+        assert catalog is not None
+        return catalog
+
+    def remembered(self, provider: Provider) -> Catalog | None:
+        """The catalog when the memo holds it for the documents as they are; None rather than normalise.
+
+        What a refresh recalls while it waits: cheap, and kept if the same bytes come back.
+        """
+        return self._catalog(provider, or_normalise=False)
+
+    def _catalog(self, provider: Provider, or_normalise: bool) -> Catalog | None:
         if provider.name in self._catalogs:
             return self._catalogs[provider.name]
         names = self._read_by(provider)
@@ -97,11 +109,15 @@ class Store:
             provider.normaliser,
             [(name, self.digest(name).encode()) for name in names],
         )
-        self._fresh.pop(provider.name, None)  # made from documents since forgotten, if any
         catalog = memo.recall(self.cache_dir, provider.name, made_from)
         if catalog is None:
+            if not or_normalise:
+                return None
+            self._fresh.pop(provider.name, None)  # made from documents since forgotten, if any
             catalog = normalise(provider, {name: self._needed(provider, name) for name in names})
             self._fresh[provider.name] = (made_from, catalog)
+        else:
+            self._fresh.pop(provider.name, None)
         self._catalogs[provider.name] = catalog
         return catalog
 
