@@ -43,7 +43,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     logger = logging.getLogger("modelsync")
     monkeypatch.setattr(logger, "handlers", [])
     monkeypatch.setattr(logger, "propagate", True)
-    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    logger.setLevel(logging.NOTSET)  # not setattr: setLevel also clears the logger's cache of what is enabled
     for name in list(os.environ):
         if name.startswith("MODELSYNC_") or name.endswith("_API_KEY"):
             monkeypatch.delenv(name)

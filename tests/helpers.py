@@ -99,6 +99,10 @@ class Project:
         else:
             target.write_text(json.dumps(source), encoding="utf-8")
 
+    def committed_files(self) -> dict[str, str]:
+        """snapshot_files without the cache's local state (git-ignored: the memo, confirmations)."""
+        return {path: digest for path, digest in self.snapshot_files().items() if not path.startswith("cache/.")}
+
     def snapshot_files(self) -> dict[str, str]:
         """sha256 of every file under the project, to prove a run wrote nothing."""
         return {

@@ -207,7 +207,7 @@ def test_audit_fetches_both_sources_once_then_asks_with_their_validators(project
             (project.cache / f"{name}.json").unlink()
         assert project.run("audit", "-q", "--refresh") == 1
         assert (project.cache / "litellm.json").read_bytes() == bodies["/litellm.json"]
-        before = project.snapshot_files()
+        before = project.committed_files()
         assert project.run("audit", "-q", "--refresh") == 1
     assert sorted(asked, key=lambda a: (a[0], a[1] or "")) == [
         ("/api.json", None),
@@ -215,7 +215,7 @@ def test_audit_fetches_both_sources_once_then_asks_with_their_validators(project
         ("/litellm.json", None),
         ("/litellm.json", '"v1"'),
     ]
-    assert project.snapshot_files() == before, "a 304 changes no file"
+    assert project.committed_files() == before, "a 304 changes no committed file"
 
 
 def test_a_missing_source_is_said_and_the_other_used(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

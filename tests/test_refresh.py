@@ -109,11 +109,38 @@ def test_an_unchanged_catalog_costs_a_304(project: Project) -> None:
     def not_modified(request: httpx.Request) -> httpx.Response:
         return httpx.Response(304) if request.headers.get("if-none-match") == '"v1"' else _serve_catalogs(request)
 
-    before = project.snapshot_files()
+    before = project.committed_files()
     result = run(project.paths, Options(), client=_client(not_modified, seen), now=later)
     assert [o.status for o in result.outcomes] == ["not-modified"] and len(seen) == 2
-    assert project.snapshot_files() == before, "a 304 changes no file: no noise pull request"
+    assert project.committed_files() == before, "a 304 changes no committed file: no noise pull request"
     assert cache.read_meta(project.cache, "openrouter").fetched_at == NOW  # type: ignore[union-attr]
+
+    # The 304 is remembered where git does not look: the next run within a day asks nothing.
+    asked: list[httpx.Request] = []
+    quiet = Options(progress=lambda provider, outcome: None)
+    soon = run(project.paths, quiet, client=_client(not_modified, asked), now=later + timedelta(hours=3))
+    assert asked == [] and [o.status for o in soon.outcomes] == ["fresh"]
+    assert soon.outcomes[0].detail == "cached 2 days ago, found unchanged 3 hours ago"
+    run(project.paths, Options(), client=_client(not_modified, asked), now=later + timedelta(hours=25))
+    assert len(asked) == 2, "a day after the 304, it asks again"
+
+
+def test_a_confirmation_holds_only_for_the_bytes_it_confirmed(project: Project) -> None:
+    """An edited cached body is as old as its own fetch: the confirmation of other bytes is void."""
+    _age_cache(project, hours=25)
+    run(project.paths, Options(), client=_client(_serve_catalogs, []), now=NOW)
+    later = NOW + timedelta(days=2)
+
+    def not_modified(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(304)
+
+    run(project.paths, Options(), client=_client(not_modified, []), now=later)
+    cached = project.cache / "openrouter.json"
+    cached.write_bytes(cached.read_bytes().replace(b'"0.000002"', b'"0.000003"', 1))
+    _age_cache(project, hours=25)  # a body without (matching) metadata is as old as its mtime
+    asked: list[httpx.Request] = []
+    run(project.paths, Options(dry_run=True), client=_client(_serve_catalogs, asked), now=later + timedelta(hours=1))
+    assert "/api/v1/models" in {r.url.path for r in asked}, "the edited body is stale: asked again"
 
 
 def test_a_refresh_against_a_real_server_answering_304_changes_no_file(project: Project) -> None:
@@ -133,10 +160,10 @@ def test_a_refresh_against_a_real_server_answering_304_changes_no_file(project: 
     with serve({"/api/v1/models": conditional(body), "/api/v1/embeddings/models": conditional(embeddings)}) as base:
         project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
         assert project.run("--refresh", "-q") == 0
-        before = project.snapshot_files()
+        before = project.committed_files()
         assert project.run("--refresh", "-q") == 0
     assert asked == [None, None, '"v1"', '"v1"']
-    assert project.snapshot_files() == before
+    assert project.committed_files() == before
 
 
 def test_the_same_bytes_from_a_server_without_validators_change_no_file(project: Project) -> None:
@@ -146,9 +173,9 @@ def test_the_same_bytes_from_a_server_without_validators_change_no_file(project:
     with serve(routes) as base:  # type: ignore[arg-type]
         project.providers.write_text(project.providers.read_text().replace("https://openrouter.ai", base))
         assert project.run("--refresh", "-q") == 0
-        before = project.snapshot_files()
+        before = project.committed_files()
         assert project.run("--refresh", "-q") == 0
-    assert project.snapshot_files() == before
+    assert project.committed_files() == before
 
 
 @pytest.mark.parametrize(
@@ -316,10 +343,10 @@ def test_a_document_that_comes_back_byte_for_byte_is_not_parsed_again(
     parsed: list[str] = []
     real_parse = cache.parse
     monkeypatch.setattr(cache, "parse", lambda raw, name, source: parsed.append(name) or real_parse(raw, name, source))
-    before = project.snapshot_files()
+    before = project.committed_files()
     again = run(project.paths, Options(refresh=True), client=_client(_serve_catalogs, []), now=NOW)
     assert [o.status for o in again.outcomes] == ["fetched"] and not again.changed
-    assert parsed == [] and project.snapshot_files() == before
+    assert parsed == [] and project.committed_files() == before
 
     dearer = json.loads(json.dumps(CATALOG))
     dearer["data"][0]["pricing"]["prompt"] = "0.0000025"

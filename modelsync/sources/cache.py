@@ -2,6 +2,8 @@
 
 `cache/<name>.json` holds the body (a file saved with curl works too); `cache/<name>.meta.json`
 holds where and when it came from, its sha256, and the validators for conditional requests.
+`cache/.confirmed.json` (not committed) holds when each body was last found still current (a 304,
+or the same bytes again), which changes no committed file yet spares the next run the question.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..files import write_atomic
 from ..secrets import redact_url
 
 FORMAT = 1
+CONFIRMED = ".confirmed.json"
 
 
 @dataclass(frozen=True)
@@ -134,3 +137,27 @@ def touch(cache_dir: Path, name: str, meta: Meta) -> None:
         "last_modified": meta.last_modified,
     }
     write_atomic(meta_path(cache_dir, name), json.dumps(data, indent=2) + "\n")
+
+
+def confirmed(cache_dir: Path) -> dict[str, tuple[str, datetime]]:
+    """Each document's last confirmation: (the sha256 of the body found current, when)."""
+    try:
+        data = json.loads((cache_dir / CONFIRMED).read_text(encoding="utf-8"))
+        return {
+            name: (entry["sha256"], datetime.fromisoformat(entry["at"])) for name, entry in data["documents"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # none yet, or unreadable: every document is as old as its fetch
+
+
+def confirm(cache_dir: Path, found: dict[str, tuple[str, datetime]]) -> None:
+    """Record that these bodies (by sha256) were found still current at these times."""
+    documents = {**confirmed(cache_dir), **found}
+    data = {
+        "format": FORMAT,
+        "documents": {
+            name: {"sha256": sha, "at": at.astimezone(UTC).isoformat(timespec="seconds")}
+            for name, (sha, at) in sorted(documents.items())
+        },
+    }
+    write_atomic(cache_dir / CONFIRMED, json.dumps(data, indent=2) + "\n")

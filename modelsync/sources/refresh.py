@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, Document
 from ..errors import CacheError, CatalogError, FetchError, GenerateError
+from ..files import WriteError
 from ..parallel import Running
 from ..secrets import redact_url
 from ..settings import Settings, secret
@@ -79,6 +80,7 @@ class Arrival:
     response: Response
     document: Document | None  # None when the cached copy stands: a 304, or the very bytes cached
     unchanged: bool  # the cached bytes and validators again: nothing to store
+    confirms: str = ""  # the sha256 of the cached body it found still current (304 or the same bytes)
 
 
 Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
@@ -195,7 +197,7 @@ def refresh_sources(
 
 
 def _stale(store: Store, name: str, now: datetime, window: timedelta) -> bool:
-    when = store.fetched_at(name)
+    when = store.checked_at(name)
     return when is None or now - when > window
 
 
@@ -244,10 +246,11 @@ def _start_fetches(
 def _arrived(name: str, response: Response, cached: cache.Meta | None) -> Arrival:
     """The response with its body parsed, unless it is what the cache holds already."""
     if response.not_modified:
-        return Arrival(response, None, unchanged=True)
+        return Arrival(response, None, unchanged=True, confirms=cached.sha256 if cached else "")
     if cached is not None and cached.sha256 == hashlib.sha256(response.raw).hexdigest():
         validators = (response.headers.get("etag"), response.headers.get("last-modified"))
-        return Arrival(response, None, unchanged=validators == (cached.etag, cached.last_modified))
+        unchanged = validators == (cached.etag, cached.last_modified)
+        return Arrival(response, None, unchanged, confirms=cached.sha256 if unchanged else "")
     provider = SHARED_NAMES.get(name, name.split(".")[0])
     try:
         body = cache.parse(response.raw, name, redact_url(response.url))
@@ -394,8 +397,12 @@ def _forget(store: Store, names: dict[str, str]) -> None:
 
 
 def _age_of(provider: Provider, store: Store, now: datetime) -> str:
-    oldest = store.oldest(provider)
-    return f"cached {describe_age(now - oldest)}" if oldest else ""
+    oldest, checked = store.oldest(provider), store.last_checked(provider)
+    if oldest is None:
+        return ""
+    if checked is None or checked - oldest < timedelta(minutes=1):
+        return f"cached {describe_age(now - oldest)}"
+    return f"cached {describe_age(now - oldest)}, found unchanged {describe_age(now - checked)}"
 
 
 def _key_headers(provider: Provider) -> dict[str, str] | None:
@@ -432,18 +439,26 @@ def _write(
     for provider, outcome in zip(due, done, strict=True):
         if outcome.catalog is not None:
             names.update(provider.own_urls())
+    found = {}
     for name in sorted(names):
         arrival = fetched.get(name)
         if isinstance(arrival, Arrival):  # a shared document every reader refused is an error here
             _store(store, name, arrival, now)
+            if arrival.confirms:
+                found[name] = (arrival.confirms, now)
+    if found:
+        try:
+            cache.confirm(store.cache_dir, found)
+        except WriteError as exc:  # only costs the next run one more question
+            log.debug("confirmations not stored: %s", exc)
 
 
 def _store(store: Store, name: str, arrival: Arrival, now: datetime) -> None:
     """Replace a cached document with what was fetched; a 304, or the same bytes and validators
-    again, leaves every file as it is.
+    again, leaves every committed file as it is.
 
     Rewriting the metadata's time then would change a committed file each week for nothing; the
-    next run asks again, which costs one more 304 (or download).
+    confirmation goes to cache/.confirmed.json instead, which git ignores.
     """
     if not arrival.unchanged:
         response = arrival.response

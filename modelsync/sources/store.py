@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class Store:
         self._parsed: dict[str, Document] = {}
         self._catalogs: dict[str, Catalog] = {}
         self._fresh: dict[str, tuple[str, Catalog]] = {}  # normalised afresh: memo key, catalog
+        self._confirmed: dict[str, tuple[str, datetime]] | None = None  # cache/.confirmed.json, once read
 
     # --- documents -----------------------------------------------------------------------
 
@@ -77,12 +79,32 @@ class Store:
         self._catalogs.clear()
 
     def fetched_at(self, name: str) -> datetime | None:
+        """When the cached document's content was fetched (its age in messages)."""
         return cache.fetched_at(self.cache_dir, name)
+
+    def checked_at(self, name: str) -> datetime | None:
+        """When the cached document was last known current: fetched, or found unchanged since.
+
+        What freshness is judged by; a confirmation counts only for the very bytes it confirmed.
+        """
+        fetched = self.fetched_at(name)
+        if self._confirmed is None:
+            self._confirmed = cache.confirmed(self.cache_dir)
+        sha, at = self._confirmed.get(name, ("", None))
+        meta = cache.read_meta(self.cache_dir, name) if at and fetched and at > fetched else None
+        return at if meta is not None and meta.sha256 == sha else fetched
 
     def oldest(self, provider: Provider) -> datetime | None:
         """When the oldest document a provider needs was fetched; None when one is missing."""
+        return self._earliest(provider, self.fetched_at)
+
+    def last_checked(self, provider: Provider) -> datetime | None:
+        """When every document a provider needs was last known current; None when one is missing."""
+        return self._earliest(provider, self.checked_at)
+
+    def _earliest(self, provider: Provider, when: Callable[[str], datetime | None]) -> datetime | None:
         needed = provider.urls() if provider.normaliser == MODELS_DEV else provider.own_urls()
-        ages = [self.fetched_at(name) for name in needed]
+        ages = [when(name) for name in needed]
         return None if any(a is None for a in ages) else min(a for a in ages if a is not None)
 
     # --- catalogs ------------------------------------------------------------------------
