@@ -132,14 +132,12 @@ class Store:
             [(name, self.digest(name).encode()) for name in names],
         )
         catalog = memo.recall(self.cache_dir, provider.name, made_from)
+        if catalog is None and not or_normalise:
+            return None
+        self._fresh.pop(provider.name, None)  # made from documents since forgotten, if any
         if catalog is None:
-            if not or_normalise:
-                return None
-            self._fresh.pop(provider.name, None)  # made from documents since forgotten, if any
             catalog = normalise(provider, {name: self._needed(provider, name) for name in names})
             self._fresh[provider.name] = (made_from, catalog)
-        else:
-            self._fresh.pop(provider.name, None)
         self._catalogs[provider.name] = catalog
         return catalog
 
