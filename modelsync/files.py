@@ -39,12 +39,14 @@ def _immutable(path: Path) -> bool:
     return os.geteuid() == 0 and not os.access(path, os.W_OK)
 
 
+CHUNK = 1 << 20  # characters encoded and written at a time
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`."""
     import tempfile  # only runs that write pay for it
 
     check_writable(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:  # keep the old file's permissions; a new one gets rw-r--r--, not mkstemp's rw-------
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -57,7 +59,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:  # encoded a slice at a time: no second copy of a large config.yaml in memory
+                for start in range(0, len(data), CHUNK):
+                    handle.write(data[start : start + CHUNK].encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

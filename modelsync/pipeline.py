@@ -223,7 +223,9 @@ def _hold(
 
 def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
     """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
-    return {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
+    catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
+    store.release()
+    return catalogs
 
 
 def _refresh(

@@ -50,7 +50,8 @@ OTHER_SETTINGS = (
     "retry_after_cap",
     "max_catalog_bytes",
 )
-METADATA_SUFFIX = ".meta.json"  # fetch metadata (URL, time, validators): never read to render
+METADATA_SUFFIX = ".meta.json"
+CHUNK = 1 << 20  # characters hashed at a time  # fetch metadata (URL, time, validators): never read to render
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,16 @@ def inputs_digest(paths: Paths) -> str:
     return digest.hexdigest()
 
 
-def file_digest(inputs: str, body: bytes, deployments: int, warnings: int) -> str:
-    """The digest the line records: of the inputs, the file without the line, and the line's own figures."""
-    return hashlib.sha256(f"{inputs}\0{deployments}\0{warnings}\0".encode() + body).hexdigest()
+def file_digest(inputs: str, body: bytes | str, deployments: int, warnings: int) -> str:
+    """The digest the line records: of the inputs, the file without the line (as UTF-8), and the
+    line's own figures."""
+    digest = hashlib.sha256(f"{inputs}\0{deployments}\0{warnings}\0".encode())
+    if isinstance(body, bytes):
+        digest.update(body)
+    else:  # a slice at a time: no second copy of a 200,000-deployment file in memory
+        for start in range(0, len(body), CHUNK):
+            digest.update(body[start : start + CHUNK].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
@@ -80,8 +88,11 @@ def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
     at = 0
     while text.startswith("#", at):  # past the header's comment lines, without splitting the whole text
         at = text.find("\n", at) + 1 or len(text)
-    digest = file_digest(inputs, text.encode("utf-8"), deployments, warnings)
-    return f"{text[:at]}{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n{text[at:]}"
+    digest = file_digest(inputs, text, deployments, warnings)
+    line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n"
+    head = text[:at]
+    # One new string: slicing off the body first would copy a 200,000-deployment file twice.
+    return text.replace(head, head + line, 1) if head else line + text
 
 
 def split(data: bytes) -> tuple[Stamp | None, bytes]:

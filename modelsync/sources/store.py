@@ -36,6 +36,7 @@ class Store:
         self._sources: dict[str, str] = {}  # cache name → where its bytes came from, for messages
         self._digests: dict[str, str] = {}
         self._parsed: dict[str, Document] = {}
+        self._laid: set[str] = set()  # documents fetched in this run, laid over the cached ones
         self._catalogs: dict[str, Catalog] = {}
         self._fresh: dict[str, tuple[str, Catalog]] = {}  # normalised afresh: memo key, catalog
         self._confirmed: dict[str, tuple[str, datetime]] | None = None  # cache/.confirmed.json, once read
@@ -66,16 +67,26 @@ class Store:
     def use(self, name: str, raw: bytes, source: str, parsed: Document | None = None) -> None:
         """Lay a document fetched in this run over the cached one, for every reader of it."""
         self._raw[name], self._sources[name] = raw, source
+        self._laid.add(name)
         self._digests.pop(name, None)
         self._parsed.pop(name, None)
         if parsed is not None:
             self._parsed[name] = parsed
         self._catalogs.clear()
 
+    def release(self) -> None:
+        """Let go of every parsed document, and of the bytes of those still as cached: the catalogs
+        made from them are what a run goes on with, and a later reader reads and parses again. At
+        200,000 models they are half the memory. What this run fetched stays (a dry run stores none)."""
+        self._parsed.clear()
+        for name in [n for n in self._raw if n not in self._laid]:
+            del self._raw[name]
+
     def forget(self, name: str) -> None:
         """Drop what `use` laid over the cache: back to the cached bytes."""
         for held in (self._raw, self._sources, self._digests, self._parsed):
             held.pop(name, None)
+        self._laid.discard(name)
         self._catalogs.clear()
 
     def fetched_at(self, name: str) -> datetime | None:
