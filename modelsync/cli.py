@@ -114,7 +114,9 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     if quick is not None:
         return quick
     top = parser(prog)
-    args = top.parse_args(argv)
+    args, unknown = top.parse_known_args(argv)
+    if unknown:
+        _refuse_unknown(top, args, unknown)
     args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
     setup_logging(verbosity(args))
     return _boundary(lambda: _dispatch(top, args, home), args.me)
@@ -169,6 +171,20 @@ def _refuse_given(top: argparse.ArgumentParser, args: argparse.Namespace, allowe
                 f"{action.option_strings[-1]} does nothing with {context}",
                 f"drop it, or see `{args.me} {args.command or ''} --help`".replace("  ", " "),
             )
+
+
+NEVER_FETCH = {"list": "reads cache/ only", "add": "regenerates offline", "remove": "regenerates offline"}
+
+
+def _refuse_unknown(top: argparse.ArgumentParser, args: argparse.Namespace, unknown: list[str]) -> None:
+    """argparse's error, with the usage of the command given rather than the top level's, and why
+    `--offline` (a habit from generate) is not there for the commands that never fetch."""
+    command = getattr(args, "command", None)
+    where = _subparser(top, command) if command else top
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    if "--offline" in unknown and command in NEVER_FETCH:
+        message += f" ({command} {NEVER_FETCH[command]}: it never fetches, so it takes no --offline)"
+    where.error(message)
 
 
 def _subparser(top: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

@@ -119,3 +119,18 @@ def test_an_unknown_provider_to_fetch_is_an_error(project: Project, capsys: pyte
 def test_a_mistyped_command_names_the_commands() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "lsit"], capture_output=True, text=True)
     assert done.returncode == 2 and "invalid choice: 'lsit' (choose from 'generate', 'check', 'list'" in done.stderr
+
+
+def test_an_unknown_option_shows_the_usage_of_the_command_given(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse alone would show the top level's usage; `--offline` out of habit gets the reason."""
+    with pytest.raises(SystemExit) as stop:
+        project.run("list", "openrouter", "--offline")
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: generate.py list ")
+    assert "unrecognized arguments: --offline (list reads cache/ only: it never fetches" in err
+    with pytest.raises(SystemExit):
+        project.run("audit", "--bogus")
+    assert capsys.readouterr().err.startswith("usage: generate.py audit ")

@@ -30,6 +30,17 @@ def test_the_committed_config_is_what_the_committed_inputs_render() -> None:
     assert not result.changed, "config.yaml is stale: run `python generate.py --offline` and commit it"
 
 
+def test_the_committed_config_carries_a_digest_line_that_holds() -> None:
+    """Else a fresh clone's every --check renders, and its first run rewrites config.yaml."""
+    from modelsync import stamp
+    from modelsync.paths import Paths
+
+    assert stamp.current(Paths()) is not None, (
+        "config.yaml's digest line is stale (an input or this package changed): "
+        "run `python generate.py --offline` and commit config.yaml"
+    )
+
+
 def test_every_price_of_a_real_catalog_lands_in_the_config(project: Project) -> None:
     source = real_catalog("openrouter/2026-03-10.json")
     project.use_catalog("openrouter", source)
