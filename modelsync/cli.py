@@ -14,7 +14,7 @@ from types import ModuleType
 from . import __version__
 from .commands import Help, quick_check, verbosity
 from .errors import ExitCode, GenerateError, InputError
-from .output import setup_logging
+from .output import as_invoked, setup_logging
 from .paths import ROOT
 
 log = logging.getLogger("modelsync")
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     if unknown:
         _refuse_unknown(top, args, unknown)
     args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
-    setup_logging(verbosity(args))
+    setup_logging(verbosity(args), args.me)
     return _boundary(lambda: _dispatch(top, args, home), args.me)
 
 
@@ -200,7 +200,7 @@ def _boundary(action: Callable[[], int], me: str = "python generate.py") -> int:
         return action()
     except GenerateError as exc:
         # The modules' advice names the command as a checkout runs it; installed, it is `modelsync`.
-        log.error("%s", str(exc).replace("python generate.py", me))
+        log.error("%s", as_invoked(str(exc), me))
         return ExitCode.USER_ERROR
     except KeyboardInterrupt:  # files are written only after every fetch, and whole: none is half-written
         log.error("interrupted — no file was left half-written; run again when ready")

@@ -171,7 +171,7 @@ def _not_in_catalog(ref: ModelRef, index: int, offers: dict[str, Offer]) -> Inpu
 def missing_model_hint(model_id: str, provider: str, offers: dict[str, Offer]) -> str:
     """Close matches for an id a catalog lacks, or where to look."""
     close = difflib.get_close_matches(model_id, offers, n=3, cutoff=0.6)
-    return f"close matches: {', '.join(close)}" if close else f"try `python generate.py --list {provider}`"
+    return f"close matches: {', '.join(close)}" if close else f"try `python generate.py list {provider}`"
 
 
 def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: ModelRef) -> Deployment:

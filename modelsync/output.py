@@ -15,22 +15,34 @@ if TYPE_CHECKING:
 log = logging.getLogger("modelsync")
 
 
-def setup_logging(verbosity: int) -> None:
+SCRIPT = "python generate.py"  # how messages name the command; the installed one is `modelsync`
+
+
+def as_invoked(text: str, me: str) -> str:
+    """A message or report with the command named as the user runs it."""
+    return text if me == SCRIPT else text.replace(SCRIPT, me)
+
+
+def setup_logging(verbosity: int, me: str = SCRIPT) -> None:
     """Warnings always, progress with -v, nothing but errors with -q; all on stderr."""
     level = {-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.INFO if verbosity == 1 else logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LevelPrefix())
+    handler.setFormatter(_LevelPrefix(me))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False
 
 
 class _LevelPrefix(logging.Formatter):
+    def __init__(self, me: str) -> None:
+        super().__init__()
+        self.me = me
+
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
         if record.exc_info:
             message += "\n" + self.formatException(record.exc_info)
-        message = mask_text(message)  # the last door: no log line or error shows a key
+        message = as_invoked(mask_text(message), self.me)  # mask: the last door, no log line shows a key
         return message if record.levelno <= logging.INFO else f"{record.levelname.lower()}: {message}"
 
 

@@ -118,3 +118,19 @@ def test_a_dry_run_never_exits_4_since_it_writes_nothing(guarded: Project, capsy
     assert guarded.run("add", "openrouter:vendor/model-3", "--name", "second", "--dry-run") == 0
     assert guarded.snapshot_files() == before
     assert guarded.run("add", "openrouter:vendor/model-3", "--name", "second", "-q") == 4, "written, but held"
+
+
+def test_the_installed_command_is_named_as_the_user_runs_it(
+    guarded: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run as `modelsync`, the report and the warnings say `modelsync --accept-held`, not generate.py."""
+    from modelsync.cli import main
+
+    models = json.loads(json.dumps(MODELS))
+    models[1]["pricing"]["prompt"] = "0.00002"
+    _catalog(guarded, models)
+    capsys.readouterr()
+    for report in ("text", "markdown"):
+        assert main(["--offline", "--dry-run", "--report", report, *guarded.path_args()], prog="modelsync") == 0
+        out = capsys.readouterr().out
+        assert "modelsync --accept-held" in out and "generate.py" not in out, report

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ExitCode
-from ..output import shown
+from ..output import as_invoked, shown
 from . import Commands, command, path_options, paths_of, volume_options
 
 
@@ -46,7 +46,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     result = add_model(paths, args.model, args.name, args.dry_run)
     if not args.quiet:
         if result.report is not None:
-            sys.stdout.write(formats.text(result.report))
+            sys.stdout.write(as_invoked(formats.text(result.report), args.me))
         verb = "would add" if args.dry_run else "added"
         print(
             f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, InputError
-from ..output import ProgressPrinter, shown
+from ..output import ProgressPrinter, as_invoked, shown
 from ..paths import Paths
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
 
@@ -201,7 +201,7 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
     if args.report == "text":
         if report is not None and level >= 0:
             colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            sys.stdout.write(formats.text(report, verbose=level > 0, colour=colour))
+            sys.stdout.write(as_invoked(formats.text(report, verbose=level > 0, colour=colour), args.me))
         return
     count = len(result.merged.deployments)
     report = report or Report(
@@ -212,4 +212,4 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
         retiring=result.merged.retiring,
     )
     write = formats.markdown if args.report == "markdown" else formats.as_json
-    sys.stdout.write(write(report, paths.config.name))
+    sys.stdout.write(as_invoked(write(report, paths.config.name), args.me))
