@@ -7,10 +7,8 @@ interpreter exit), so Ctrl-C during a fetch that never answers waited for its ti
 
 from __future__ import annotations
 
-import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -54,22 +52,3 @@ def in_threads(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Re
     whatever they still do must not write files or print (the callers keep both to the caller's thread).
     """
     return Running(work, items).results()
-
-
-@contextmanager
-def ctrl_c_held() -> Iterator[None]:
-    """Ctrl-C held back until the block ends, then raised: for the short work the caller's thread
-    does while its fetches wait. Imports run there (and in the warm-up thread at the same time),
-    and an interrupt landing inside the import machinery can leave a module lock taken, after
-    which the process hangs instead of stopping. Outside the main thread, nothing is held back."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt

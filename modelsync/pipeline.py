@@ -240,7 +240,6 @@ def _refresh(
 
     Returns the outcomes, and the ids groups could take from each catalog before the refresh.
     """
-    from .parallel import ctrl_c_held
     from .sources.fetch import make_client
     from .sources.refresh import start
 
@@ -266,11 +265,10 @@ def _refresh(
         )
         # While they are on their way, what needs no new catalog: the groups' ids from before, the
         # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
-        with ctrl_c_held():
-            before = _group_candidates(inputs, store)
-            for name in inputs.overrides.enabled():
-                _remembered(store, inputs.providers[name])
-            from . import merge, render  # noqa: F401
+        before = _group_candidates(inputs, store)
+        for name in inputs.overrides.enabled():
+            _remembered(store, inputs.providers[name])
+        from . import merge, render  # noqa: F401
 
         return refreshing.finish(), before
     finally:
