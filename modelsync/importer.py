@@ -129,11 +129,11 @@ def _refresh(
     used: list[Provider], store: Store, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> None:
     """Refresh the catalogs the config uses at once; one that fails (even with nothing cached) is only warned about."""
-    from .settings import Settings
+    from .settings import load_settings
     from .sources.fetch import make_client
     from .sources.refresh import refresh
 
-    settings = settings or Settings()
+    settings = settings or load_settings()
     own_client = client is None
     client = client or make_client(settings)
     try:

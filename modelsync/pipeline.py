@@ -84,9 +84,9 @@ def run(
 
 
 def _settings(settings: Settings | None) -> Settings:
-    from .settings import Settings
+    from .settings import load_settings
 
-    return settings or Settings()
+    return settings or load_settings()
 
 
 def _run(

@@ -1,25 +1,30 @@
 """Tunables from the environment and `.env`: freshness, network limits, change guards, keys.
 
-Only runs that fetch or guard load these: `--check` on an up-to-date config never imports
-pydantic-settings, which costs more start-up time than all the rest of the check.
+`load_settings()` reads them. pydantic-settings (env_settings.py) validates whatever the
+environment or `.env` says about them; when neither names a `MODELSYNC_*` variable, the usual
+case, they are the defaults below and pydantic-settings is never loaded: with the asyncio it
+imports, about 50 ms of every refresh before its first request could be sent. `--check` on an
+up-to-date config reads none of this.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from dotenv import dotenv_values
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, ValidationError
 
+from .errors import InputError
 from .secrets import remember
 
+PREFIX = "MODELSYNC_"
+ENV_FILE = Path(".env")  # in the working folder, as pydantic-settings reads it
 
-class Settings(BaseSettings):
-    """Tunables, read from `MODELSYNC_*` environment variables or `.env`."""
 
-    model_config = SettingsConfigDict(env_prefix="MODELSYNC_", env_file=".env", extra="ignore", frozen=True)
+@dataclass(frozen=True)
+class Settings:
+    """The tunables, each with its default; `MODELSYNC_<NAME>` in the environment or `.env` sets one."""
 
     # A cached catalog younger than this is used as it is; older ones are refreshed.
     freshness_hours: float = 24.0
@@ -40,12 +45,35 @@ class Settings(BaseSettings):
     max_price_factor: float = 10.0
 
 
-def secret(env_var: str, env_file: Path = Path(".env")) -> SecretStr | None:
+def load_settings() -> Settings:
+    """The settings as the environment and `.env` give them; a value that is not one is exit 2."""
+    named = [*os.environ, *_dotenv().keys()]
+    if not any(name.upper().startswith(PREFIX) for name in named):  # the names are case-insensitive
+        return Settings()
+    from .env_settings import EnvSettings
+
+    try:
+        read = EnvSettings()
+    except ValidationError as exc:
+        problems = [f"{PREFIX}{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}" for e in exc.errors()]
+        raise InputError(
+            "; ".join(problems), "fix it in the environment or .env, or unset it for the default"
+        ) from None
+    return Settings(**read.model_dump())
+
+
+def secret(env_var: str, env_file: Path = ENV_FILE) -> SecretStr | None:
     """The value of a key from the environment, else from `.env`; None when unset or empty."""
-    value = os.environ.get(env_var)
-    if not value and env_file.is_file():
-        value = dotenv_values(env_file).get(env_var)
+    value = os.environ.get(env_var) or _dotenv(env_file).get(env_var)
     if not value:
         return None
     remember(value)  # so that no log line or error can show it
     return SecretStr(value)
+
+
+def _dotenv(env_file: Path = ENV_FILE) -> dict[str, str | None]:
+    if not env_file.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return dotenv_values(env_file)

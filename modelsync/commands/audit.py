@@ -115,14 +115,14 @@ def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
 
 
 def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
-    from ..settings import Settings
+    from ..settings import load_settings
     from ..sources.fetch import make_client
     from ..sources.providers import load_sources
     from ..sources.refresh import refresh_sources
 
     sources = load_sources(paths.providers)
     urls = {name: sources[name].url for name in SECOND_SOURCES if name in sources}
-    settings = Settings()
+    settings = load_settings()
     progress = ProgressPrinter() if level > 0 or (level == 0 and sys.stderr.isatty()) else None
     with make_client(settings) as client:
         refresh_sources(urls, settings, store, client, datetime.now(UTC), force=force, progress=progress)

@@ -1,0 +1,47 @@
+"""Settings: the defaults without pydantic-settings when nothing names one; validated when something does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from modelsync.errors import InputError
+from modelsync.settings import Settings, load_settings
+from tests.helpers import ROOT, Project
+
+
+def test_without_a_modelsync_variable_the_defaults_come_without_pydantic_settings(tmp_path: Path) -> None:
+    Path(".env").write_text("OPENROUTER_API_KEY=sk-or-not-a-setting\n")  # keys alone in .env name no setting
+    probe = "import sys; from modelsync.settings import load_settings; load_settings(); "
+    probe += "print('pydantic_settings' in sys.modules)"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.stdout.strip() == "False"
+    assert load_settings() == Settings()
+
+
+def test_the_defaults_are_what_pydantic_settings_reads_from_nothing() -> None:
+    from modelsync.env_settings import EnvSettings
+
+    assert EnvSettings().model_dump() == asdict(Settings())
+
+
+def test_the_environment_and_dotenv_set_them_whatever_the_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("modelsync_retries", "0")
+    Path(".env").write_text("export MODELSYNC_MAX_PRICE_FACTOR=4\n")
+    settings = load_settings()
+    assert (settings.retries, settings.max_price_factor, settings.read_timeout) == (0, 4.0, 30.0)
+
+
+def test_a_value_that_is_not_one_is_an_input_error_naming_the_variable(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MODELSYNC_READ_TIMEOUT", "fast")
+    with pytest.raises(InputError, match="MODELSYNC_READ_TIMEOUT='fast': Input should be a valid number"):
+        load_settings()
+    assert project.run("--dry-run", "-q") == 2, "exit 2 with a sentence, not 3 with a traceback"
+    assert "Traceback" not in capsys.readouterr().err
