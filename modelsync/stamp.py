@@ -50,8 +50,8 @@ OTHER_SETTINGS = (
     "retry_after_cap",
     "max_catalog_bytes",
 )
-METADATA_SUFFIX = ".meta.json"
-CHUNK = 1 << 20  # characters hashed at a time  # fetch metadata (URL, time, validators): never read to render
+METADATA_SUFFIX = ".meta.json"  # fetch metadata (URL, time, validators): never read to render
+CHUNK = 1 << 20  # characters of config.yaml hashed at a time
 
 
 @dataclass(frozen=True)
