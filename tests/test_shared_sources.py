@@ -104,6 +104,10 @@ def test_a_bad_models_dev_leaves_every_reader_on_the_cached_copy(
     warnings = [m for m in caplog.messages if "models.dev" in m]
     assert len(warnings) == 1 and "using the cached copy" in warnings[0]
     assert "input_cost_per_token: 2.8e-07" in result.text  # deepseek as cached
+    # Its readers say they used the cache, not that a 304 confirmed it ("unchanged, cache kept").
+    assert {o.provider: o.status for o in result.outcomes if o.provider != "openai"} == dict.fromkeys(
+        ("models_dev", "deepseek", "groq", "xai"), "fallback"
+    )
 
 
 def test_a_document_one_reader_cannot_use_is_kept_from_no_reader(

@@ -279,6 +279,7 @@ def _use_shared(
             age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
             detail = f"{exc.what}; {age}"
             outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
+            fetched[job.name] = exc  # for its readers too: not fetched
             continue
         if arrival.document is not None:
             store.use(job.name, arrival.response.raw, arrival.document.source, arrival.document)
@@ -385,6 +386,8 @@ def _one(
         return _fallback(provider, store, now, "fallback", exc, need_cache), True
     arrived = [fetched.get(name) for name in [*own, *provider.shared_urls()]]  # models.dev too
     read = [a.response for a in arrived if isinstance(a, Arrival)]
+    if not read:  # a reader of models.dev alone, which could not be fetched: said once, for models.dev
+        return Outcome(provider.name, "fallback", f"{len(catalog.offers)} models, from the cached copy"), False
     status = "not-modified" if all(r.not_modified for r in read) else "fetched"
     size = sum(len(a.response.raw) for name in own if isinstance(a := fetched[name], Arrival))
     detail = f"{len(catalog.offers)} models"
