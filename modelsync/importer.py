@@ -131,14 +131,14 @@ def _refresh(
     """Refresh the catalogs the config uses at once; one that fails (even with nothing cached) is only warned about."""
     from .settings import load_settings
     from .sources.fetch import make_client
-    from .sources.refresh import refresh
+    from .sources.refresh import start
 
     settings = settings or load_settings()
     own_client = client is None
     client = client or make_client(settings)
     try:
         # Always fetched: a fresh clone's example cache looks new, but it is not today's catalog.
-        refresh(used, settings, store, client, now or datetime.now(UTC), force=True, need_cache=False)
+        start(used, settings, store, client, now or datetime.now(UTC), force=True, need_cache=False).finish()
     finally:
         if own_client:
             client.close()

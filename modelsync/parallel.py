@@ -17,7 +17,11 @@ Result = TypeVar("Result")
 
 class Running(Generic[Result]):
     """Work started on every item at once; `results()` waits for it. The caller may do other
-    work in between: that is what a fetch's network wait is for."""
+    work in between: that is what a fetch's network wait is for.
+
+    On Ctrl-C the KeyboardInterrupt reaches the caller at once and the threads are abandoned:
+    whatever they still do must not write files or print (the callers keep both to their thread).
+    """
 
     def __init__(self, work: Callable[[Item], Result], items: Sequence[Item]) -> None:
         self._outcomes: list[tuple[bool, object]] = [(False, None)] * len(items)
@@ -43,12 +47,3 @@ class Running(Generic[Result]):
                 raise value  # type: ignore[misc]
             results.append(value)
         return results  # type: ignore[return-value]
-
-
-def in_threads(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """`work` on every item at once, results in order; the first failure (in order) is raised.
-
-    On Ctrl-C the KeyboardInterrupt reaches the caller at once and the threads are abandoned:
-    whatever they still do must not write files or print (the callers keep both to the caller's thread).
-    """
-    return Running(work, items).results()

@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..paths import Paths
+
+if TYPE_CHECKING:
+    from ..pipeline import Result
 
 # argparse's own type for the object add_subparsers() returns, which each command adds itself to.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -82,3 +85,22 @@ class Help(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         split = super()._split_lines
         return [line for part in text.splitlines() for line in split(part, width)]
+
+
+def edited(args: argparse.Namespace, paths: Paths, result: Result, done: str, would: str) -> int:
+    """add's and remove's end: the report, one line on the edit (`done` or, in a dry run, `would`)
+    and the exit code."""
+    import sys
+
+    from .. import formats
+    from ..errors import ExitCode
+    from ..output import as_invoked, shown
+
+    if not args.quiet:
+        if result.report is not None:
+            sys.stdout.write(as_invoked(formats.text(result.report), args.me))
+        print(
+            f"{would if args.dry_run else done} {shown(paths.overrides)}; {shown(paths.config)} "
+            f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)"
+        )
+    return ExitCode.HELD if result.held and not args.dry_run else ExitCode.OK  # a dry run writes nothing

@@ -8,12 +8,9 @@ user wrote them.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ..errors import ExitCode
-from ..output import as_invoked, shown
-from . import Commands, command, path_options, paths_of, volume_options
+from . import Commands, command, edited, path_options, paths_of, volume_options
 
 
 def register(commands: Commands) -> None:
@@ -39,17 +36,8 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from .. import formats
     from ..editing import add_model  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
     result = add_model(paths, args.model, args.name, args.dry_run)
-    if not args.quiet:
-        if result.report is not None:
-            sys.stdout.write(as_invoked(formats.text(result.report), args.me))
-        verb = "would add" if args.dry_run else "added"
-        print(
-            f"{verb} {args.model} to {shown(paths.overrides)}; {shown(paths.config)} "
-            f"{'would be' if args.dry_run else 'is'} updated ({len(result.merged.deployments)} deployments)"
-        )
-    return ExitCode.HELD if result.held and not args.dry_run else ExitCode.OK  # a dry run writes nothing
+    return edited(args, paths, result, f"added {args.model} to", f"would add {args.model} to")

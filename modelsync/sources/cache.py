@@ -108,8 +108,11 @@ def read_meta(cache_dir: Path, name: str) -> Meta | None:
 def fetched_at(cache_dir: Path, name: str) -> datetime | None:
     """When the cached document was fetched (its file's mtime when it has no metadata)."""
     meta = read_meta(cache_dir, name)
-    if meta:
-        return meta.fetched_at
+    return meta.fetched_at if meta else file_time(cache_dir, name)
+
+
+def file_time(cache_dir: Path, name: str) -> datetime | None:
+    """The cached body's mtime: the age of a body saved by hand, without (matching) metadata."""
     try:
         return datetime.fromtimestamp(body_path(cache_dir, name).stat().st_mtime, UTC)
     except FileNotFoundError:

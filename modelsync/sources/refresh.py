@@ -92,26 +92,6 @@ def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta)
     return any(_stale(store, name, now, window) for name in provider.urls())
 
 
-def refresh(
-    providers: list[Provider],
-    settings: Settings,
-    store: Store,
-    client: httpx.Client,
-    now: datetime,
-    force: bool = False,
-    write: bool = True,
-    progress: Progress | None = None,
-    need_cache: bool = True,
-) -> list[Outcome]:
-    """Refresh every stale provider at once; a failed one falls back to its cache.
-
-    Good documents are laid over the cache in `store` for this run; with `write` they replace the
-    cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
-    the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
-    """
-    return start(providers, settings, store, client, now, force, write, progress, need_cache).finish()
-
-
 @dataclass
 class Refreshing:
     """A refresh whose requests are on their way; `finish` waits for them and uses what came."""
@@ -155,7 +135,13 @@ def start(
     progress: Progress | None = None,
     need_cache: bool = True,
 ) -> Refreshing:
-    """Send the requests of every stale provider and return while they are on their way."""
+    """Send the requests of every stale provider and return while they are on their way;
+    `.finish()` then waits and uses them. A failed provider falls back to its cache.
+
+    Good documents are laid over the cache in `store` for this run; with `write` they replace the
+    cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
+    the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
+    """
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
     due = [p for p in providers if force or is_stale(p, store, now, window)]

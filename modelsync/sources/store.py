@@ -98,12 +98,13 @@ class Store:
 
         What freshness is judged by; a confirmation counts only for the very bytes it confirmed.
         """
-        fetched = self.fetched_at(name)
+        meta = cache.read_meta(self.cache_dir, name)  # read (and the body hashed) once
+        if meta is None:
+            return cache.file_time(self.cache_dir, name)
         if self._confirmed is None:
             self._confirmed = cache.confirmed(self.cache_dir)
         sha, at = self._confirmed.get(name, ("", None))
-        meta = cache.read_meta(self.cache_dir, name) if at and fetched and at > fetched else None
-        return at if meta is not None and meta.sha256 == sha else fetched
+        return at if at and sha == meta.sha256 and at > meta.fetched_at else meta.fetched_at
 
     def oldest(self, provider: Provider) -> datetime | None:
         """When the oldest document a provider needs was fetched; None when one is missing."""
