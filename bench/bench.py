@@ -30,14 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from modelsync import stamp  # noqa: E402
-from modelsync.catalog import Document  # noqa: E402
-from modelsync.merge import Deployment, merge  # noqa: E402
-from modelsync.overrides import Overrides  # noqa: E402
-from modelsync.paths import Paths  # noqa: E402
+from modelsync.core.catalog import Document  # noqa: E402
+from modelsync.core.paths import Paths  # noqa: E402
+from modelsync.model.merge import Deployment, merge  # noqa: E402
+from modelsync.model.overrides import Overrides  # noqa: E402
+from modelsync.outputs import stamp  # noqa: E402
+from modelsync.outputs.render import render  # noqa: E402
+from modelsync.outputs.report import compare  # noqa: E402
 from modelsync.pipeline import Options, run  # noqa: E402
-from modelsync.render import render  # noqa: E402
-from modelsync.report import compare  # noqa: E402
 from modelsync.sources.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.sources.providers import load_providers  # noqa: E402
 
@@ -551,7 +551,7 @@ GROUPS += ["deepseek-r1", "llama-3.3-70b-instruct", "gemma-3-27b-it", "qwen3-cod
 
 def bench_groups(work: Path) -> None:
     """A render with 17 bare ids against the same deployments written as provider:id entries."""
-    from modelsync.groups import resolve
+    from modelsync.model.groups import resolve
     from modelsync.pipeline import load_catalogs, load_inputs
     from modelsync.sources.store import Store
 

@@ -13,9 +13,9 @@ from types import ModuleType
 
 from . import __version__
 from .commands import Help, quick_check, verbosity
-from .errors import ExitCode, GenerateError, InputError
-from .output import as_invoked, setup_logging
-from .paths import ROOT
+from .core.errors import ExitCode, GenerateError, InputError
+from .core.output import as_invoked, setup_logging
+from .core.paths import ROOT
 
 log = logging.getLogger("modelsync")
 

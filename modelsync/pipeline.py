@@ -9,26 +9,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import stamp
-from .catalog import Catalog
-from .errors import GenerateError, InputError
-from .files import check_writable, write_atomic
-from .lock import exclusive
-from .overrides import Overrides, load_overrides
-from .paths import Paths
+from .core.catalog import Catalog
+from .core.errors import GenerateError, InputError
+from .core.files import check_writable, write_atomic
+from .core.lock import exclusive
+from .core.paths import Paths
+from .core.yamlfile import line_of
+from .model.overrides import Overrides, load_overrides
+from .outputs import stamp
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
-from .yamlfile import line_of
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
     # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
     import httpx
 
-    from .groups import GroupChange
-    from .guards import Held
-    from .merge import Merged
-    from .report import Report
-    from .settings import Settings
+    from .core.settings import Settings
+    from .model.groups import GroupChange
+    from .model.guards import Held
+    from .model.merge import Merged
+    from .outputs.report import Report
     from .sources.refresh import Outcome, Progress
 
 log = logging.getLogger("modelsync")
@@ -84,7 +84,7 @@ def run(
 
 
 def _settings(settings: Settings | None) -> Settings:
-    from .settings import load_settings
+    from .core.settings import load_settings
 
     return settings or load_settings()
 
@@ -99,10 +99,10 @@ def _run(
     if not (options.check or options.offline):
         settings = _settings(settings)
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
-    from .groups import eligible_ids
-    from .merge import merge
-    from .render import render
-    from .retirements import Current, locate
+    from .model.groups import eligible_ids
+    from .model.merge import merge
+    from .model.retirements import Current, locate
+    from .outputs.render import render
 
     writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
@@ -130,7 +130,7 @@ def _run(
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
-        from .report import compare
+        from .outputs.report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
         result.report.skipped = merged.skipped
@@ -178,8 +178,8 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
 def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
     if not merged.groups:
         return []
-    from .groups import group_changes
-    from .report import parse_config
+    from .model.groups import group_changes
+    from .outputs.report import parse_config
 
     old_list = parse_config(old).get("model_list")
     return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
@@ -189,7 +189,7 @@ def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]
     """The ids groups could take from each cached catalog before a refresh replaces it."""
     if not inputs.overrides.groups():
         return {}
-    from .groups import eligible_ids
+    from .model.groups import eligible_ids
 
     found = {}
     for name in sorted(inputs.overrides.enabled()):
@@ -209,8 +209,8 @@ def _hold(
     old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
 ) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
-    from .guards import Limits, guard
-    from .report import parse_config
+    from .model.guards import Limits, guard
+    from .outputs.report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
     deployments, held = guard(
@@ -268,7 +268,7 @@ def _refresh(
         before = _group_candidates(inputs, store)
         for name in inputs.overrides.enabled():
             _remembered(store, inputs.providers[name])
-        from . import merge, render  # noqa: F401
+        from .outputs import render  # noqa: F401
 
         return refreshing.finish(), before
     finally:

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from modelsync.cli import main
-from modelsync.paths import Paths
+from modelsync.core.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT.parent / "shared" / "catalogs"

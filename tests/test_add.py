@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modelsync.errors import InputError
-from modelsync.overrides_edit import append_item
+from modelsync.commands.overrides_edit import append_item
+from modelsync.core.errors import InputError
 from tests.helpers import Project
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync.audit import audit, deployment_values, litellm_opinion, models_dev_opinion
+from modelsync.commands.auditing import audit, deployment_values, litellm_opinion, models_dev_opinion
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, real_catalog, serve
 

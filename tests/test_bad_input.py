@@ -152,7 +152,7 @@ def test_a_close_miss_of_a_litellm_key_is_a_warning_naming_the_key_meant(
 
 
 def test_the_shipped_key_list_holds_what_the_repo_uses() -> None:
-    from modelsync.typos import known_keys
+    from modelsync.model.typos import known_keys
 
     keys = known_keys()
     assert {"rpm", "tpm", "api_version", "api_base", "extra_headers", "input_cost_per_token"} <= keys["litellm_params"]

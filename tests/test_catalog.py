@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from modelsync.catalog import Document, PriceError, limit, price
-from modelsync.errors import CatalogError
+from modelsync.core.catalog import Document, PriceError, limit, price
+from modelsync.core.errors import CatalogError
 from modelsync.sources.normalisers import normalise_openrouter
 from tests.helpers import openrouter_entry, real_catalog
 

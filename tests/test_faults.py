@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from modelsync.errors import FetchError
+from modelsync.core.errors import FetchError
+from modelsync.core.settings import Settings
 from modelsync.pipeline import Options, run
-from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry, serve
 
 GOOD = json.dumps({"data": [openrouter_entry("vendor/model", "0.000002", "0.000004")]}).encode()

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from modelsync import formats
+from modelsync.outputs import formats
 from modelsync.pipeline import Options, Result, run
 from tests.helpers import ROOT, Project, openrouter_entry, serve
 
@@ -150,8 +150,8 @@ def test_no_progress_when_quiet_or_not_a_tty(
 
 
 def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
-    from modelsync.guards import Held
-    from modelsync.report import Report
+    from modelsync.model.guards import Held
+    from modelsync.outputs.report import Report
 
     mass = "3 of 4 selected openrouter models would go (over 25%)"
     held = [Held("openrouter", (f"m{i}", f"openrouter/m{i}", ""), mass) for i in range(3)]
@@ -165,7 +165,7 @@ def test_a_reason_held_for_many_models_is_said_once_for_its_provider() -> None:
 
 
 def test_a_report_longer_than_a_pull_request_body_says_so_at_the_top() -> None:
-    from modelsync.report import ModelChange, Report
+    from modelsync.outputs.report import ModelChange, Report
 
     many = [ModelChange("+", (f"vendor/model-{i:04d}-" + "x" * 80, f"openrouter/m{i}", "")) for i in range(800)]
     body = formats.markdown(Report(groups={"openrouter": many}, after=800, before=0))

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync.catalog import Document
+from modelsync.core.catalog import Document
 from modelsync.sources.providers import load_providers
 from modelsync.sources.store import normalise
 from tests.gateway_catalogs import FIREWORKS_LIST, GO_LIST, KILO, MODELS_DEV, OLLAMA_TAGS, ZEN_LIST

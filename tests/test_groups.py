@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync.errors import ExitCode
+from modelsync.core.errors import ExitCode
 from tests.helpers import Project, serve
 
 IN_USE = {"openrouter": {}, "requesty": {}, "vercel": {}, "poe": {}, "anthropic": {}, "nano_gpt": {}, "nvidia": {}}

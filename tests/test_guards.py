@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
+from modelsync.core.settings import Settings
 from modelsync.pipeline import Options, run
-from modelsync.settings import Settings
 from tests.helpers import Project, openrouter_entry
 
 MODELS = [openrouter_entry(f"vendor/model-{i}", "0.000001", "0.000002") for i in range(8)]

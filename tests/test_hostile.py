@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelsync.catalog import Document
-from modelsync.merge import merge
-from modelsync.overrides import Overrides
-from modelsync.render import render
+from modelsync.core.catalog import Document
+from modelsync.model.merge import merge
+from modelsync.model.overrides import Overrides
+from modelsync.outputs.render import render
 from modelsync.sources.normalisers import normalise_openrouter
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT

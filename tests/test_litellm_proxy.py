@@ -17,8 +17,8 @@ import httpx
 import pytest
 import yaml
 
-from modelsync.groups import resolve
-from modelsync.importer import import_config
+from modelsync.commands.importer import import_config
+from modelsync.model.groups import resolve
 from modelsync.pipeline import Options, load_catalogs, load_inputs, run
 from modelsync.sources.providers import load_providers
 from modelsync.sources.store import Store

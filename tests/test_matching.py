@@ -11,9 +11,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modelsync.catalog import Document
-from modelsync.groups import eligible_ids
-from modelsync.matching import SAME_ID, SAME_NAME, SAME_SPELLING, SNAPSHOT, SUFFIX, match, match_everywhere, parse, tier
+from modelsync.core.catalog import Document
+from modelsync.model.groups import eligible_ids
+from modelsync.model.matching import (
+    SAME_ID,
+    SAME_NAME,
+    SAME_SPELLING,
+    SNAPSHOT,
+    SUFFIX,
+    match,
+    match_everywhere,
+    parse,
+    tier,
+)
 from modelsync.sources.normalisers import NORMALISERS
 from tests.helpers import ROOT, real_catalog
 

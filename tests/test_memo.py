@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import modelsync.sources.store
-from modelsync.catalog import Document
+from modelsync.core.catalog import Document
 from modelsync.pipeline import Options, run
 from modelsync.sources import memo
 from modelsync.sources.normalisers import normalise_openrouter

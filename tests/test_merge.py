@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
-from modelsync.catalog import Catalog, Offer
-from modelsync.errors import InputError
-from modelsync.merge import FREE, merge
-from modelsync.overrides import Overrides
+from modelsync.core.catalog import Catalog, Offer
+from modelsync.core.errors import InputError
+from modelsync.model.merge import FREE, merge
+from modelsync.model.overrides import Overrides
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync import stamp
-from modelsync.catalog import Catalog, Document, PriceError
+from modelsync.core.catalog import Catalog, Document, PriceError
+from modelsync.outputs import stamp
 from modelsync.pipeline import Options, run
 from modelsync.sources.models_dev import prices
 from modelsync.sources.providers import load_providers
@@ -169,7 +169,7 @@ def test_a_models_dev_provider_is_read_whole() -> None:
 
 
 def test_a_missing_models_dev_id_is_a_clear_error() -> None:
-    from modelsync.errors import CatalogError
+    from modelsync.core.errors import CatalogError
 
     with pytest.raises(CatalogError, match=r"models.dev has no provider 'groq'.*"):
         catalog_of("groq", DOCUMENT)

@@ -24,7 +24,7 @@ def test_the_example_config_renders_as_reviewed(project: Project, yaml_snapshot:
 
 
 def test_the_committed_config_is_what_the_committed_inputs_render() -> None:
-    from modelsync.paths import Paths
+    from modelsync.core.paths import Paths
 
     result = run(Paths(), Options(check=True))
     assert not result.changed, "config.yaml is stale: run `python generate.py --offline` and commit it"
@@ -32,8 +32,8 @@ def test_the_committed_config_is_what_the_committed_inputs_render() -> None:
 
 def test_the_committed_config_carries_a_digest_line_that_holds() -> None:
     """Else a fresh clone's every --check renders, and its first run rewrites config.yaml."""
-    from modelsync import stamp
-    from modelsync.paths import Paths
+    from modelsync.core.paths import Paths
+    from modelsync.outputs import stamp
 
     assert stamp.current(Paths()) is not None, (
         "config.yaml's digest line is stale (an input or this package changed): "

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from modelsync.catalog import Catalog, Document, Tier, Window
-from modelsync.errors import InputError
-from modelsync.guards import Limits, guard
-from modelsync.merge import Deployment, merge
-from modelsync.overrides import Overrides, load_overrides
-from modelsync.placement import UNBILLED_KEY, place, placed_by_levels
-from modelsync.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
-from modelsync.report import FieldChange, summarise
+from modelsync.core.catalog import Catalog, Document, Tier, Window
+from modelsync.core.errors import InputError
+from modelsync.core.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
+from modelsync.model.guards import Limits, guard
+from modelsync.model.merge import Deployment, merge
+from modelsync.model.overrides import Overrides, load_overrides
+from modelsync.model.placement import UNBILLED_KEY, place, placed_by_levels
+from modelsync.outputs.report import FieldChange, summarise
 from modelsync.sources.normalisers import NORMALISERS
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, openrouter_entry, real_catalog
@@ -263,7 +263,7 @@ def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pi
 
 
 def test_a_web_search_price_change_is_reported_once_not_per_search_size() -> None:
-    from modelsync.report import field_changes
+    from modelsync.outputs.report import field_changes
 
     web = "search_context_cost_per_query"
     old = _deployment({}, {web: place("chat", {"web_search": 0.01}).info[web]})

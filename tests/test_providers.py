@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from modelsync.catalog import Catalog, Document
+from modelsync.core.catalog import Catalog, Document
 from modelsync.sources.normalisers import NORMALISERS
 from modelsync.sources.providers import identify, load_providers
 from tests.helpers import ROOT, real_catalog

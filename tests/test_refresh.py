@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from modelsync.core.settings import Settings
 from modelsync.pipeline import Options, run
-from modelsync.settings import Settings
 from modelsync.sources import cache
 from tests.helpers import Project, openrouter_entry, serve
 
@@ -249,7 +249,7 @@ def test_provider_flag_limits_fetching_and_unknown_names_are_errors(project: Pro
     seen: list[httpx.Request] = []
     run(project.paths, Options(refresh=True, only=("openrouter",)), client=_client(_serve_catalogs, seen), now=NOW)
     assert len(seen) == 2
-    from modelsync.errors import InputError
+    from modelsync.core.errors import InputError
 
     with pytest.raises(InputError, match="--provider openroute: unknown provider"):
         run(project.paths, Options(only=("openroute",)), client=_client(_serve_catalogs, []), now=NOW)

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelsync.overrides_edit import append_item, remove_items
+from modelsync.commands.overrides_edit import append_item, remove_items
 from tests.helpers import ROOT, Project
 
 FILE = Path("overrides.yaml")

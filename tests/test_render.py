@@ -5,8 +5,8 @@ import math
 import pytest
 import yaml
 
-from modelsync.merge import Deployment
-from modelsync.render import block, render, scalar
+from modelsync.model.merge import Deployment
+from modelsync.outputs.render import block, render, scalar
 from tests.helpers import ROOT
 
 AWKWARD_STRINGS = [

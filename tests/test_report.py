@@ -8,10 +8,10 @@ from fnmatch import fnmatchcase
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from modelsync.formats import text
-from modelsync.merge import Deployment
-from modelsync.render import scalar
-from modelsync.report import compare
+from modelsync.model.merge import Deployment
+from modelsync.outputs.formats import text
+from modelsync.outputs.render import scalar
+from modelsync.outputs.report import compare
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, real_catalog
 

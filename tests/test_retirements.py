@@ -146,7 +146,7 @@ def test_an_end_date_in_the_catalog_is_reported_while_the_model_works(
 
 
 def test_openai_shutdown_dates_are_read(project: Project) -> None:
-    from modelsync.catalog import Document
+    from modelsync.core.catalog import Document
     from modelsync.sources.normalisers import NORMALISERS
 
     body = {"data": [{"id": "gpt-3.5-turbo", "shutdown_date": "2026-10-23"}, {"id": "gpt-4.1"}]}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync import secrets
+from modelsync.core import secrets
 from tests.helpers import ROOT, Project, serve
 
 FAKE_KEYS = {

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from modelsync.errors import InputError
-from modelsync.settings import Settings, load_settings
+from modelsync.core.errors import InputError
+from modelsync.core.settings import Settings, load_settings
 from tests.helpers import ROOT, Project
 
 
 def test_without_a_modelsync_variable_the_defaults_come_without_pydantic_settings(tmp_path: Path) -> None:
     Path(".env").write_text("OPENROUTER_API_KEY=sk-or-not-a-setting\n")  # keys alone in .env name no setting
-    probe = "import sys; from modelsync.settings import load_settings; load_settings(); "
+    probe = "import sys; from modelsync.core.settings import load_settings; load_settings(); "
     probe += "print('pydantic_settings' in sys.modules)"
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
@@ -25,7 +25,7 @@ def test_without_a_modelsync_variable_the_defaults_come_without_pydantic_setting
 
 
 def test_the_defaults_are_what_pydantic_settings_reads_from_nothing() -> None:
-    from modelsync.env_settings import EnvSettings
+    from modelsync.core.env_settings import EnvSettings
 
     assert EnvSettings().model_dump() == asdict(Settings())
 

@@ -97,7 +97,7 @@ def test_a_bad_models_dev_leaves_every_reader_on_the_cached_copy(
 ) -> None:
     monkeypatch.setenv("MODELSYNC_RETRIES", "0")
     cached = (readers.cache / "models_dev.json").read_bytes()
-    from modelsync.settings import load_settings
+    from modelsync.core.settings import load_settings
 
     result = run(readers.paths, Options(), settings=load_settings(), client=_client(lambda r: answer, []), now=NOW)
     assert (readers.cache / "models_dev.json").read_bytes() == cached

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from modelsync import stamp
 from modelsync.commands import quick_check
-from modelsync.settings import Settings
+from modelsync.core.settings import Settings
+from modelsync.outputs import stamp
 from tests.helpers import ROOT, Project, openrouter_entry
 
 HEAVY = ("yaml", "jinja2", "pydantic", "pydantic_core", "httpx", "deepdiff", "pydantic_settings")
@@ -248,7 +248,7 @@ def test_a_change_of_the_package_fails_or_renders(tmp_path: Path, project: Proje
     code, _, modules = _run_copy(home, project, "--check")
     assert code == 0 and "jinja2" in modules, "a new version renders to compare, and the output is the same"
     # Code that writes every string quoted: the same inputs now render another file.
-    _edit(home / "modelsync" / "render.py", 'PLAIN = re.compile(r"', 'PLAIN = re.compile(r"(?!)')
+    _edit(home / "modelsync" / "outputs" / "render.py", 'PLAIN = re.compile(r"', 'PLAIN = re.compile(r"(?!)')
     code, out, modules = _run_copy(home, project, "--check")
     assert code == 1 and "layout or comments differ" in out
 

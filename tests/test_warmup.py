@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from modelsync import warmup
-from modelsync.settings import Settings
+from modelsync.core import warmup
+from modelsync.core.settings import Settings
 from modelsync.sources.fetch import make_client
 from tests.helpers import ROOT, Project
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from modelsync import files
-from modelsync.lock import exclusive
+from modelsync.core import files
+from modelsync.core.lock import exclusive
 from tests.helpers import ROOT, Project, make_project
 
 

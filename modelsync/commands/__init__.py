@@ -14,7 +14,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from ..paths import Paths
+from ..core.paths import Paths
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -92,9 +92,9 @@ def edited(args: argparse.Namespace, paths: Paths, result: Result, done: str, wo
     and the exit code."""
     import sys
 
-    from .. import formats
-    from ..errors import ExitCode
-    from ..output import as_invoked, shown
+    from ..core.errors import ExitCode
+    from ..core.output import as_invoked, shown
+    from ..outputs import formats
 
     if not args.quiet:
         if result.report is not None:

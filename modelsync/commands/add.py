@@ -36,7 +36,7 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..editing import add_model  # yaml, pydantic, the pipeline: only when it runs
+    from .editing import add_model  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
     result = add_model(paths, args.model, args.name, args.dry_run)

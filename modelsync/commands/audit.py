@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExitCode, InputError
-from ..output import ProgressPrinter, shown
-from ..paths import Paths
+from ..core.errors import ExitCode, InputError
+from ..core.output import ProgressPrinter, shown
+from ..core.paths import Paths
 from ..sources.litellm_map import DOCUMENT as LITELLM_DOC
 from ..sources.litellm_map import LABEL as LITELLM
 from ..sources.models_dev import DOCUMENT as MODELS_DEV_DOC
@@ -23,8 +23,8 @@ from ..sources.models_dev import SOURCE as MODELS_DEV
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
 
 if TYPE_CHECKING:  # every command is imported to parse a command line: the audit's own load when it runs
-    from ..audit import Opinion
     from ..sources.store import Store
+    from .auditing import Opinion
 
 log = logging.getLogger("modelsync")
 SECOND_SOURCES = {MODELS_DEV_DOC: MODELS_DEV, LITELLM_DOC: LITELLM}
@@ -58,9 +58,9 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from .. import audit_formats
-    from ..audit import audit
+    from ..outputs import audit_formats
     from ..sources.store import Store
+    from .auditing import audit
 
     paths = paths_of(args, home)
     if args.tolerance < 0:
@@ -81,7 +81,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
 
 
 def _model_list(paths: Paths) -> list[dict[str, Any]]:
-    from ..report import parse_config
+    from ..outputs.report import parse_config
 
     try:
         text = paths.config.read_text(encoding="utf-8")
@@ -95,8 +95,8 @@ def _model_list(paths: Paths) -> list[dict[str, Any]]:
 
 def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
     """Each second source that is cached; one that is not is said once and left out."""
-    from ..audit import litellm_opinion, models_dev_opinion
     from ..sources.providers import load_providers
+    from .auditing import litellm_opinion, models_dev_opinion
 
     providers = load_providers(paths.providers)
     makers = {MODELS_DEV_DOC: models_dev_opinion, LITELLM_DOC: litellm_opinion}
@@ -115,7 +115,7 @@ def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
 
 
 def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
-    from ..settings import load_settings
+    from ..core.settings import load_settings
     from ..sources.fetch import make_client
     from ..sources.providers import load_sources
     from ..sources.refresh import refresh_sources

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ExitCode, InputError
-from ..output import ProgressPrinter, as_invoked, shown
-from ..paths import Paths
+from ..core.errors import ExitCode, InputError
+from ..core.output import ProgressPrinter, as_invoked, shown
+from ..core.paths import Paths
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
 
 if TYPE_CHECKING:  # the pipeline loads yaml, jinja2 and pydantic: only a run that renders needs it
@@ -93,7 +93,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     """Render config.yaml; write it, or with --check / --dry-run only say what would change."""
     refuse_idle_flags(args)
     if not (args.check or getattr(args, "offline", False)):
-        from .. import warmup
+        from ..core import warmup
 
         warmup.start()  # httpx and TLS load beside the pipeline's imports
     from ..pipeline import Options, run
@@ -194,8 +194,8 @@ def stale_advice(paths: Paths, me: str) -> str:
 
 def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: int) -> None:
     """The report on stdout: text when something changed; Markdown and JSON always, for tools."""
-    from .. import formats
-    from ..report import Report
+    from ..outputs import formats
+    from ..outputs.report import Report
 
     report = result.report
     if args.report == "text":

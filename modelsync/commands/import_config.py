@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import ExitCode
-from ..output import shown
+from ..core.errors import ExitCode
+from ..core.output import shown
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
 
 
@@ -35,7 +35,7 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..importer import import_config
+    from .importer import import_config
 
     paths = paths_of(args, home)
     imported = import_config(paths, args.source, args.force, args.offline, args.me)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..errors import ExitCode, InputError
-from ..files import write_atomic
-from ..output import shown
+from ..core.errors import ExitCode, InputError
+from ..core.files import write_atomic
+from ..core.output import shown
 from . import Commands, command
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import ExitCode, InputError
-from ..listing_filters import CAPABILITIES, Filters
+from ..core.errors import ExitCode, InputError
 from . import Commands, command, path_options, paths_of
+from .listing_filters import CAPABILITIES, Filters
 
 
 def filter_options(p: argparse.ArgumentParser, title: str = "filters") -> None:
@@ -55,7 +55,7 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..listing import list_catalog
+    from .listing import list_catalog
 
     if getattr(args, "everywhere", None):
         return _everywhere(args, home)
@@ -68,7 +68,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
 
 
 def _everywhere(args: argparse.Namespace, home: Path) -> int:
-    from ..everywhere import list_everywhere
+    from .everywhere import list_everywhere
 
     if args.provider is not None or filters_given(args):
         raise InputError(

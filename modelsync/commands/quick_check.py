@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ..errors import ExitCode
-from ..output import setup_logging, shown
+from ..core.errors import ExitCode
+from ..core.output import setup_logging, shown
 from . import path_options, paths_of, verbosity, volume_options
 from .generate import accept_held_option, print_state, report_option
 
@@ -57,7 +57,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def run(argv: Sequence[str], home: Path) -> int | None:
     """Exit 0 with the usual line when the digest proves config.yaml current; None to run the full check."""
-    from .. import stamp
+    from ..outputs import stamp
 
     args = parse(argv)
     if args is None or args.report != "text":  # Markdown and JSON list skipped models: they render

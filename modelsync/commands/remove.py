@@ -32,7 +32,7 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..editing import remove  # yaml, pydantic, the pipeline: only when it runs
+    from .editing import remove  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
     removed, result = remove(paths, args.target, args.name, args.dry_run)

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Document
-from ..errors import CacheError
-from ..files import write_atomic
-from ..secrets import redact_url
+from ..core.catalog import Document
+from ..core.errors import CacheError
+from ..core.files import write_atomic
+from ..core.secrets import redact_url
 
 FORMAT = 1
 CONFIRMED = ".confirmed.json"

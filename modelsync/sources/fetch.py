@@ -12,10 +12,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .. import warmup
-from ..errors import FetchError
-from ..secrets import redact_url
-from ..settings import Settings
+from ..core import warmup
+from ..core.errors import FetchError
+from ..core.secrets import redact_url
+from ..core.settings import Settings
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})

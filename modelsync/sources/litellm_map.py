@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalog import Document
-from ..errors import CatalogError
+from ..core.catalog import Document
+from ..core.errors import CatalogError
 
 DOCUMENT = "litellm"  # its source name in providers.yaml and its cache name: cache/litellm.json
 LABEL = "LiteLLM's map"

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, Offer, Skip, Tier, Window
-from ..files import write_atomic
+from ..core.catalog import Catalog, Offer, Skip, Tier, Window
+from ..core.files import write_atomic
 
 FOLDER = ".normalised"
 OFFER_FIELDS = tuple(f.name for f in fields(Offer))
@@ -28,8 +28,8 @@ def code_digest() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     made_by = [
-        here.parent / "catalog.py",
-        here.parent / "prices.py",
+        here.parent / "core" / "catalog.py",
+        here.parent / "core" / "prices.py",
         here / "models_dev.py",
         here / "store.py",
         *(here / "normalisers").glob("*.py"),

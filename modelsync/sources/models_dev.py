@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..catalog import DEPRECATED, GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Tier, limit
-from ..errors import CatalogError
+from ..core.catalog import DEPRECATED, GLOB_MODES, PER_MILLION, Catalog, Document, Offer, PriceError, Tier, limit
+from ..core.errors import CatalogError
 from .normalisers.common import as_dict, as_list, flags, read_prices
 from .normalisers.vendors import mode_from_id
 

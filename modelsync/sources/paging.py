@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import FetchError
+from ..core.errors import FetchError
 from .fetch import Fetcher, Response
 from .providers import Provider
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from pydantic import PrivateAttr, ValidationError, field_validator, model_validator
 
-from ..errors import InputError
-from ..schema import Strict, explain, kind_of, load_yaml
-from ..yamlfile import line_of
+from ..core.errors import InputError
+from ..core.schema import Strict, explain, kind_of, load_yaml
+from ..core.yamlfile import line_of
 
 NAME_FIELDS = {"provider", "id", "model"}
 

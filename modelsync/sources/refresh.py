@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..catalog import Catalog, Document
-from ..errors import CacheError, CatalogError, FetchError, GenerateError
-from ..files import WriteError
-from ..parallel import Running
-from ..secrets import redact_url
-from ..settings import Settings, secret
+from ..core.catalog import Catalog, Document
+from ..core.errors import CacheError, CatalogError, FetchError, GenerateError
+from ..core.files import WriteError
+from ..core.parallel import Running
+from ..core.secrets import redact_url
+from ..core.settings import Settings, secret
 from . import cache
 from .fetch import Fetcher, Response
 from .litellm_map import DOCUMENT as LITELLM_DOC

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..catalog import Catalog, Document
-from ..errors import CacheError
-from ..files import WriteError
+from ..core.catalog import Catalog, Document
+from ..core.errors import CacheError
+from ..core.files import WriteError
 from . import cache, memo
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import catalog as models_dev_catalog

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from ...catalog import Catalog, Document
+from ...core.catalog import Catalog, Document
 from .common import collect
 from .gateways import fireworks_offer, ollama_id, ollama_offer
 from .openrouter import offer as openrouter_offer

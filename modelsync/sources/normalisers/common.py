@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...catalog import PER_TOKEN, Catalog, Document, Offer, PriceError, Skip, Tier, entries, entry_id, limit, price
-from ...prices import TOKEN, stated
+from ...core.catalog import PER_TOKEN, Catalog, Document, Offer, PriceError, Skip, Tier, entries, entry_id, limit, price
+from ...core.prices import TOKEN, stated
 
 # Builds one offer from an entry, or says why the entry is skipped.
 OfferMaker = Callable[[str, dict[str, Any], Document], "Offer | Skip"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...catalog import Document, Offer, Skip, limit
+from ...core.catalog import Document, Offer, Skip, limit
 from .common import flags
 from .vendors import mode_from_id
 

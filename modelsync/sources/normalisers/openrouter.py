@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...catalog import PER_TOKEN, Document, Offer, Tier, Window, end_date, limit
+from ...core.catalog import PER_TOKEN, Document, Offer, Tier, Window, end_date, limit
 from .common import as_dict, as_list, flags, read_prices
 
 MODES = {

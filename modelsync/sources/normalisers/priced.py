@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...catalog import PER_MILLION, PER_TOKEN, Document, Offer, Skip, limit
+from ...core.catalog import PER_MILLION, PER_TOKEN, Document, Offer, Skip, limit
 from .common import as_dict, as_list, flags, read_prices, tiers_from_lists
 
 NOVITA_UNIT = 10_000 * PER_MILLION  # Novita's integers are 0.0001 USD per million tokens

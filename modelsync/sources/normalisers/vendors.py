@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...catalog import Document, Offer, Skip, end_date, limit
+from ...core.catalog import Document, Offer, Skip, end_date, limit
 from .common import as_dict, as_list, flags
 
 # Modes read from an id where the list does not say; first match wins.

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog
-from .errors import InputError
+from ..core.catalog import Catalog
+from ..core.errors import InputError
+from ..sources.providers import Provider, identify
 from .matching import Match, match_everywhere
 from .overrides import ModelRef, Overrides
-from .sources.providers import Provider, identify
 
 if TYPE_CHECKING:  # merge builds deployments from what this module resolves
     from .merge import Deployment

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import PriceError
-from .prices import BY_KEY, BY_NAME, DIMENSIONS, FREE_MARKER, TIERED, TIERS_KEY, TOKEN
-from .sources.litellm_map import LABEL as LITELLM
-from .sources.litellm_map import entry_for
-from .sources.models_dev import SOURCE as MODELS_DEV
-from .sources.models_dev import prices
-from .sources.providers import Provider, identify
+from ..core.catalog import PriceError
+from ..core.prices import BY_KEY, BY_NAME, DIMENSIONS, FREE_MARKER, TIERED, TIERS_KEY, TOKEN
+from ..sources.litellm_map import LABEL as LITELLM
+from ..sources.litellm_map import entry_for
+from ..sources.models_dev import SOURCE as MODELS_DEV
+from ..sources.models_dev import prices
+from ..sources.providers import Provider, identify
 
 FREE = FREE_MARKER  # the marker configs write for free: it agrees with a source's 0
 # Every price dimension by the LiteLLM key that carries it; a tier adds `_above_<N>k_tokens`.

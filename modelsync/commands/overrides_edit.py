@@ -20,8 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import InputError
-from .render import scalar
+from ..core.errors import InputError
+from ..outputs.render import scalar
 
 COMMENT_OR_BLANK = re.compile(r"^[ \t]*(#.*)?$")
 

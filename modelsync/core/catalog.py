@@ -26,7 +26,7 @@ class Document(NamedTuple):
     body: Any
 
 
-Prices = Mapping[str, float]  # price dimension (modelsync.prices) → USD per token, image, request or query
+Prices = Mapping[str, float]  # price dimension (modelsync.core.prices) → USD per token, image, request or query
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .catalog import Prices, Tier, Window
-from .prices import DIMENSIONS, INFO, PARAMS, TIERED, TIERS_KEY, TOKEN, WINDOWS_KEY, Dimension, litellm_value, shown
+from ..core.catalog import Prices, Tier, Window
+from ..core.prices import (
+    DIMENSIONS,
+    INFO,
+    PARAMS,
+    TIERED,
+    TIERS_KEY,
+    TOKEN,
+    WINDOWS_KEY,
+    Dimension,
+    litellm_value,
+    shown,
+)
 
 FREE = 1.0e-09  # what hand-kept configs write for a free model, so cost routing prefers it
 TOP = 100_000_000  # the upper end of the last tier's range: above any context window

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .catalog import Offer
+from ..core.catalog import Offer
 
 # What a user asks for, and how an offer shows it.
 CAPABILITIES: dict[str, Callable[[Offer], bool]] = {

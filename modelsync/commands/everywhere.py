@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from .catalog import Catalog, Offer
-from .errors import CacheError
-from .groups import eligible_ids
+from ..core.catalog import Catalog, Offer
+from ..core.errors import CacheError
+from ..core.paths import Paths
+from ..model.groups import eligible_ids
+from ..model.matching import Match, match_everywhere
+from ..pipeline import load_inputs
+from ..sources.providers import Provider
+from ..sources.store import Store
 from .listing import per_million, table
-from .matching import Match, match_everywhere
-from .paths import Paths
-from .pipeline import load_inputs
-from .sources.providers import Provider
-from .sources.store import Store
 
 HEADER = ("provider", "id", "in $/M", "out $/M", "context", "how it matched")
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import difflib
 from fnmatch import fnmatchcase
 
-from .catalog import Offer
-from .errors import InputError
-from .groups import resolve
+from ..core.catalog import Offer
+from ..core.errors import InputError
+from ..core.paths import Paths
+from ..model.groups import resolve
+from ..model.merge import Merged, merge_provider
+from ..model.overrides import Overrides
+from ..pipeline import Inputs, load_inputs
+from ..sources.store import Store
 from .listing_filters import Filters
-from .merge import Merged, merge_provider
-from .overrides import Overrides
-from .paths import Paths
-from .pipeline import Inputs, load_inputs
-from .sources.store import Store
 
 HEADER = ("id", "kind", "in $/M", "out $/M", "context", "prices from", "selected")
 

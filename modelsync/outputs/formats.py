@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .prices import per_unit_label
+from ..core.prices import per_unit_label
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>

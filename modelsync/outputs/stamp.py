@@ -24,15 +24,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .paths import Paths
+from .. import __version__
+from ..core.paths import Paths
 
 FORMAT = "1"  # bump when what is hashed changes, so every old line stops matching
 PREFIX = "# digest of the inputs and this file, for a fast --check:"
 LINE = re.compile(
     re.escape(PREFIX) + r" sha256=(?P<digest>[0-9a-f]{64}) deployments=(?P<deployments>\d+) warnings=(?P<warnings>\d+)"
 )
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 # Libraries whose behaviour shapes the rendered text: quoting (PyYAML), templates (Jinja2,
 # MarkupSafe), values read from overrides.yaml (pydantic, pydantic-core).
 LIBRARIES = ("pyyaml", "jinja2", "markupsafe", "pydantic", "pydantic_core")

@@ -13,9 +13,9 @@ from typing import Any
 import jinja2
 import yaml
 
-from .errors import InputError
-from .merge import Deployment
-from .retirements import Retired, comment_safe
+from ..core.errors import InputError
+from ..model.merge import Deployment
+from ..model.retirements import Retired, comment_safe
 
 # Strings that may stay unquoted: no YAML indicator can start them and ": " or " #" cannot occur.
 PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+~=-]*(?::[A-Za-z0-9_./@+~=-]+)*\Z")
@@ -125,7 +125,12 @@ def render(
     except jinja2.TemplateNotFound as exc:
         raise InputError(f"template {exc.name} not found in {templates}", "point --templates at the folder") from None
     except jinja2.TemplateError as exc:
-        raise InputError(f"{_template_place(exc)}template error: {exc}", "fix the template") from None
+        raise InputError(f"{_template_place(exc)}template error: {_plain(exc)}", "fix the template") from None
+
+
+def _plain(exc: BaseException) -> str:
+    """Jinja's message with our classes by their own name, not by the module that holds them."""
+    return re.sub(r"'modelsync(?:\.\w+)*\.(\w+) object'", r"'\1 object'", str(exc))
 
 
 def _template_place(exc: BaseException) -> str:

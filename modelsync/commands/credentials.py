@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from .secrets import is_secret
+from ..core.secrets import is_secret
 
 log = logging.getLogger("modelsync")
 # Credentials whose variable LiteLLM and its users already know by name.

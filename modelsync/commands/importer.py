@@ -19,21 +19,21 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from .catalog import Catalog, Offer
+from ..core.catalog import Catalog, Offer
+from ..core.errors import CacheError, CatalogError, InputError
+from ..core.files import write_atomic
+from ..core.paths import Paths
+from ..core.schema import explain, load_yaml
+from ..model.merge import deploy
+from ..model.overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
+from ..sources.providers import Provider, apply_name_rule, identify, load_providers
+from ..sources.store import Store
 from .credentials import Credentials
-from .errors import CacheError, CatalogError, InputError
-from .files import write_atomic
-from .merge import deploy
-from .overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
-from .paths import Paths
-from .schema import explain, load_yaml
-from .sources.providers import Provider, apply_name_rule, identify, load_providers
-from .sources.store import Store
 
 if TYPE_CHECKING:
     import httpx
 
-    from .settings import Settings
+    from ..core.settings import Settings
 
 log = logging.getLogger("modelsync")
 HEADER = """\
@@ -129,9 +129,9 @@ def _refresh(
     used: list[Provider], store: Store, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> None:
     """Refresh the catalogs the config uses at once; one that fails (even with nothing cached) is only warned about."""
-    from .settings import load_settings
-    from .sources.fetch import make_client
-    from .sources.refresh import start
+    from ..core.settings import load_settings
+    from ..sources.fetch import make_client
+    from ..sources.refresh import start
 
     settings = settings or load_settings()
     own_client = client is None

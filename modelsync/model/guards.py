@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ..core.prices import price_paths as prices_of
+from ..core.prices import shown
+from ..outputs.report import Key, keyed_deployments
+from ..sources.providers import Provider, identify
 from .groups import Group
 from .merge import FREE, Deployment
 from .overrides import COST_KEYS, Overrides
 from .placement import UNBILLED_KEY
-from .prices import price_paths as prices_of
-from .prices import shown
-from .report import Key, keyed_deployments
-from .sources.providers import Provider, identify
 
 PRICE_KEYS = frozenset({*COST_KEYS, UNBILLED_KEY})  # what a held deployment keeps from the old config
 

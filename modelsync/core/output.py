@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from .secrets import mask_text
 
 if TYPE_CHECKING:
-    from .sources.refresh import Outcome
+    from ..sources.refresh import Outcome
 log = logging.getLogger("modelsync")
 
 

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import InputError, LocatedError
-from .prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
-from .schema import Strict, dotted, explain, load_yaml
-from .secrets import refuse_literals
-from .sources.providers import Provider, check_name_rule
-from .yamlfile import line_of
+from ..core.errors import InputError, LocatedError
+from ..core.prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
+from ..core.schema import Strict, dotted, explain, load_yaml
+from ..core.secrets import refuse_literals
+from ..core.yamlfile import line_of
+from ..sources.providers import Provider, check_name_rule
 
 log = logging.getLogger("modelsync")
 Tokens = Annotated[int, Field(gt=0)]

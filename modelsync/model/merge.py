@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, NamedTuple
 
-from .catalog import DEPRECATED, GLOB_MODES, Catalog, Offer
-from .errors import InputError
+from ..core.catalog import DEPRECATED, GLOB_MODES, Catalog, Offer
+from ..core.errors import InputError
+from ..core.prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
+from ..core.secrets import redact_url
+from ..sources.providers import Provider, apply_name_rule
 from .groups import Group, resolve
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
-from .prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
 from .retirements import Current, Retired, Retiring
-from .secrets import redact_url
-from .sources.providers import Provider, apply_name_rule
 
 PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
 INFO_ORDER = (

@@ -18,17 +18,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .errors import InputError
-from .files import write_atomic
-from .merge import missing_model_hint
-from .output import shown
-from .overrides import ModelRef, Overrides
-from .paths import Paths
-from .pipeline import Inputs, Options, Result, load_inputs, run
-from .schema import SAFE_LOADER, explain, problem
-from .sources.providers import Provider, apply_name_rule
-from .sources.store import Store
-from .yamlfile import parse_yaml
+from ..core.errors import InputError
+from ..core.files import write_atomic
+from ..core.output import shown
+from ..core.paths import Paths
+from ..core.schema import SAFE_LOADER, explain, problem
+from ..core.yamlfile import parse_yaml
+from ..model.merge import missing_model_hint
+from ..model.overrides import ModelRef, Overrides
+from ..pipeline import Inputs, Options, Result, load_inputs, run
+from ..sources.providers import Provider, apply_name_rule
+from ..sources.store import Store
 
 log = logging.getLogger("modelsync")
 

@@ -61,7 +61,7 @@ class Current:
 
     @cached_property
     def keys(self) -> frozenset[Key]:
-        from .report import keyed_deployments, parse_config
+        from ..outputs.report import keyed_deployments, parse_config
 
         config = parse_config(self.text)
         return frozenset((n, m.split("#")[0], b) for n, m, b in keyed_deployments(config.get("model_list")))

@@ -8,13 +8,13 @@ from typing import Any
 
 import yaml
 
-from .groups import GroupChange
-from .merge import PINNED, UNPRICED, Deployment, deployment_key
-from .prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
+from ..core.prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
+from ..core.schema import SAFE_LOADER
+from ..core.secrets import mask_at, redact_url
+from ..model.groups import GroupChange
+from ..model.merge import PINNED, UNPRICED, Deployment, deployment_key
+from ..sources.providers import Provider, identify
 from .render import scalar
-from .schema import SAFE_LOADER
-from .secrets import mask_at, redact_url
-from .sources.providers import Provider, identify
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
