@@ -344,8 +344,8 @@ def test_a_pinned_unpriced_id_says_pinned_not_unpriced(project: Project) -> None
     assert change.note == "" and "input_cost_per_token: 2.0e-06" in result.text
 
 
-def test_any_models_dev_provider_is_the_few_lines_the_readme_shows(project: Project) -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_any_models_dev_provider_is_the_few_lines_the_docs_show(project: Project) -> None:
+    readme = (ROOT / "docs" / "providers.md").read_text()
     snippet = readme.split("```yaml\n  togetherai:")[1].split("```")[0]
     entry = "togetherai:" + "\n".join(line.removeprefix("  ") for line in snippet.splitlines())
     project.providers.write_text(project.providers.read_text() + "\n" + entry + "\n")
