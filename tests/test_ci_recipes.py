@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from modelsync.cli import main
 from tests.helpers import ROOT
 
 BIN = Path(sys.executable).parent
@@ -83,3 +84,23 @@ def test_the_readme_hook_blocks_a_commit_with_a_stale_config(tmp_path: Path) -> 
     (repo / "overrides.yaml").write_text((repo / "overrides.yaml").read_text().replace("rpm: 60", "rpm: 61"))
     failed = _run(str(BIN / "pre-commit"), "run", "--all-files", cwd=repo, env=env)
     assert failed.returncode == 1 and "rpm: 60 → 61" in failed.stdout, failed.stdout
+
+
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
+
+
+def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor, the GitHub Actions auditor, offline at its default persona."""
+    return _run(str(BIN / "zizmor"), "--offline", "--no-progress", *map(str, paths))
+
+
+def test_zizmor_finds_nothing_in_the_recipes(tmp_path: Path) -> None:
+    """They run with every provider's key: no unpinned action, no persisted token, no broad permission."""
+    assert main(["init", "--ci", str(tmp_path / "project")]) == 0  # the copies a user gets, too
+    audited = _zizmor(ROOT / ".github" / "workflows", tmp_path / "project" / ".github" / "workflows")
+    assert audited.returncode == 0 and "No findings to report" in audited.stdout, audited.stdout + audited.stderr
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it() -> None:
+    uses = [line for workflow in WORKFLOWS for line in workflow.read_text().splitlines() if "uses:" in line]
+    assert len(uses) == 5 and all(PINNED_USES.match(line) for line in uses), uses
