@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from tests.helpers import Project, make_project
+from tests.helpers import NETGUARD, Project, make_project
+from tests.netguard import sitecustomize as netguard
 
 
 class YamlSnapshot(SingleFileSnapshotExtension):
@@ -33,6 +35,45 @@ def yaml_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 @pytest.fixture
 def text_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(TextSnapshot)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test reaches past this machine: this process and every Python it starts refuse other hosts."""
+    log = tmp_path_factory.mktemp("netguard") / "refused.log"
+    log.touch()
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", netguard.NETLOG)}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD), saved["PYTHONPATH"]]))
+    os.environ[netguard.NETLOG] = str(log)
+    netguard.install()
+    yield log
+    netguard.uninstall()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def reaches_only_loopback(loopback_only: Path) -> Iterator[None]:
+    """A test that tried another host fails, naming it, even where the code under test shrugged it off."""
+    before = loopback_only.stat().st_size
+    yield
+    with loopback_only.open(encoding="utf-8") as log:
+        log.seek(before)
+        refused = log.read().split()
+    hosts = ", ".join(sorted(set(refused[1::2])))
+    assert not refused, f"this test tried to reach {hosts} (the suite reaches only 127.0.0.1)"
+
+
+@pytest.fixture
+def refused_hosts(loopback_only: Path) -> Iterator[Callable[[], list[str]]]:
+    """For a test of the guard itself: the hosts refused so far, forgiven when the test ends."""
+    before = loopback_only.stat().st_size
+    yield lambda: loopback_only.read_text(encoding="utf-8")[before:].split()[1::2]
+    with loopback_only.open("r+", encoding="utf-8") as log:
+        log.truncate(before)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -21,9 +22,19 @@ import yaml
 
 from modelsync.cli import main
 from modelsync.core.paths import Paths
+from tests.netguard import sitecustomize as netguard
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT.parent / "shared" / "catalogs"
+
+
+NETGUARD = Path(netguard.__file__).parent
+
+
+def guarded(env: dict[str, str]) -> dict[str, str]:
+    """`env` for a child Python, held to the suite's network guard (tests/netguard) like this process."""
+    paths = [str(NETGUARD), env.get("PYTHONPATH", "")]
+    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, paths)), netguard.NETLOG: os.environ[netguard.NETLOG]}
 
 
 def real_catalog(relative: str) -> Path:
@@ -99,6 +110,26 @@ class Project:
         else:
             target.write_text(json.dumps(source), encoding="utf-8")
 
+    def cache_routes(self) -> dict[str, tuple[int, dict[str, str], bytes]]:
+        """Each document in this project's cache, at /<its name>, for `serve`."""
+        return {
+            f"/{path.name.removesuffix('.json')}": (200, {"Content-Type": "application/json"}, path.read_bytes())
+            for path in self.cache.glob("*.json")
+            if not path.name.endswith(".meta.json")
+        }
+
+    def fetch_from(self, base: str) -> None:
+        """Point every catalog and shared source in providers.yaml that is not on loopback at `base`/<name>."""
+        providers = yaml.safe_load(self.providers.read_text())
+        sources = providers.pop("sources")
+        for name, entry in sources.items():
+            entry["url"] = _local(entry["url"], f"{base}/{name}")
+        for name, entry in providers.items():
+            for key, suffix in (("catalog_url", ""), ("embeddings_url", ".embeddings")):
+                if key in entry:
+                    entry[key] = _local(entry[key], f"{base}/{name}{suffix}")
+        self.providers.write_text(yaml.safe_dump({"sources": sources, **providers}, sort_keys=False))
+
     def committed_files(self) -> dict[str, str]:
         """snapshot_files without the cache's local state (git-ignored: the memo, confirmations)."""
         return {path: digest for path, digest in self.snapshot_files().items() if not path.startswith("cache/.")}
@@ -110,6 +141,10 @@ class Project:
             for p in sorted(self.root.rglob("*"))
             if p.is_file()
         }
+
+
+def _local(url: str, instead: str) -> str:
+    return url if url.startswith(("http://127.0.0.1", "http://localhost")) else instead
 
 
 def make_project(tmp_path: Path) -> Project:

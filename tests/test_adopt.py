@@ -216,12 +216,14 @@ def test_import_refreshes_the_catalogs_first_unless_offline(tmp_path: Path, caps
         )
         for name in ("openrouter", "openrouter.embeddings", "novita", "nvidia", "nano_gpt")
     }
+    routes["/models_dev"] = (200, {}, (ROOT / "cache" / "models_dev.json").read_bytes())
     source = ADOPT / "homelab" / "config.yaml"
     with serve(routes) as base:
         providers = yaml.safe_load(project.providers.read_text())
         for name in ("openrouter", "novita", "nvidia", "nano_gpt"):
             providers[name]["catalog_url"] = f"{base}/{name}"
         providers["openrouter"]["embeddings_url"] = f"{base}/openrouter.embeddings"
+        providers["sources"]["models_dev"]["url"] = f"{base}/models_dev"
         project.providers.write_text(yaml.safe_dump(providers))
         assert project.run("--import", str(source), "--offline", "--force") == 0
         assert "z-ai/glm-4.5-air:free): not in the openrouter catalog" in capsys.readouterr().out

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import ROOT, Project, serve
+from tests.helpers import ROOT, Project, guarded, serve
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         timeout=300,
     )
     # Not the checkout: only what was installed, with the venv's dependencies.
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = guarded({**os.environ, "PYTHONPATH": str(target)})
     yield Installed(target / "bin" / "modelsync", env, target)
 
 

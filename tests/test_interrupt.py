@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.helpers import ROOT, Project
+from tests.helpers import ROOT, Project, guarded
 
 HOSTS = re.compile(r"https://[a-z0-9.-]+(?=/)")
 
@@ -35,7 +35,7 @@ def test_ctrl_c_during_a_hung_fetch_stops_at_once_with_130_and_changes_nothing(p
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},  # default timeouts: 30 s read, 90 s total
+            env=guarded({"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"}),  # default timeouts: 30 s read, 90 s total
             # Run from a background job without job control (`.ci/run &`), SIGINT arrives ignored,
             # Python then keeps it ignored, and the run would wait out its timeouts: as at a terminal.
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

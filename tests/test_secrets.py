@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from modelsync.core import secrets
-from tests.helpers import ROOT, Project, serve
+from tests.helpers import ROOT, Project, guarded, serve
 
 FAKE_KEYS = {
     "REQUESTY_API_KEY": "rq-SECRET-7f3a",
@@ -47,6 +47,7 @@ def test_no_key_leaks_into_files_output_or_errors(project: Project, monkeypatch:
             return 302, {"Location": f"{other_host}/v1/models"}, b""
 
         routes = {
+            **project.cache_routes(),  # every other catalog and models.dev, as cached
             "/requesty/v1/models": (200, {}, requesty),
             "/openai/v1/models": (500, {}, b"boom"),
             "/anthropic/v1/models": redirect,
@@ -65,13 +66,14 @@ def test_no_key_leaks_into_files_output_or_errors(project: Project, monkeypatch:
                 text = text.replace(f"catalog_url: {host}", f"catalog_url: {base}{path}")
             text = text.replace("https://generativelanguage.googleapis.com", f"http://127.0.0.1:{_closed_port()}")
             project.providers.write_text(text)
+            project.fetch_from(base)
             done = subprocess.run(
                 [sys.executable, str(ROOT / "generate.py"), "--refresh", "-vv", *project.path_args()],
                 capture_output=True,
                 text=True,
                 timeout=120,
                 cwd=project.root,
-                env={**FAKE_KEYS, "PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0"},
+                env=guarded({**FAKE_KEYS, "PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0"}),
             )
     assert done.returncode in (0, 4), done.stderr
     everything = (
@@ -93,8 +95,9 @@ def test_a_failure_without_cache_names_no_key(
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEYS["OPENAI_API_KEY"])
     project.write_overrides({"models": ["openai:gpt-4o-mini"]})
     (project.cache / "openai.json").unlink()
-    with serve({"/v1/models": (403, {}, b"forbidden")}) as base:
+    with serve({**project.cache_routes(), "/v1/models": (403, {}, b"forbidden")}) as base:
         project.providers.write_text(project.providers.read_text().replace("https://api.openai.com", base))
+        project.fetch_from(base)
         assert project.run("--refresh") == 2
     err = capsys.readouterr().err
     assert "openai: GET" in err and "HTTP 403" in err and FAKE_KEYS["OPENAI_API_KEY"] not in err

@@ -11,14 +11,14 @@ import pytest
 
 from modelsync.core.errors import InputError
 from modelsync.core.settings import Settings, load_settings
-from tests.helpers import ROOT, Project
+from tests.helpers import ROOT, Project, guarded
 
 
 def test_without_a_modelsync_variable_the_defaults_come_without_pydantic_settings(tmp_path: Path) -> None:
     Path(".env").write_text("OPENROUTER_API_KEY=sk-or-not-a-setting\n")  # keys alone in .env name no setting
     probe = "import sys; from modelsync.core.settings import load_settings; load_settings(); "
     probe += "print('pydantic_settings' in sys.modules)"
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    env = guarded({"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert done.stdout.strip() == "False"
     assert load_settings() == Settings()
