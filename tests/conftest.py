@@ -53,18 +53,24 @@ def loopback_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+    late = sorted(set(log.read_text(encoding="utf-8").split()[1::2]))
+    assert not late, (
+        f"a fixture tried to reach {', '.join(late)} after the last test (the suite reaches only 127.0.0.1)"
+    )
 
 
 @pytest.fixture(autouse=True)
 def reaches_only_loopback(loopback_only: Path) -> Iterator[None]:
-    """A test that tried another host fails, naming it, even where the code under test shrugged it off."""
-    before = loopback_only.stat().st_size
+    """A test that tried another host fails, naming it, even where the code under test shrugged it off.
+
+    The whole log is read and emptied after each test, so what a module's fixture tried while
+    being set up for this test is this test's failure too.
+    """
     yield
-    with loopback_only.open(encoding="utf-8") as log:
-        log.seek(before)
-        refused = log.read().split()
+    refused = loopback_only.read_text(encoding="utf-8").split()
+    loopback_only.write_text("", encoding="utf-8")
     hosts = ", ".join(sorted(set(refused[1::2])))
-    assert not refused, f"this test tried to reach {hosts} (the suite reaches only 127.0.0.1)"
+    assert not refused, f"this test or its fixtures tried to reach {hosts} (the suite reaches only 127.0.0.1)"
 
 
 @pytest.fixture

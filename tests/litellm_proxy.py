@@ -21,6 +21,9 @@ VENV = Path(os.environ.get("MODELSYNC_LITELLM_VENV", ROOT / ".venv-litellm"))
 REQUIREMENTS = ROOT / "requirements-litellm.txt"
 MASTER_KEY = "sk-master-acceptance"
 START_TIMEOUT = 120.0
+# LiteLLM bills from the price map it ships, never one it downloads at start: the tests compare
+# bills with that map, and the suite reaches nothing past loopback (tests/netguard).
+PROXY_ENV = {"LITELLM_MASTER_KEY": MASTER_KEY, "LITELLM_LOG": "ERROR", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
 
 
 def litellm_executable() -> Path:
@@ -55,7 +58,7 @@ def running_proxy(config: Path, env: dict[str, str], log: Path) -> Iterator[str]
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(litellm_executable()), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
-            env={**os.environ, **env, "LITELLM_MASTER_KEY": MASTER_KEY, "LITELLM_LOG": "ERROR"},
+            env={**os.environ, **env, **PROXY_ENV},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -25,10 +25,11 @@ import yaml
 
 from modelsync.pipeline import Options, run
 from tests.fake_upstream import Upstream, fake_upstream
-from tests.helpers import CATALOGS, Project, make_project, real_catalog
+from tests.helpers import Project, make_project, real_catalog
 from tests.litellm_proxy import MASTER_KEY, running_proxy
 
 pytestmark = pytest.mark.litellm
+LITELLM_MAP = "litellm/model_prices_and_context_window-2026-07-24.json"  # LiteLLM's price map, as saved
 
 HEADERS = {"Authorization": f"Bearer {MASTER_KEY}"}
 PRICED = ("openrouter", "requesty", "novita", "nano_gpt", "vercel", "poe")
@@ -394,7 +395,7 @@ def upstream() -> Iterator[Upstream]:
 def billing(tmp_path_factory: pytest.TempPathFactory, upstream: Upstream) -> Iterator[Billing]:
     root = tmp_path_factory.mktemp("billing")
     project = make_project(root)
-    litellm_map = json.loads((CATALOGS / "litellm" / "model_prices_and_context_window-2026-07-24.json").read_text())
+    litellm_map = json.loads(real_catalog(LITELLM_MAP).read_text())
     cases = choose(_catalog_files(project), litellm_map)
     models = sorted({(c.provider, c.entry["id"]) for c in cases})
     project.write_overrides(
@@ -488,7 +489,7 @@ def test_openrouter_bills_its_own_figure_ahead_of_config_prices(billing: Billing
 
 
 def test_models_litellm_knows_bill_the_catalogs_cache_price_not_the_maps(billing: Billing) -> None:
-    litellm_map = json.loads((CATALOGS / "litellm" / "model_prices_and_context_window-2026-07-24.json").read_text())
+    litellm_map = json.loads(real_catalog(LITELLM_MAP).read_text())
     known = [
         c
         for c in billing.cases
