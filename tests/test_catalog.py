@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -38,9 +39,24 @@ def test_prices_become_usd_per_token(raw: object, per: int, expected: float | No
     assert price(raw, per) == expected
 
 
-@pytest.mark.parametrize("raw", ["-1", -1, "-0.5", "abc", "0x10", "NaN", "Infinity", "1e400000", True, [], {}])
-def test_unusable_prices_are_refused_with_a_reason(raw: object) -> None:
-    with pytest.raises(PriceError):
+@pytest.mark.parametrize(
+    ("raw", "refusal"),
+    [
+        ("-1", "price -1 means a variable price"),
+        (-1, "price -1 means a variable price"),
+        ("-0.5", "price '-0.5' is negative"),
+        ("abc", "price 'abc' is not a number"),
+        ("0x10", "price '0x10' is not a number"),
+        ("NaN", "price 'NaN' is not finite"),
+        ("Infinity", "price 'Infinity' is not finite"),
+        ("1e400000", "price '1e400000' is out of range"),
+        (True, "price True is not a number"),
+        ([], "price [] is not a number"),
+        ({}, "price {} is not a number"),
+    ],
+)
+def test_unusable_prices_are_refused_with_a_reason(raw: object, refusal: str) -> None:
+    with pytest.raises(PriceError, match=f"^{re.escape(refusal)}$"):
         price(raw)
 
 

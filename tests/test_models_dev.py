@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -101,15 +102,18 @@ def test_a_zero_cache_price_is_no_discount_but_a_zero_price_is_free() -> None:
 
 
 @pytest.mark.parametrize(
-    "cost",
+    ("cost", "reason"),
     [
-        {"input": "cheap", "output": 1},
-        {"input": -2, "output": 1},
-        {"input": 1, "output": 1, "tiers": [{"input": 2, "tier": {"type": "time"}}]},
+        ({"input": "cheap", "output": 1}, "input: price 'cheap' is not a number"),
+        ({"input": -2, "output": 1}, "input: price -2 is negative"),
+        (
+            {"input": 1, "output": 1, "tiers": [{"input": 2, "tier": {"type": "time"}}]},
+            "tier {'type': 'time'} is not a prompt-size tier",
+        ),
     ],
 )
-def test_an_unusable_cost_is_a_price_error(cost: dict[str, Any]) -> None:
-    with pytest.raises(PriceError):
+def test_an_unusable_cost_is_a_price_error(cost: dict[str, Any], reason: str) -> None:
+    with pytest.raises(PriceError, match=f"^{re.escape(reason)}$"):
         prices(cost)
 
 

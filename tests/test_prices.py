@@ -187,7 +187,7 @@ def test_every_dimension_can_be_pinned(tmp_path: Path) -> None:
 
 
 def test_a_price_per_million_written_per_token_is_refused_with_its_unit(tmp_path: Path) -> None:
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=r"cache_read_input_token_cost") as refused:
         _pinned(tmp_path, "{cache_read_input_token_cost: 0.3}")
     assert "models[0].pin" in refused.value.what and "USD per token" in refused.value.what
     assert "write 3e-07" in refused.value.fix
@@ -242,7 +242,7 @@ def test_the_fast_path_places_every_untiered_real_offer_as_the_full_one_does() -
 
 
 def test_a_pin_names_only_known_dimensions_and_reads_yaml_exponents(tmp_path: Path) -> None:
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=r"unknown key 'input_cost_per_tokens'") as refused:
         _pinned(tmp_path, "{input_cost_per_tokens: 1.0e-06}")
     assert "unknown key 'input_cost_per_tokens'" in refused.value.what
     assert "search_context_cost_per_query" in refused.value.fix

@@ -71,7 +71,7 @@ def test_the_free_marker_is_written_as_configs_write_it() -> None:
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
 def test_non_finite_numbers_are_refused(value: float) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=rf"^cannot write the non-finite number {value} into config\.yaml$"):
         scalar(value)
 
 
