@@ -7,6 +7,8 @@ import json
 import math
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,6 +99,11 @@ class Project:
 
     def run(self, *args: str) -> int:
         return main([*args, *self.path_args()])
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`python generate.py ARGS` on this project's files, in a child process, as a user runs it."""
+        command = [sys.executable, str(ROOT / "generate.py"), *args, *self.path_args()]
+        return subprocess.run(command, cwd=self.root, capture_output=True, text=True, timeout=120)
 
     def write_overrides(self, data: dict[str, Any] | str) -> None:
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
