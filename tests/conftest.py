@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from tests.helpers import NETGUARD, Project, make_project
+from tests.helpers import Project, guarded, make_project
 from tests.netguard import sitecustomize as netguard
 
 
@@ -43,8 +43,8 @@ def loopback_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     log = tmp_path_factory.mktemp("netguard") / "refused.log"
     log.touch()
     saved = {name: os.environ.get(name) for name in ("PYTHONPATH", netguard.NETLOG)}
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD), saved["PYTHONPATH"]]))
     os.environ[netguard.NETLOG] = str(log)
+    os.environ.update(guarded(dict(os.environ)))  # every child Python imports the guard too
     netguard.install()
     yield log
     netguard.uninstall()
