@@ -117,6 +117,12 @@ class Project:
         else:
             target.write_text(json.dumps(source), encoding="utf-8")
 
+    def add_offer(self, name: str, entry: dict[str, Any]) -> None:
+        """Append one entry to a cached catalog's `data`, as a catalog saved by hand would have it."""
+        body = json.loads((self.cache / f"{name}.json").read_text())
+        body["data"].append(entry)
+        self.use_catalog(name, body)
+
     def cache_routes(self) -> dict[str, tuple[int, dict[str, str], bytes]]:
         """Each document in this project's cache, at /<its name>, for `serve`."""
         return {
