@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,6 +89,18 @@ class Project:
 
     def run(self, *args: str) -> int:
         return main([*args, *self.path_args()])
+
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, installed: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """A real process in the project's folder: `python generate.py ARGS --config ...`, or, with
+        `installed`, the `modelsync` console command (its own folder's files, named as installed)."""
+        if installed:
+            command = [sys.executable, "-c", "from modelsync.cli import console; console()", *args]
+        else:
+            command = [sys.executable, str(ROOT / "generate.py"), *args, *self.path_args()]
+        environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+        return subprocess.run(command, cwd=self.root, env=environment, capture_output=True, text=True, timeout=120)
 
     def write_overrides(self, data: dict[str, Any] | str) -> None:
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
