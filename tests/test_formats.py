@@ -86,6 +86,7 @@ def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertio
         "changed": 2,
         "held": 1,
         "retired": 0,
+        "held_retired": 0,
         "retiring": 0,
         "deployments": 38,
         "deployments_before": 8,

@@ -50,14 +50,13 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
             else:  # one reason for many models (a mass removal): said once, the models listed under it
                 lines.append(paint("!", _printable(f"  ! {provider}: {reason}:")))
                 lines += [paint("!", _printable(f"      {_label(key, report)}")) for key in keys]
-    if report.retired:
-        lines.append(paint("-", f"retired ({len(report.retired)}): no longer in their catalog, left config.yaml"))
-        held = {h.key for h in report.held}
-        lines += [
-            paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}"))
-            + (" — held for review, still served" if r.key in held else "")
-            for r in report.retired
-        ]
+    gone, kept = retirements(report)
+    if gone:
+        lines.append(paint("-", f"retired ({len(gone)}): no longer in their catalog, left config.yaml"))
+        lines += [paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}")) for r in gone]
+    if kept:
+        lines.append(paint("!", f"held retirements ({len(kept)}): no longer in their catalog, {HELD_RETIRED}"))
+        lines += [paint("!", _printable(f"  ! {r.id} ({_label(r.key, report)}): then {r.where()}")) for r in kept]
     if report.retiring:
         lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
         lines += [
@@ -81,6 +80,14 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
                 lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
     lines.append(f"total: {_summary(report)}")
     return "\n".join(lines) + "\n"
+
+
+HELD_RETIRED = "still served in config.yaml (held for review); `python generate.py --accept-held` retires them"
+
+
+def retirements(report: Report) -> tuple[list[Any], list[Any]]:
+    """The retired models that left config.yaml, and those the shrink guard kept there."""
+    return [r for r in report.retired if not r.held], [r for r in report.retired if r.held]
 
 
 def group_lines(report: Report) -> list[tuple[str, str]]:
@@ -194,20 +201,11 @@ def _counted(changes: list[ModelChange]) -> str:
 
 
 def _markdown_retirements(report: Report) -> list[str]:
-    out = []
-    if report.retired:
-        out += [
-            f"### Retired ({len(report.retired)})",
-            "",
-            "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml.",
-            "",
-            "| model | deployment | overrides.yaml line to delete |",
-            "|---|---|---|",
-        ]
-        for r in report.retired:
-            line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
-            out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
-        out.append("")
+    gone, kept = retirements(report)
+    left = "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml."
+    out = _retired_table(report, gone, "Retired", left)
+    stayed = f"No longer in their provider's catalog, but {HELD_RETIRED}; then delete their lines in overrides.yaml."
+    out += _retired_table(report, kept, "Held retirements", stayed)
     if report.retiring:
         out += [
             f"### Retiring ({len(report.retiring)})",
@@ -220,6 +218,17 @@ def _markdown_retirements(report: Report) -> list[str]:
         out += [f"| {r.provider} | {_code(_label(r.key, report))} | {_cell(r.date)} |" for r in report.retiring]
         out.append("")
     return out
+
+
+def _retired_table(report: Report, retired: list[Any], title: str, says: str) -> list[str]:
+    if not retired:
+        return []
+    out = [f"### {title} ({len(retired)})", "", says, "", "| model | deployment | overrides.yaml line to delete |"]
+    out.append("|---|---|---|")
+    for r in retired:
+        line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
+        out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
+    return [*out, ""]
 
 
 def _deployments_cell(keys: list[Key], report: Report) -> str:
@@ -253,6 +262,7 @@ def _code(value: str) -> str:
 def as_json(report: Report, config_name: str = "config.yaml") -> str:
     """The report as JSON, in the shape `report.schema.json` describes."""
     counts = report.counts()
+    gone, kept = retirements(report)
     document = {
         "schema_version": SCHEMA_VERSION,
         "config": config_name,
@@ -261,17 +271,16 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
         "totals": {
             **counts,
             "held": len(report.held),
-            "retired": len(report.retired),
+            "retired": len(gone),
+            "held_retired": len(kept),
             "retiring": len(report.retiring),
             "deployments": report.after,
             "deployments_before": report.before,
             "skipped": sum(len(items) for items in report.skipped.values()),
         },
         "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
-        "retired": [
-            {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
-            for r in report.retired
-        ],
+        "retired": [_retired(r) for r in gone],
+        "held_retired": [_retired(r) for r in kept],
         "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
         "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
         "settings": [_field(f) for f in report.settings],
@@ -301,6 +310,10 @@ def _group(report: Report, group: str) -> dict[str, Any]:
         ],
         "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
     }
+
+
+def _retired(r: Any) -> dict[str, Any]:
+    return {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
 
 
 def _note(change: ModelChange) -> dict[str, str]:
