@@ -13,6 +13,7 @@ import difflib
 import logging
 from collections.abc import Callable
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -29,20 +30,28 @@ from ..model.overrides import ModelRef, Overrides
 from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
+from .adding import Addition, deployed_nothing, deploys, item_of
 
 log = logging.getLogger("modelsync")
 
 
-def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Result:
-    """Append the model to overrides.yaml (unless dry_run) and regenerate; return what changed."""
+def add_model(paths: Paths, addition: Addition, dry_run: bool) -> Result:
+    """Append the model to overrides.yaml (unless dry_run) and regenerate; return what changed.
+
+    An add that would deploy nothing (the merge skips the model) is an error, and writes nothing."""
     from .overrides_edit import append_item
 
-    ref = _checked(paths, model, name)
-    item: str | dict[str, str] = ref.id if ref.name is None else {"id": ref.id, "name": ref.name}
+    ref = _checked(paths, addition)
+    item = item_of(addition.fields())
     old_text = read_overrides(paths)
     new_text = append_item(old_text, paths.overrides, "models", item)
     expect_edit(old_text, new_text, lambda data: data.__setitem__("models", [*(data.get("models") or []), item]))
-    return regenerate_with(paths, old_text, new_text, dry_run)
+
+    def verify(preview: Result) -> None:
+        if not deploys(ref, preview):
+            raise deployed_nothing(ref, preview)
+
+    return regenerate_with(paths, old_text, new_text, dry_run, verify)
 
 
 def read_overrides(paths: Paths) -> str:
@@ -58,12 +67,20 @@ def expect_edit(old_text: str, new_text: str, change: Callable[[dict[str, Any]],
         raise RuntimeError("the edit of overrides.yaml would change more than asked; nothing was written")
 
 
-def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -> Result:
-    """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy."""
+def regenerate_with(
+    paths: Paths, old_text: str, new_text: str, dry_run: bool, verify: Callable[[Result], None] | None = None
+) -> Result:
+    """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy.
+
+    `verify` sees the preview first and raises when the edit must not be written."""
     try:
         Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
+    # Quiet before a real run, which says it all again.
+    preview = _preview(paths, new_text, quiet=not dry_run) if verify or dry_run else None
+    if verify is not None and preview is not None:
+        verify(preview)
     if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
         kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
@@ -72,13 +89,8 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
             "the report shows those changes too — move hand edits into %s %s",
             *(config, overrides, overrides, kept),
         )
-    if dry_run:
-        trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
-        try:
-            write_atomic(trial, new_text)
-            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
-        finally:
-            trial.unlink(missing_ok=True)
+    if preview is not None and dry_run:
+        return preview
     write_atomic(paths.overrides, new_text)
     try:
         return run(paths, Options(offline=True))
@@ -87,16 +99,51 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         raise
 
 
-def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
-    """The new reference, once the provider, the id and its novelty are known good."""
+def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:
+    """What config.yaml would become with `new_text` as overrides.yaml; nothing is written."""
+    trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
+    level, named = log.level, _NamedAs(trial, paths.overrides)
     try:
-        ref = ModelRef(id=model, name=name)
+        write_atomic(trial, new_text)
+        log.addFilter(named)
+        if quiet:
+            log.setLevel(logging.ERROR)
+        return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+    finally:
+        log.removeFilter(named)
+        log.setLevel(level)
+        trial.unlink(missing_ok=True)
+
+
+class _NamedAs(logging.Filter):
+    """A message about the preview copy names the file the user knows, at the same line."""
+
+    def __init__(self, trial: Path, real: Path) -> None:
+        super().__init__()
+        self.trial, self.real = str(trial), str(real)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.trial in message:
+            record.msg, record.args = message.replace(self.trial, self.real), ()
+        return True
+
+
+OPTION_OF = {"params": "--param", "pin": "--pin", "exclude": "--exclude", "name": "--name"}
+
+
+def _checked(paths: Paths, addition: Addition) -> ModelRef:
+    """The new reference, once the provider, the id and its novelty are known good."""
+    model = addition.model
+    try:
+        ref = ModelRef(**addition.fields())
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "id"
         what, fix = problem(exc)
+        option = OPTION_OF.get(field, f"--{field}")
         if field != "id":
             raise InputError(
-                f"add {model}: --{field} {what}", fix or f"give --{field} a value, or leave it out"
+                f"add {model}: {option} {what}", fix or f"give {option} a value, or leave it out"
             ) from None
         raise InputError(
             f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
@@ -104,6 +151,12 @@ def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
     inputs = load_inputs(paths)
     if not ref.is_group:  # a bare id is checked by the run that follows: it must be sold somewhere
         _check_in_catalog(paths, inputs.providers, ref, model)
+    for provider in ref.exclude:
+        if provider not in inputs.providers:
+            raise InputError(
+                f"add {model}: --exclude {provider}: unknown provider",
+                f"known providers: {', '.join(sorted(inputs.providers))}",
+            )
     for index, existing in enumerate(inputs.overrides.models):
         if existing.id == ref.id and existing.name == ref.name:
             raise InputError(

@@ -1,0 +1,108 @@
+"""What `add` writes and what it must prove: the new models: item from the command line's options,
+and that the model it names is deployed once the edit is rendered.
+
+`--param K=V` and `--pin K=V` take YAML scalars (`rpm=60`, `input_cost_per_token=3e-7`); the item
+they build is validated like any line of overrides.yaml (a literal secret, a cost under params, an
+unknown pin key are refused there), so the terminal can say nothing the file could not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..core.errors import InputError
+from ..core.schema import SAFE_LOADER
+
+if TYPE_CHECKING:
+    from ..model.overrides import ModelRef
+    from ..pipeline import Result
+
+# YAML 1.1 (PyYAML) reads `3e-7` as text; a user typing a price means the number.
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+@dataclass(frozen=True)
+class Addition:
+    """The model `add` was asked for, with everything the command line gives it."""
+
+    model: str
+    name: str | None = None
+    params: tuple[str, ...] = ()  # KEY=VALUE, as typed
+    pins: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def fields(self) -> dict[str, Any]:
+        """The models: item's fields (id first), as overrides.yaml would hold them."""
+        item: dict[str, Any] = {"id": self.model}
+        if self.name is not None:
+            item["name"] = self.name
+        if self.params:
+            item["params"] = parse_pairs("--param", self.params)
+        if self.pins:
+            item["pin"] = parse_pairs("--pin", self.pins)
+        if self.exclude:
+            item["exclude"] = list(self.exclude)
+        return item
+
+
+def item_of(fields: dict[str, Any]) -> str | dict[str, Any]:
+    """The short form `- provider:id` when the id is all there is."""
+    return fields["id"] if list(fields) == ["id"] else fields
+
+
+def parse_pairs(option: str, pairs: Sequence[str]) -> dict[str, Any]:
+    """`rpm=60` → {"rpm": 60}: each value one YAML scalar. The value is never echoed: it may be a key."""
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        key, equals, text = pair.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise InputError(f"{option} takes KEY=VALUE, and one of them has no KEY=", f"write it like {option} rpm=60")
+        if key in found:
+            raise InputError(f"{option} {key} is given twice", f"keep one {option} {key}=...")
+        found[key] = _scalar(option, key, text)
+    return found
+
+
+def _scalar(option: str, key: str, text: str) -> Any:
+    if NUMBER.fullmatch(text.strip()):
+        return float(text) if re.search(r"[.eE]", text) else int(text)
+    try:
+        value = yaml.load(text, Loader=SAFE_LOADER) if text.strip() else ""
+    except yaml.YAMLError:
+        value = text
+    if isinstance(value, (dict, list)) or (value is None and text.strip() not in ("null", "~")):
+        raise InputError(
+            f"{option} {key}=...: the value is not a single value (a number, true/false or text)",
+            "write nested values in overrides.yaml itself",
+        )
+    return value
+
+
+def deploys(ref: ModelRef, result: Result) -> bool:
+    """Whether the rendered config.yaml holds a deployment of the added model."""
+    for deployment in result.merged.deployments:
+        if ref.is_group and deployment.provider and deployment.model_name == ref.group_name:
+            return True
+        if (deployment.provider, deployment.model_id) == (ref.provider, ref.model_id):
+            return ref.name is None or deployment.model_name == ref.name
+    return False
+
+
+def deployed_nothing(ref: ModelRef, result: Result) -> InputError:
+    """Why the added model reached no deployment, from what the merge skipped, and what helps."""
+    skipped = dict(result.merged.skipped.get(ref.provider, []))
+    why = skipped.get(ref.model_id, "the merge left it out")
+    reason, _, _ = why.partition("; ")
+    fix = (
+        f"pin its prices to use it: `python generate.py add {ref.id} --pin input_cost_per_token=... "
+        "--pin output_cost_per_token=...`"
+        if ref.model_id in skipped
+        else f"see what its catalog offers with `python generate.py list {ref.provider or '--everywhere ' + ref.id}`"
+    )
+    return InputError(f"add {ref.id} would deploy nothing ({reason}), so nothing was written", fix)
