@@ -182,3 +182,24 @@ def test_a_held_retirement_is_called_held_never_retired_in_any_form(named: Proje
     released = named.cli("--offline", "--accept-held")
     assert released.returncode == 0 and "retired (4): no longer in their catalog, left config.yaml" in released.stdout
     assert "#   retired: openrouter:vendor/model-4" in named.config.read_text()
+
+
+def test_the_installed_command_is_named_modelsync_in_every_hint(named: Project) -> None:
+    _catalog(named, MODELS[:4])
+    for form in ("text", "markdown", "json"):
+        done = named.cli("--offline", "--dry-run", "--report", form, installed=True)
+        assert done.returncode == 0, done.stderr
+        assert "generate.py" not in done.stdout + done.stderr, form
+    assert "`modelsync --accept-held`" in done.stderr + named.cli("--offline", "--dry-run", installed=True).stdout
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    retired = named.cli("--offline", installed=True)
+    assert retired.returncode == 0 and "(or run `modelsync remove openrouter:vendor/model-5`)" in retired.stdout
+    assert "generate.py" not in retired.stdout + retired.stderr
+
+
+def test_removing_a_retired_model_says_nothing_about_the_line_it_deletes(named: Project) -> None:
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    assert named.run("--offline", "-q") == 0
+    done = named.cli("remove", "openrouter:vendor/model-5")
+    assert done.returncode == 0 and "model-5" not in done.stderr, done.stderr
+    assert "retired:" not in named.config.read_text()

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..core.errors import InputError
 from ..core.files import write_atomic
-from ..core.output import shown
+from ..core.output import quietly, shown
 from ..core.paths import Paths
 from ..core.schema import SAFE_LOADER, explain, problem
 from ..core.yamlfile import parse_yaml
@@ -31,6 +31,7 @@ from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
 from .adding import Addition, deployed_nothing, deploys, item_of
+from .group_member import member_error
 
 log = logging.getLogger("modelsync")
 
@@ -81,7 +82,7 @@ def regenerate_with(
     preview = _preview(paths, new_text, quiet=not dry_run) if verify or dry_run else None
     if verify is not None and preview is not None:
         verify(preview)
-    if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
+    if paths.config.exists() and _was_edited(paths):  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
         kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
         log.warning(
@@ -99,19 +100,23 @@ def regenerate_with(
         raise
 
 
+def _was_edited(paths: Paths) -> bool:
+    """Whether config.yaml differs from what overrides.yaml rendered before this edit."""
+    with quietly():  # warnings about the lines being edited: the run after the edit says what still holds
+        return run(paths, Options(check=True)).changed
+
+
 def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:
     """What config.yaml would become with `new_text` as overrides.yaml; nothing is written."""
     trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
-    level, named = log.level, _NamedAs(trial, paths.overrides)
+    named = _NamedAs(trial, paths.overrides)
     try:
         write_atomic(trial, new_text)
         log.addFilter(named)
-        if quiet:
-            log.setLevel(logging.ERROR)
-        return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+        with quietly(quiet):
+            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
     finally:
         log.removeFilter(named)
-        log.setLevel(level)
         trial.unlink(missing_ok=True)
 
 
@@ -148,7 +153,8 @@ def _checked(paths: Paths, addition: Addition) -> ModelRef:
         raise InputError(
             f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
         ) from None
-    inputs = load_inputs(paths)
+    with quietly():  # the run after the edit warns about what stays
+        inputs = load_inputs(paths)
     if not ref.is_group:  # a bare id is checked by the run that follows: it must be sold somewhere
         _check_in_catalog(paths, inputs.providers, ref, model)
     for provider in ref.exclude:
@@ -184,10 +190,13 @@ def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[
     """Drop the matching items from overrides.yaml (unless dry_run) and regenerate; say which went."""
     from .overrides_edit import remove_items
 
-    inputs = load_inputs(paths)
+    with quietly():  # not a word on the line being deleted: the run after the edit warns about what stays
+        inputs = load_inputs(paths)
     models, entries = _matches(inputs, target, name)
     if not models and not entries:
-        raise InputError(f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name))
+        raise member_error(paths, inputs, target) or InputError(
+            f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name)
+        )
     old_text = read_overrides(paths)
     new_text = old_text
     for section, indexes in (("models", models), ("entries", entries)):
