@@ -218,3 +218,31 @@ def test_add_excludes_providers_from_a_bare_id_group(project: Project) -> None:
 def test_add_help_names_the_new_options(project: Project) -> None:
     text = project.cli("add", "--help").stdout
     assert all(option in text for option in ("--param K=V", "--pin K=V", "--exclude PROVIDER"))
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_bare_id_typo_suggests_bare_ids_and_cites_no_line(project: Project, dry_run: list[str]) -> None:
+    before = project.snapshot_files()
+    done = project.cli("add", "claude-haku-4.5", *dry_run)
+    assert done.returncode == 2, done.stderr
+    assert "error: add claude-haku-4.5: claude-haku-4.5 is sold by none of the providers" in done.stderr
+    assert "did you mean claude-haiku-4.5? check with `python generate.py list --everywhere claude-haiku-4.5`" in (
+        done.stderr
+    )
+    assert "preview" not in done.stderr and "overrides.yaml:" not in done.stderr and "models[" not in done.stderr
+    assert project.snapshot_files() == before
+
+
+def test_a_name_that_puts_another_model_into_a_group_warns(project: Project) -> None:
+    other = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "claude-haiku-4.5", "--dry-run")
+    assert other.returncode == 0, other.stderr
+    assert (
+        "warning: add openrouter:google/gemini-2.5-flash-lite --name claude-haiku-4.5: google/gemini-2.5-flash-lite "
+        "is not claude-haiku-4.5, yet joins that load-balanced group" in other.stderr
+    )
+    close = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "gemini-2.5-flash", "--dry-run")
+    assert "google/gemini-2.5-flash-lite is not gemini-2.5-flash" in close.stderr, "flash-lite is not flash"
+    same = project.cli("add", "vercel:google/gemini-2.5-flash", "--name", "gemini-2.5-flash", "--dry-run")
+    own = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "fast", "--dry-run")
+    assert same.returncode == own.returncode == 0
+    assert "yet joins" not in same.stderr + own.stderr

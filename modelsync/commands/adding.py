@@ -8,6 +8,8 @@ unknown pin key are refused there), so the terminal can say nothing the file cou
 
 from __future__ import annotations
 
+import difflib
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +21,11 @@ from ..core.errors import InputError
 from ..core.schema import SAFE_LOADER
 
 if TYPE_CHECKING:
+    from ..core.paths import Paths
     from ..model.overrides import ModelRef
-    from ..pipeline import Result
+    from ..pipeline import Inputs, Result
 
+log = logging.getLogger("modelsync")
 # YAML 1.1 (PyYAML) reads `3e-7` as text; a user typing a price means the number.
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
@@ -106,3 +110,59 @@ def deployed_nothing(ref: ModelRef, result: Result) -> InputError:
         else f"see what its catalog offers with `python generate.py list {ref.provider or '--everywhere ' + ref.id}`"
     )
     return InputError(f"add {ref.id} would deploy nothing ({reason}), so nothing was written", fix)
+
+
+def check_sold(paths: Paths, inputs: Inputs, ref: ModelRef) -> None:
+    """A bare id must be sold by a provider in use; a typo gets the bare ids it was likely meant as."""
+    from ..model.groups import eligible_ids, resolve_group, searched
+    from ..pipeline import load_catalogs
+    from ..sources.store import Store
+
+    overrides = inputs.overrides.model_copy(update={"models": [*inputs.overrides.models, ref]})
+    catalogs = load_catalogs(inputs, Store(paths.cache_dir))
+    try:
+        resolve_group(len(overrides.models) - 1, ref, overrides, catalogs)
+    except InputError as exc:
+        what = exc.what.partition(": ")[2]  # without `models[N]`: the entry is not written
+        offered = {name: eligible_ids(catalogs[name]) for name in searched(ref, overrides) if name in catalogs}
+        close = bare_ids_near(ref.id, offered)
+        fix = f"did you mean {' or '.join(close)}? " if close else ""
+        raise InputError(
+            f"add {ref.id}: {what.partition(' — ')[0]}",
+            f"{fix}check with `python generate.py list --everywhere {close[0] if close else ref.id}`, "
+            "or add one provider's model as provider:id",
+        ) from None
+
+
+def bare_ids_near(typed: str, offered: dict[str, list[str]]) -> list[str]:
+    """Bare ids (no vendor prefix, lower case) close to `typed` that some provider in use sells."""
+    from ..model.matching import match_everywhere
+
+    bare = sorted({model_id.rpartition("/")[2].lower() for ids in offered.values() for model_id in ids})
+    close = difflib.get_close_matches(typed.lower(), bare, n=6, cutoff=0.75)
+    sold: dict[frozenset[tuple[str, str]], str] = {}  # one spelling per model: the closest
+    for bare_id in close:
+        members = frozenset(
+            (p, m) for p, found in match_everywhere(bare_id, offered, False).items() for m in found.members
+        )
+        if members:
+            sold.setdefault(members, bare_id)
+    return list(sold.values())[:3]
+
+
+def warn_other_model(inputs: Inputs, ref: ModelRef) -> None:
+    """`--name` joining a group that is named for another model (Gemini into claude-haiku-4.5) is said."""
+    from ..model.matching import match
+
+    if ref.is_group or ref.name is None:
+        return
+    same = [r for r in inputs.overrides.models if (r.group_name if r.is_group else r.name) == ref.name]
+    query = next((r.id for r in same if r.is_group), ref.name)  # a bare id names its model best
+    if not any(match(query, [r.model_id], explain=False).chosen for r in same):
+        return  # a name of the user's own (`coder`), or a new group: any model may join it
+    if match(query, [ref.model_id], explain=False).chosen is None:
+        log.warning(
+            "add %s --name %s: %s is not %s, yet joins that load-balanced group, so LiteLLM answers requests "
+            "for %s with it too — give it a --name of its own unless that is what you want",
+            *(ref.id, ref.name, ref.model_id, query, ref.name),
+        )

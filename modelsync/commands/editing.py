@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import re
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -30,7 +31,7 @@ from ..model.overrides import ModelRef, Overrides
 from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
-from .adding import Addition, deployed_nothing, deploys, item_of
+from .adding import Addition, check_sold, deployed_nothing, deploys, item_of, warn_other_model
 from .group_member import member_error
 
 log = logging.getLogger("modelsync")
@@ -115,6 +116,10 @@ def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:
         log.addFilter(named)
         with quietly(quiet):
             return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+    except InputError as exc:  # about the copy, at a line the real file does not have yet: say so
+        at = re.compile(rf"^{re.escape(str(trial))}(:\d+)?: ")
+        what = at.sub(f"{shown(paths.overrides)} with this edit (nothing was written): ", exc.what)
+        raise InputError(what, exc.fix, exc.loc) from None
     finally:
         log.removeFilter(named)
         trial.unlink(missing_ok=True)
@@ -155,8 +160,11 @@ def _checked(paths: Paths, addition: Addition) -> ModelRef:
         ) from None
     with quietly():  # the run after the edit warns about what stays
         inputs = load_inputs(paths)
-    if not ref.is_group:  # a bare id is checked by the run that follows: it must be sold somewhere
+    if ref.is_group:
+        check_sold(paths, inputs, ref)
+    else:
         _check_in_catalog(paths, inputs.providers, ref, model)
+        warn_other_model(inputs, ref)
     for provider in ref.exclude:
         if provider not in inputs.providers:
             raise InputError(

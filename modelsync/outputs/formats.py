@@ -1,20 +1,15 @@
-"""The change report in three forms: text for terminals, Markdown for pull requests, JSON for tools.
-
-The JSON form follows `report.schema.json` at the repo root.
-"""
+"""The change report for people: text for terminals, Markdown for pull requests (JSON: report_json.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..core.prices import per_unit_label
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
+from ..model.groups import GroupChange
+from .report import SIGNS, Key, ModelChange, Report, label
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
-SCHEMA_VERSION = 2
 
 
 def _label(key: Key, report: Report | None = None) -> str:
@@ -96,12 +91,15 @@ def group_lines(report: Report) -> list[tuple[str, str]]:
         return []
     lines = [("~", "groups (bare ids in overrides.yaml):")]
     for change in report.group_changes:
-        state = "new group" if change.new else "members changed" if change.joined or change.left else "unchanged"
-        lines.append(("~", f"  {change.name}: {state}"))
+        lines.append(("~", f"  {change.name}: {_group_state(change)}"))
         lines += [("+", f"    + {provider} joins ({route})") for provider, route in change.joined]
         lines += [("-", f"    - {provider} leaves ({route})") for provider, route in change.left]
         lines += [("!", f"    ? {tie}") for tie in change.ties]
     return lines
+
+
+def _group_state(change: GroupChange) -> str:
+    return "new group" if change.new else "members changed" if change.joined or change.left else "unchanged"
 
 
 def held_by_reason(report: Report) -> dict[tuple[str, str], list[Key]]:
@@ -148,7 +146,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         out.append("")
     out += _markdown_retirements(report)
     if report.group_changes:
-        out += ["### Groups", ""] + [f"- {_cell(line.strip())}" for _, line in group_lines(report)[1:]] + [""]
+        out += ["### Groups", "", *_markdown_groups(report), ""]
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
     if groups:
@@ -177,6 +175,17 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         )
         body = body.replace("\n\n", f"\n\n{note}\n\n", 1)
     return body
+
+
+def _markdown_groups(report: Report) -> list[str]:
+    """Each group a list item, its members' moves nested under it (text's signs would read as bullets)."""
+    out = []
+    for change in report.group_changes:
+        out.append(f"- {_code(change.name)}: {_group_state(change)}")
+        out += [f"  - joins: {_cell(provider)} ({_code(route)})" for provider, route in change.joined]
+        out += [f"  - leaves: {_cell(provider)} ({_code(route)})" for provider, route in change.left]
+        out += [f"  - tie: {_cell(tie)}" for tie in change.ties]
+    return out
 
 
 def _table(rows: list[str]) -> list[str]:
@@ -254,84 +263,3 @@ def _cell(value: str) -> str:
 
 def _code(value: str) -> str:
     return f"`{_cell(value)}`" if "`" not in value else _cell(value)
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-def as_json(report: Report, config_name: str = "config.yaml") -> str:
-    """The report as JSON, in the shape `report.schema.json` describes."""
-    counts = report.counts()
-    gone, kept = retirements(report)
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "config": config_name,
-        "changed": report.changed,
-        "note": report.note or None,
-        "totals": {
-            **counts,
-            "held": len(report.held),
-            "retired": len(gone),
-            "held_retired": len(kept),
-            "retiring": len(report.retiring),
-            "deployments": report.after,
-            "deployments_before": report.before,
-            "skipped": sum(len(items) for items in report.skipped.values()),
-        },
-        "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
-        "retired": [_retired(r) for r in gone],
-        "held_retired": [_retired(r) for r in kept],
-        "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
-        "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
-        "settings": [_field(f) for f in report.settings],
-        "groups": [
-            {
-                "name": c.name,
-                "new": c.new,
-                "joined": [{"provider": p, "model": route} for p, route in c.joined],
-                "left": [{"provider": p, "model": route} for p, route in c.left],
-                "ties": list(c.ties),
-            }
-            for c in report.group_changes
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
-
-
-def _group(report: Report, group: str) -> dict[str, Any]:
-    changes = report.groups.get(group, [])
-    return {
-        "added": [{**_deployment(c.key), "summary": list(c.summary), **_note(c)} for c in changes if c.sign == "+"],
-        "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
-        "changed": [
-            {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
-            for c in changes
-            if c.sign == "~"
-        ],
-        "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
-    }
-
-
-def _retired(r: Any) -> dict[str, Any]:
-    return {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
-
-
-def _note(change: ModelChange) -> dict[str, str]:
-    return {"price_note": change.note} if change.note else {}
-
-
-def _deployment(key: Key) -> dict[str, str | None]:
-    return {"model_name": key[0], "model": key[1], "api_base": shown_base(key[2]) or None}
-
-
-def _field(change: FieldChange) -> dict[str, Any]:
-    return {
-        "path": change.path,
-        "kind": change.kind,
-        "old": None if change.old is _ABSENT else change.old,
-        "new": None if change.new is _ABSENT else change.new,
-        "percent": change.percent(),
-        "unit": per_unit_label(change.unit) if change.unit else None,
-        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
-        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
-    }
