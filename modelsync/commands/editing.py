@@ -160,17 +160,17 @@ def _checked(paths: Paths, addition: Addition) -> ModelRef:
         ) from None
     with quietly():  # the run after the edit warns about what stays
         inputs = load_inputs(paths)
-    if ref.is_group:
-        check_sold(paths, inputs, ref)
-    else:
-        _check_in_catalog(paths, inputs.providers, ref, model)
-        warn_other_model(inputs, ref)
     for provider in ref.exclude:
         if provider not in inputs.providers:
             raise InputError(
                 f"add {model}: --exclude {provider}: unknown provider",
                 f"known providers: {', '.join(sorted(inputs.providers))}",
             )
+    if ref.is_group:
+        check_sold(paths, inputs, ref)
+    else:
+        _check_in_catalog(paths, inputs.providers, ref, model)
+        warn_other_model(inputs, ref)
     for index, existing in enumerate(inputs.overrides.models):
         if existing.id == ref.id and existing.name == ref.name:
             raise InputError(
