@@ -246,3 +246,11 @@ def test_a_name_that_puts_another_model_into_a_group_warns(project: Project) -> 
     own = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "fast", "--dry-run")
     assert same.returncode == own.returncode == 0
     assert "yet joins" not in same.stderr + own.stderr
+
+
+def test_a_second_deployment_of_a_model_under_another_name_is_added(project: Project) -> None:
+    """The model is deployed already under its first name: the new name's deployment is what counts."""
+    done = project.cli("add", "openrouter:anthropic/claude-sonnet-4.5", "--name", "sonnet-b")
+    assert done.returncode == 0, done.stderr
+    names = [d["model_name"] for d in yaml.safe_load(project.config.read_text())["model_list"]]
+    assert "sonnet-b" in names and "claude-sonnet-4.5" in names

@@ -90,12 +90,12 @@ def _scalar(option: str, key: str, text: str) -> Any:
 
 def deploys(ref: ModelRef, result: Result) -> bool:
     """Whether the rendered config.yaml holds a deployment of the added model."""
-    for deployment in result.merged.deployments:
-        if ref.is_group and deployment.provider and deployment.model_name == ref.group_name:
-            return True
-        if (deployment.provider, deployment.model_id) == (ref.provider, ref.model_id):
-            return ref.name is None or deployment.model_name == ref.name
-    return False
+    if ref.is_group:
+        return any(d.provider and d.model_name == ref.group_name for d in result.merged.deployments)
+    return any(
+        (d.provider, d.model_id) == (ref.provider, ref.model_id) and ref.name in (None, d.model_name)
+        for d in result.merged.deployments
+    )
 
 
 def deployed_nothing(ref: ModelRef, result: Result) -> InputError:
