@@ -110,6 +110,10 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     """Run the command line; `home` is the folder of the project's files (default: this repo)."""
     home = home or ROOT
     argv = sys.argv[1:] if argv is None else argv
+    if not _SHOWS_ONLY_HELP.intersection(argv):  # a bad MODELSYNC_* value is exit 2 on every command
+        refused = _boundary(_check_settings, _me(prog), logging_set=False)
+        if refused:
+            return refused
     quick = quick_check.run(argv, home)
     if quick is not None:
         return quick
@@ -117,9 +121,24 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     args, unknown = top.parse_known_args(argv)
     if unknown:
         _refuse_unknown(top, args, unknown)
-    args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
+    args.me = _me(prog)
     setup_logging(verbosity(args), args.me)
     return _boundary(lambda: _dispatch(top, args, home), args.me)
+
+
+_SHOWS_ONLY_HELP = frozenset({"-h", "--help", "--version"})
+
+
+def _me(prog: str) -> str:
+    """How the user runs us, for advice."""
+    return "modelsync" if prog == "modelsync" else f"python {prog}"
+
+
+def _check_settings() -> int:
+    from .core.settings import check_settings
+
+    check_settings()
+    return ExitCode.OK
 
 
 def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path) -> int:
@@ -194,11 +213,13 @@ def _subparser(top: argparse.ArgumentParser, name: str) -> argparse.ArgumentPars
     raise KeyError(name)
 
 
-def _boundary(action: Callable[[], int], me: str = "python generate.py") -> int:
+def _boundary(action: Callable[[], int], me: str = "python generate.py", logging_set: bool = True) -> int:
     """The one place where errors become exit codes and sentences."""
     try:
         return action()
     except GenerateError as exc:
+        if not logging_set:  # before the command line is read: errors only, as -q would
+            setup_logging(-1, me)
         # The modules' advice names the command as a checkout runs it; installed, it is `modelsync`.
         log.error("%s", as_invoked(str(exc), me))
         return ExitCode.USER_ERROR

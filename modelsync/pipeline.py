@@ -101,7 +101,7 @@ def _run(
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
     from .model.groups import eligible_ids
     from .model.merge import merge
-    from .model.retirements import Current, locate
+    from .model.retirements import Current, locate, mark_held
     from .outputs.render import render
 
     writes = not (options.check or options.dry_run)
@@ -119,7 +119,6 @@ def _run(
     merged.retired = locate(merged.retired, paths.overrides)
     for warning in merged.warnings:
         log.warning("%s", warning)
-    _warn_retirements(merged)
     sections = inputs.overrides.sections()
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
@@ -127,7 +126,9 @@ def _run(
         settings = _settings(settings)
         held = _hold(old, merged, inputs, settings, brought)
         if held:
+            merged.retired = mark_held(merged.retired, {h.key for h in held})
             text = render(paths.templates, merged.deployments, sections, merged.retired)
+    _warn_retirements(merged)  # after the guards: a held retirement is still served
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .outputs.report import compare
@@ -156,7 +157,7 @@ def _run(
 def _warn_retirements(merged: Merged) -> None:
     """One line per retired model (with the line to delete) and per model that is about to end."""
     for item in merged.retired:
-        log.warning("%s: no longer in its catalog; retired from config.yaml — %s", item.id, item.where())
+        log.warning("%s: no longer in its catalog; %s — %s", item.id, item.state(), item.where())
     for end in merged.retiring:
         log.warning("%s (%s): the %s catalog says it %s", end.key[0], end.key[1], end.provider, end.says())
 

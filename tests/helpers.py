@@ -100,10 +100,17 @@ class Project:
     def run(self, *args: str) -> int:
         return main([*args, *self.path_args()])
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """`python generate.py ARGS` on this project's files, in a child process, as a user runs it."""
-        command = [sys.executable, str(ROOT / "generate.py"), *args, *self.path_args()]
-        return subprocess.run(command, cwd=self.root, capture_output=True, text=True, timeout=120)
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, installed: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """A real process in the project's folder: `python generate.py ARGS --config ...`, or, with
+        `installed`, the `modelsync` console command (its own folder's files, named as installed)."""
+        if installed:
+            command = [sys.executable, "-c", "from modelsync.cli import console; console()", *args]
+        else:
+            command = [sys.executable, str(ROOT / "generate.py"), *args, *self.path_args()]
+        environment = guarded({**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})})
+        return subprocess.run(command, cwd=self.root, env=environment, capture_output=True, text=True, timeout=120)
 
     def write_overrides(self, data: dict[str, Any] | str) -> None:
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)

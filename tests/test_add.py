@@ -136,3 +136,121 @@ def test_list_filters(project: Project, capsys: pytest.CaptureFixture[str]) -> N
         "google/gemini-2.5-pro-preview",
     ]
     assert ids("vercel", "--capability", "embeddings") == ["openai/text-embedding-3-small"]
+
+
+AUTO = "openrouter:openrouter/auto"  # OpenRouter's router: a variable price (-1), skipped unless pinned
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_an_add_that_deploys_nothing_is_an_error_and_writes_nothing(project: Project, dry_run: list[str]) -> None:
+    before = project.snapshot_files()
+    done = project.cli("add", AUTO, *dry_run)
+    assert done.returncode == 2, done.stderr
+    assert f"error: add {AUTO} would deploy nothing (prompt: price -1 means a variable price)" in done.stderr
+    assert f"`python generate.py add {AUTO} --pin input_cost_per_token=... --pin output_cost_per_token=...`" in (
+        done.stderr
+    )
+    assert "added" not in done.stdout and project.snapshot_files() == before
+
+
+def test_add_writes_params_and_pins_as_yaml_scalars_keeping_the_file(project: Project) -> None:
+    before = project.overrides.read_text()
+    args = ["--name", "auto", "--param", "rpm=60", "--param", "api_base=os.environ/MY_BASE"]
+    args += ["--pin", "input_cost_per_token=3e-7", "--pin", "output_cost_per_token=1.5e-06", "--param", "stream=true"]
+    done = project.cli("add", AUTO, *args)
+    assert done.returncode == 0, done.stderr
+    added = (
+        f"  - id: {AUTO}\n    name: auto\n    params:\n      rpm: 60\n      api_base: os.environ/MY_BASE\n"
+        "      stream: true\n    pin:\n      input_cost_per_token: 3.0e-07\n      output_cost_per_token: 1.5e-06\n"
+    )
+    last_model = "  - gemini:gemini-embedding-001\n"
+    assert project.overrides.read_text() == before.replace(last_model, last_model + added)
+    deployed = [d for d in yaml.safe_load(project.config.read_text())["model_list"] if d["model_name"] == "auto"]
+    params = deployed[0]["litellm_params"]
+    assert (params["rpm"], params["api_base"], params["stream"]) == (60, "os.environ/MY_BASE", True)
+    assert (params["input_cost_per_token"], params["output_cost_per_token"]) == (3e-7, 1.5e-6)
+    assert "added openrouter:openrouter/auto to overrides.yaml" in done.stdout
+    assert project.cli("--check").returncode == 0
+
+
+def test_add_warns_of_a_param_typo_at_the_line_written(project: Project) -> None:
+    for dry_run in (["--dry-run"], []):
+        done = project.cli("add", "openrouter:google/gemini-2.5-pro-preview", "--param", "rmp=60", *dry_run)
+        assert done.returncode == 0, done.stderr
+        typo = "'rmp' is not a key LiteLLM knows — did you mean 'rpm'?"
+        warnings = [w for w in done.stderr.splitlines() if typo in w]
+        assert len(warnings) == 1 and "preview" not in warnings[0], done.stderr
+        if not dry_run:  # written: the warning names the line that holds it
+            line = project.overrides.read_text().splitlines().index("      rmp: 60") + 1
+            assert f"overrides.yaml:{line}: models[9].params.rmp" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--param", "api_key=sk-or-v1-0123456789abcdef0123456789abcdef"], "--param api_key holds a literal secret"),
+        (["--param", "input_cost_per_token=1e-7"], "--param input_cost_per_token is a cost"),
+        (["--pin", "input_cost_per_tokn=1e-7"], "--pin unknown key 'input_cost_per_tokn'"),
+        (["--pin", "input_cost_per_token"], "--pin takes KEY=VALUE"),
+        (["--param", "extra_headers={a: b}"], "--param extra_headers=...: the value is not a single value"),
+        (["--exclude", "poe"], "providers and exclude choose the providers of a bare id"),
+    ],
+)
+def test_add_refuses_bad_options_and_writes_nothing(project: Project, args: list[str], error: str) -> None:
+    before = project.snapshot_files()
+    done = project.cli("add", "openrouter:google/gemini-2.5-pro-preview", *args)
+    assert done.returncode == 2 and error in done.stderr, done.stderr
+    assert "0123456789abcdef" not in done.stderr + done.stdout
+    assert project.snapshot_files() == before
+
+
+def test_add_excludes_providers_from_a_bare_id_group(project: Project) -> None:
+    project.write_overrides("providers:\n  openrouter: {}\n  requesty: {}  # mine\nmodels: []\n")
+    done = project.cli("add", "claude-haiku-4.5", "--exclude", "requesty")
+    assert done.returncode == 0, done.stderr
+    assert project.overrides.read_text().endswith("models:\n  - id: claude-haiku-4.5\n    exclude:\n      - requesty\n")
+    routes = [d["litellm_params"]["model"] for d in yaml.safe_load(project.config.read_text())["model_list"]]
+    assert routes == ["openrouter/anthropic/claude-haiku-4.5"]
+    unknown = project.cli("add", "claude-sonnet-4.5", "--exclude", "requesti")
+    assert unknown.returncode == 2 and "--exclude requesti: unknown provider" in unknown.stderr
+
+
+def test_add_help_names_the_new_options(project: Project) -> None:
+    text = project.cli("add", "--help").stdout
+    assert all(option in text for option in ("--param K=V", "--pin K=V", "--exclude PROVIDER"))
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_bare_id_typo_suggests_bare_ids_and_cites_no_line(project: Project, dry_run: list[str]) -> None:
+    before = project.snapshot_files()
+    done = project.cli("add", "claude-haku-4.5", *dry_run)
+    assert done.returncode == 2, done.stderr
+    assert "error: add claude-haku-4.5: claude-haku-4.5 is sold by none of the providers" in done.stderr
+    assert "did you mean claude-haiku-4.5? check with `python generate.py list --everywhere claude-haiku-4.5`" in (
+        done.stderr
+    )
+    assert "preview" not in done.stderr and "overrides.yaml:" not in done.stderr and "models[" not in done.stderr
+    assert project.snapshot_files() == before
+
+
+def test_a_name_that_puts_another_model_into_a_group_warns(project: Project) -> None:
+    other = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "claude-haiku-4.5", "--dry-run")
+    assert other.returncode == 0, other.stderr
+    assert (
+        "warning: add openrouter:google/gemini-2.5-flash-lite --name claude-haiku-4.5: google/gemini-2.5-flash-lite "
+        "is not claude-haiku-4.5, yet joins that load-balanced group" in other.stderr
+    )
+    close = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "gemini-2.5-flash", "--dry-run")
+    assert "google/gemini-2.5-flash-lite is not gemini-2.5-flash" in close.stderr, "flash-lite is not flash"
+    same = project.cli("add", "vercel:google/gemini-2.5-flash", "--name", "gemini-2.5-flash", "--dry-run")
+    own = project.cli("add", "openrouter:google/gemini-2.5-flash-lite", "--name", "fast", "--dry-run")
+    assert same.returncode == own.returncode == 0
+    assert "yet joins" not in same.stderr + own.stderr
+
+
+def test_a_second_deployment_of_a_model_under_another_name_is_added(project: Project) -> None:
+    """The model is deployed already under its first name: the new name's deployment is what counts."""
+    done = project.cli("add", "openrouter:anthropic/claude-sonnet-4.5", "--name", "sonnet-b")
+    assert done.returncode == 0, done.stderr
+    names = [d["model_name"] for d in yaml.safe_load(project.config.read_text())["model_list"]]
+    assert "sonnet-b" in names and "claude-sonnet-4.5" in names

@@ -237,3 +237,23 @@ def test_the_example_config_is_what_the_audit_reads(project: Project) -> None:
     model_list = yaml.safe_load(project.config.read_text())["model_list"]
     result = audit(model_list, _opinions())
     assert result.compared + len(result.unknown) == len(model_list)
+
+
+def test_sources_that_cannot_be_fetched_are_not_blamed_on_offline(project: Project) -> None:
+    """A real server on 127.0.0.1 that fails: the advice is the network or a saved copy, not `--offline`."""
+    with serve({"/api.json": (503, {}, b"down"), "/litellm.json": (503, {}, b"down")}) as base:
+        text = project.providers.read_text().replace("https://models.dev/api.json", f"{base}/api.json")
+        litellm_url = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+        project.providers.write_text(text.replace(litellm_url, f"{base}/litellm.json"))
+        (project.cache / "litellm.json").unlink()
+        one = project.cli("audit", env={"MODELSYNC_RETRIES": "0"})
+        (project.cache / "models_dev.json").unlink()
+        none = project.cli("audit", env={"MODELSYNC_RETRIES": "0"})
+    assert one.returncode == 1 and "without --offline" not in one.stderr
+    assert (
+        f"LiteLLM's map is not cached (litellm): audited without it — it could not be fetched from {base}/litellm.json"
+        in (one.stderr)
+    )
+    assert "check the network, or save the document as cache/litellm.json" in one.stderr
+    assert none.returncode == 2 and "without --offline" not in none.stderr
+    assert "error: no second source is cached in" in none.stderr and "check the network" in none.stderr

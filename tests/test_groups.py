@@ -216,7 +216,23 @@ def test_ties_are_said_in_every_report_form(project: Project, capsys: pytest.Cap
     assert group["ties"] == [tie] and group["new"] is True
     assert {m["provider"] for m in group["joined"]} == {"openrouter", "requesty", "vercel", "poe"}
     assert project.run("--offline", "--dry-run", "--report", "markdown") == 0
-    assert f"- ? {tie}" in capsys.readouterr().out
+    markdown = capsys.readouterr().out
+    assert "- `gemini-2.5-flash`: new group\n" in markdown and f"\n  - tie: {tie}\n" in markdown
+
+
+def test_markdown_nests_members_that_join_and_leave_under_their_group(project: Project) -> None:
+    """Real runs: requesty excluded from one group; the text form's signs never read as list bullets."""
+    project.write_overrides({"providers": IN_USE, "models": ["claude-haiku-4.5"]})
+    assert project.cli("--offline").returncode == 0
+    project.write_overrides({"providers": IN_USE, "models": [{"id": "claude-haiku-4.5", "exclude": ["requesty"]}]})
+    done = project.cli("--offline", "--dry-run", "--report", "markdown")
+    assert done.returncode == 0, done.stderr
+    groups = done.stdout.split("### Groups\n\n")[1].split("\n\n")[0].splitlines()
+    assert groups == [
+        "- `claude-haiku-4.5`: members changed",
+        "  - leaves: requesty (`openai/anthropic/claude-haiku-4-5`)",
+    ]
+    assert "- - " not in done.stdout and "- + " not in done.stdout
 
 
 def test_list_everywhere_shows_the_pick_its_price_and_what_was_rejected(

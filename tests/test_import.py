@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,21 @@ def test_literal_secrets_are_moved_to_the_environment(project: Project, capsys: 
     assert overrides["settings"]["general_settings"]["master_key"] == "os.environ/LITELLM_MASTER_KEY"
     err = capsys.readouterr().err
     assert "literal" in err and "sk-" not in err and "set LOCALHOST_API_KEY" in err
+
+
+def test_the_next_hint_compares_with_the_file_imported_and_runs_as_printed(project: Project) -> None:
+    """The old config elsewhere than ./config.yaml: the dry run it suggests compares with that file."""
+    (project.root / "old").mkdir()
+    legacy = project.root / "old" / "proxy config.yaml"
+    shutil.copyfile(LEGACY, legacy)
+    project.overrides.unlink()
+    done = project.cli("import", "old/proxy config.yaml", "--offline", installed=True)
+    assert done.returncode == 0, done.stderr
+    hint = done.stdout.splitlines()[-1]
+    suggested = "modelsync --offline --dry-run --config 'old/proxy config.yaml'"
+    assert hint == f"next: {suggested}, to see how the catalogs differ from it"
+    before = project.snapshot_files()
+    command = shlex.split(hint.removeprefix("next: ").partition(",")[0])[1:]
+    dry = project.cli(*command, installed=True)
+    assert dry.returncode == 0 and "old/proxy config.yaml would be updated" in dry.stdout, dry.stderr
+    assert project.snapshot_files() == before

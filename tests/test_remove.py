@@ -204,3 +204,29 @@ def test_add_and_remove_say_when_config_yaml_had_changes_of_its_own(
     assert project.run("add", "openrouter:openai/gpt-4o-mini") == 0
     assert "(project/config.yaml.bak keeps the old file)" in capsys.readouterr().err
     assert "rpm: 100" in (project.root / "config.yaml.bak").read_text()
+
+
+def test_removing_one_member_of_a_group_offers_the_exclude_to_write(project: Project) -> None:
+    before = project.snapshot_files()
+    done = project.cli("remove", "requesty:anthropic/claude-haiku-4-5")
+    assert done.returncode == 2 and "no such model" not in done.stderr
+    assert "requesty:anthropic/claude-haiku-4-5 is requesty's member of the group claude-haiku-4.5" in done.stderr
+    assert "write `exclude: [requesty]` in that entry" in done.stderr
+    assert "the whole group, `python generate.py remove claude-haiku-4.5`" in done.stderr
+    assert project.snapshot_files() == before
+    # The advice, followed, does what was asked: requesty's member goes, the rest of the group stays.
+    excluded = "  - id: claude-haiku-4.5\n    exclude: [requesty]\n"
+    project.write_overrides(project.overrides.read_text().replace("  - claude-haiku-4.5\n", excluded))
+    assert project.cli("--offline").returncode == 0
+    model_list = yaml.safe_load(project.config.read_text())["model_list"]
+    routes = [d["litellm_params"]["model"] for d in model_list if d["model_name"] == "claude-haiku-4.5"]
+    assert "openai/anthropic/claude-haiku-4-5" not in routes and "anthropic/claude-haiku-4-5-20251001" in routes
+
+
+def test_remove_says_nothing_about_the_line_it_deletes(project: Project) -> None:
+    typo = "  - id: openrouter:google/gemini-2.5-flash-lite\n    params: {rmp: 5}\n"
+    project.write_overrides(project.overrides.read_text().replace("  - gemini:gemini-embedding-001\n", typo))
+    assert "'rmp' is not a key" in project.cli("--offline").stderr
+    done = project.cli("remove", "openrouter:google/gemini-2.5-flash-lite")
+    assert done.returncode == 0, done.stderr
+    assert "rmp" not in done.stderr and "gemini-2.5-flash-lite" not in done.stderr, done.stderr

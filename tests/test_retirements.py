@@ -113,13 +113,15 @@ def test_a_mass_retirement_is_held_by_the_shrink_guard(named: Project, capsys: p
     _catalog(named, MODELS[:4])  # half of them gone at once: the guard holds them
     code, report = _json_report(named, capsys)
     assert code == 4
-    assert {r["id"] for r in report["retired"]} == {f"openrouter:{m}" for m in MODELS[4:]}
+    assert report["retired"] == [] and report["totals"]["retired"] == 0
+    assert {r["id"] for r in report["held_retired"]} == {f"openrouter:{m}" for m in MODELS[4:]}
     assert {h["model"] for h in report["held"]} == {f"openrouter/{m}" for m in MODELS[4:]}
     assert named.run("--check", "-q") == 0
     capsys.readouterr()
     assert named.run("--offline", "--dry-run") == 0
-    shown = [line for line in capsys.readouterr().out.splitlines() if "(openrouter/vendor/model-4): delete" in line]
-    assert len(shown) == 1 and shown[0].endswith("— held for review, still served")
+    shown = [line for line in capsys.readouterr().out.splitlines() if "(openrouter/vendor/model-4): " in line]
+    assert len(shown) == 1
+    assert shown[0].startswith("  ! openrouter:vendor/model-4 (openrouter/vendor/model-4): then delete overrides")
     assert named.run("--offline", "-q", "--accept-held") == 0
     assert _routes(named) == [f"openrouter/{m}" for m in MODELS[:4]]
 
@@ -152,3 +154,52 @@ def test_openai_shutdown_dates_are_read(project: Project) -> None:
     body = {"data": [{"id": "gpt-3.5-turbo", "shutdown_date": "2026-10-23"}, {"id": "gpt-4.1"}]}
     catalog = NORMALISERS["openai"]("openai", [Document("openai", "test", body)])
     assert {o.id: o.retires for o in catalog.offers} == {"gpt-3.5-turbo": "2026-10-23", "gpt-4.1": None}
+
+
+def test_a_held_retirement_is_called_held_never_retired_in_any_form(named: Project) -> None:
+    """stderr, the config header, and the text, Markdown and JSON reports, from real runs."""
+    _catalog(named, MODELS[:4])
+    written = named.cli("--offline")
+    assert written.returncode == 4, written.stderr
+    header = named.config.read_text().split("model_list:")[0]
+    assert "openrouter/vendor/model-4" in _routes(named), "still served"
+    dry = [named.cli("--offline", "--dry-run", "--report", form) for form in ("text", "markdown", "json")]
+    for done in (written, *dry):
+        assert "retired from config.yaml" not in done.stderr and "left config.yaml" not in done.stdout
+    assert "retired:" not in header and "#   held: openrouter:vendor/model-4" in header
+    assert "`python generate.py --accept-held` lets them go" in header
+    assert (
+        "openrouter:vendor/model-4: no longer in its catalog; held for review, still served in config.yaml until "
+        "`python generate.py --accept-held` retires it" in written.stderr
+    )
+    assert "held retirements (4): no longer in their catalog, still served in config.yaml (held for review)" in (
+        written.stdout
+    )
+    assert "### Held retirements (4)" in dry[1].stdout and "### Retired" not in dry[1].stdout
+    report = json.loads(dry[2].stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert (report["totals"]["retired"], report["totals"]["held_retired"], report["retired"]) == (0, 4, [])
+    released = named.cli("--offline", "--accept-held")
+    assert released.returncode == 0 and "retired (4): no longer in their catalog, left config.yaml" in released.stdout
+    assert "#   retired: openrouter:vendor/model-4" in named.config.read_text()
+
+
+def test_the_installed_command_is_named_modelsync_in_every_hint(named: Project) -> None:
+    _catalog(named, MODELS[:4])
+    for form in ("text", "markdown", "json"):
+        done = named.cli("--offline", "--dry-run", "--report", form, installed=True)
+        assert done.returncode == 0, done.stderr
+        assert "generate.py" not in done.stdout + done.stderr, form
+    assert "`modelsync --accept-held`" in done.stderr + named.cli("--offline", "--dry-run", installed=True).stdout
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    retired = named.cli("--offline", installed=True)
+    assert retired.returncode == 0 and "(or run `modelsync remove openrouter:vendor/model-5`)" in retired.stdout
+    assert "generate.py" not in retired.stdout + retired.stderr
+
+
+def test_removing_a_retired_model_says_nothing_about_the_line_it_deletes(named: Project) -> None:
+    _catalog(named, [m for m in MODELS if m != "vendor/model-5"])
+    assert named.run("--offline", "-q") == 0
+    done = named.cli("remove", "openrouter:vendor/model-5")
+    assert done.returncode == 0 and "model-5" not in done.stderr, done.stderr
+    assert "retired:" not in named.config.read_text()

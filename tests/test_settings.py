@@ -45,3 +45,35 @@ def test_a_value_that_is_not_one_is_an_input_error_naming_the_variable(
         load_settings()
     assert project.run("--dry-run", "-q") == 2, "exit 2 with a sentence, not 3 with a traceback"
     assert "Traceback" not in capsys.readouterr().err
+
+
+BAD = {"MODELSYNC_MAX_PRICE_FACTOR": "abc"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--offline"],
+        ["--check"],  # up to date: the digest line's fast path
+        ["check"],
+        ["list", "openrouter"],
+        ["add", "openrouter:google/gemini-2.5-pro-preview"],
+        ["remove", "claude-haiku-4.5"],
+        ["import", "config.yaml", "--offline", "--force"],
+        ["audit", "--offline"],
+        ["init", "fresh"],
+    ],
+)
+def test_a_bad_value_is_exit_2_naming_the_variable_on_every_command(project: Project, args: list[str]) -> None:
+    before = project.snapshot_files()
+    done = project.cli(*args, env=BAD, installed=True)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: MODELSYNC_MAX_PRICE_FACTOR='abc': Input should be a valid number")
+    assert project.snapshot_files() == before
+
+
+def test_a_bad_value_in_dotenv_is_refused_too_and_help_still_shows(project: Project) -> None:
+    (project.root / ".env").write_text("MODELSYNC_RETRIES=many\n")
+    done = project.cli("--check", installed=True)
+    assert done.returncode == 2 and "MODELSYNC_RETRIES='many'" in done.stderr
+    assert project.cli("--help", installed=True).returncode == 0

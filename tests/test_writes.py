@@ -23,9 +23,17 @@ def test_a_second_run_stops_with_a_clear_message(project: Project, capsys: pytes
     before = project.snapshot_files()
     with exclusive(project.config):
         assert project.run("--offline") == 2
-    assert "another generate.py run is updating config.yaml" in capsys.readouterr().err
+    assert "another run (`python generate.py`) is updating config.yaml" in capsys.readouterr().err
     assert project.snapshot_files() == before
     assert project.run("--offline", "-q") == 0, "the lock is gone with the first run"
+
+
+def test_the_installed_command_names_itself_in_the_lock_message(project: Project) -> None:
+    project.write_overrides({"models": ["openrouter:anthropic/claude-haiku-4.5"]})
+    with exclusive(project.config):
+        done = project.cli("--offline", installed=True)
+    assert done.returncode == 2 and "another run (`modelsync`) is updating config.yaml" in done.stderr
+    assert "generate.py" not in done.stderr
 
 
 def test_check_runs_beside_a_writing_run(project: Project) -> None:

@@ -1,4 +1,4 @@
-"""`add PROVIDER:ID [--name NAME]`: add a model to overrides.yaml from the terminal.
+"""`add PROVIDER:ID [--name NAME] [--param K=V] [--pin K=V] [--exclude P]`: add a model to overrides.yaml.
 
 The id is checked against the cached catalog; the model is appended to the `models:` list in
 place (editing.py), so every comment, the order and the line endings of the file stay as the
@@ -20,7 +20,9 @@ def register(commands: Commands) -> None:
         "add a model to overrides.yaml and regenerate config.yaml",
         "openrouter:google/gemini-2.5-flash --name gemini-2.5-flash",
         "Add a model to overrides.yaml (checked against the cached catalog, comments and order kept), "
-        "regenerate config.yaml offline and show the change.",
+        "regenerate config.yaml offline and show the change. Values of --param and --pin are YAML scalars "
+        "(60, 3e-7, true, text); an add that would deploy nothing (a variable price, say) is an error and "
+        "writes nothing.",
     )
     p.add_argument(
         "model",
@@ -29,6 +31,29 @@ def register(commands: Commands) -> None:
         "for every provider in use that sells it",
     )
     p.add_argument("--name", help="its model_name; equal names form one load-balanced group")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="an extra litellm_param, like rpm=60 or api_base=os.environ/MY_BASE (repeatable; keys as "
+        "os.environ/VAR, never their value)",
+    )
+    p.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a value that wins over the catalog's, like input_cost_per_token=3e-7 or max_input_tokens=128000 "
+        "(repeatable; provider:id only)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PROVIDER",
+        help="with a bare id: a provider its group must not take the model from (repeatable)",
+    )
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     volume_options(p, verbose=False)
     path_options(p)
@@ -36,8 +61,10 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
+    from .adding import Addition
     from .editing import add_model  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
-    result = add_model(paths, args.model, args.name, args.dry_run)
+    addition = Addition(args.model, args.name, tuple(args.param), tuple(args.pin), tuple(args.exclude))
+    result = add_model(paths, addition, args.dry_run)
     return edited(args, paths, result, f"added {args.model} to", f"would add {args.model} to")

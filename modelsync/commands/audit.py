@@ -67,9 +67,8 @@ def execute(args: argparse.Namespace, home: Path) -> int:
         raise InputError(f"--tolerance {args.tolerance:g}: a tolerance is not negative", "give a percentage like 1")
     model_list = _model_list(paths)
     store = Store(paths.cache_dir)
-    if not args.offline:
-        _refresh(paths, store, verbosity(args), args.refresh)
-    result = audit(model_list, _opinions(paths, store), args.tolerance / 100)
+    tried = None if args.offline else _refresh(paths, store, verbosity(args), args.refresh)
+    result = audit(model_list, _opinions(paths, store, tried), args.tolerance / 100)
     name = shown(paths.config)
     if args.report == "json":
         sys.stdout.write(audit_formats.as_json(result, name))
@@ -93,8 +92,10 @@ def _model_list(paths: Paths) -> list[dict[str, Any]]:
     return [item for item in model_list if isinstance(item, dict)]
 
 
-def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
-    """Each second source that is cached; one that is not is said once and left out."""
+def _opinions(paths: Paths, store: Store, tried: dict[str, str] | None) -> dict[str, Opinion]:
+    """Each second source that is cached; one that is not is said once and left out.
+
+    `tried` holds the URLs this run fetched from; None when it ran --offline."""
     from ..sources.providers import load_providers
     from .auditing import litellm_opinion, models_dev_opinion
 
@@ -104,17 +105,25 @@ def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
     for name, label in SECOND_SOURCES.items():
         document = store.document(name)
         if document is None:
-            log.warning("%s is not cached (%s): audited without it — run audit without --offline", label, name)
+            log.warning("%s is not cached (%s): audited without it — %s", label, name, _helps(paths, name, tried))
             continue
         opinions[label] = makers[name](document.body, providers)
     if not opinions:
-        raise InputError(
-            f"no second source is cached in {paths.cache_dir}", "run `python generate.py audit` with network access"
-        )
+        raise InputError(f"no second source is cached in {paths.cache_dir}", _helps(paths, "", tried))
     return opinions
 
 
-def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
+def _helps(paths: Paths, name: str, tried: dict[str, str] | None) -> str:
+    """What gets a missing second source: fetching it, or, when this run could not, the network or a copy."""
+    if tried is None:
+        return "run `python generate.py audit` without --offline to fetch it"
+    where = f"from {tried[name]}" if name in tried else "from its sources: URL in providers.yaml"
+    saved = f"{shown(paths.cache_dir / name)}.json" if name else f"{shown(paths.cache_dir)}/"
+    return f"it could not be fetched {where} (see above): check the network, or save the document as {saved}"
+
+
+def _refresh(paths: Paths, store: Store, level: int, force: bool) -> dict[str, str]:
+    """Fetch the second sources that are stale; return the URLs they come from."""
     from ..core.settings import load_settings
     from ..sources.fetch import make_client
     from ..sources.providers import load_sources
@@ -126,3 +135,4 @@ def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
     progress = ProgressPrinter() if level > 0 or (level == 0 and sys.stderr.isatty()) else None
     with make_client(settings) as client:
         refresh_sources(urls, settings, store, client, datetime.now(UTC), force=force, progress=progress)
+    return urls

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import re
 from collections.abc import Callable
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,7 +22,7 @@ from pydantic import ValidationError
 
 from ..core.errors import InputError
 from ..core.files import write_atomic
-from ..core.output import shown
+from ..core.output import quietly, shown
 from ..core.paths import Paths
 from ..core.schema import SAFE_LOADER, explain, problem
 from ..core.yamlfile import parse_yaml
@@ -29,20 +31,29 @@ from ..model.overrides import ModelRef, Overrides
 from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
+from .adding import Addition, check_sold, deployed_nothing, deploys, item_of, warn_other_model
+from .group_member import member_error
 
 log = logging.getLogger("modelsync")
 
 
-def add_model(paths: Paths, model: str, name: str | None, dry_run: bool) -> Result:
-    """Append the model to overrides.yaml (unless dry_run) and regenerate; return what changed."""
+def add_model(paths: Paths, addition: Addition, dry_run: bool) -> Result:
+    """Append the model to overrides.yaml (unless dry_run) and regenerate; return what changed.
+
+    An add that would deploy nothing (the merge skips the model) is an error, and writes nothing."""
     from .overrides_edit import append_item
 
-    ref = _checked(paths, model, name)
-    item: str | dict[str, str] = ref.id if ref.name is None else {"id": ref.id, "name": ref.name}
+    ref = _checked(paths, addition)
+    item = item_of(addition.fields())
     old_text = read_overrides(paths)
     new_text = append_item(old_text, paths.overrides, "models", item)
     expect_edit(old_text, new_text, lambda data: data.__setitem__("models", [*(data.get("models") or []), item]))
-    return regenerate_with(paths, old_text, new_text, dry_run)
+
+    def verify(preview: Result) -> None:
+        if not deploys(ref, preview):
+            raise deployed_nothing(ref, preview)
+
+    return regenerate_with(paths, old_text, new_text, dry_run, verify)
 
 
 def read_overrides(paths: Paths) -> str:
@@ -58,13 +69,21 @@ def expect_edit(old_text: str, new_text: str, change: Callable[[dict[str, Any]],
         raise RuntimeError("the edit of overrides.yaml would change more than asked; nothing was written")
 
 
-def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -> Result:
-    """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy."""
+def regenerate_with(
+    paths: Paths, old_text: str, new_text: str, dry_run: bool, verify: Callable[[Result], None] | None = None
+) -> Result:
+    """Regenerate config.yaml offline from the edited overrides.yaml: for real, or on a preview copy.
+
+    `verify` sees the preview first and raises when the edit must not be written."""
     try:
         Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
-    if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
+    # Quiet before a real run, which says it all again.
+    preview = _preview(paths, new_text, quiet=not dry_run) if verify or dry_run else None
+    if verify is not None and preview is not None:
+        verify(preview)
+    if paths.config.exists() and _was_edited(paths):  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
         kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
         log.warning(
@@ -72,13 +91,8 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
             "the report shows those changes too — move hand edits into %s %s",
             *(config, overrides, overrides, kept),
         )
-    if dry_run:
-        trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
-        try:
-            write_atomic(trial, new_text)
-            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
-        finally:
-            trial.unlink(missing_ok=True)
+    if preview is not None and dry_run:
+        return preview
     write_atomic(paths.overrides, new_text)
     try:
         return run(paths, Options(offline=True))
@@ -87,23 +101,76 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         raise
 
 
-def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:
-    """The new reference, once the provider, the id and its novelty are known good."""
+def _was_edited(paths: Paths) -> bool:
+    """Whether config.yaml differs from what overrides.yaml rendered before this edit."""
+    with quietly():  # warnings about the lines being edited: the run after the edit says what still holds
+        return run(paths, Options(check=True)).changed
+
+
+def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:
+    """What config.yaml would become with `new_text` as overrides.yaml; nothing is written."""
+    trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
+    named = _NamedAs(trial, paths.overrides)
     try:
-        ref = ModelRef(id=model, name=name)
+        write_atomic(trial, new_text)
+        log.addFilter(named)
+        with quietly(quiet):
+            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+    except InputError as exc:  # about the copy, at a line the real file does not have yet: say so
+        at = re.compile(rf"^{re.escape(str(trial))}(:\d+)?: ")
+        what = at.sub(f"{shown(paths.overrides)} with this edit (nothing was written): ", exc.what)
+        raise InputError(what, exc.fix, exc.loc) from None
+    finally:
+        log.removeFilter(named)
+        trial.unlink(missing_ok=True)
+
+
+class _NamedAs(logging.Filter):
+    """A message about the preview copy names the file the user knows, at the same line."""
+
+    def __init__(self, trial: Path, real: Path) -> None:
+        super().__init__()
+        self.trial, self.real = str(trial), str(real)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.trial in message:
+            record.msg, record.args = message.replace(self.trial, self.real), ()
+        return True
+
+
+OPTION_OF = {"params": "--param", "pin": "--pin", "exclude": "--exclude", "name": "--name"}
+
+
+def _checked(paths: Paths, addition: Addition) -> ModelRef:
+    """The new reference, once the provider, the id and its novelty are known good."""
+    model = addition.model
+    try:
+        ref = ModelRef(**addition.fields())
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "id"
         what, fix = problem(exc)
+        option = OPTION_OF.get(field, f"--{field}")
         if field != "id":
             raise InputError(
-                f"add {model}: --{field} {what}", fix or f"give --{field} a value, or leave it out"
+                f"add {model}: {option} {what}", fix or f"give {option} a value, or leave it out"
             ) from None
         raise InputError(
             f"add {model}: {what}", fix or "write it as provider:model-id, like openrouter:openai/gpt-4o"
         ) from None
-    inputs = load_inputs(paths)
-    if not ref.is_group:  # a bare id is checked by the run that follows: it must be sold somewhere
+    with quietly():  # the run after the edit warns about what stays
+        inputs = load_inputs(paths)
+    for provider in ref.exclude:
+        if provider not in inputs.providers:
+            raise InputError(
+                f"add {model}: --exclude {provider}: unknown provider",
+                f"known providers: {', '.join(sorted(inputs.providers))}",
+            )
+    if ref.is_group:
+        check_sold(paths, inputs, ref)
+    else:
         _check_in_catalog(paths, inputs.providers, ref, model)
+        warn_other_model(inputs, ref)
     for index, existing in enumerate(inputs.overrides.models):
         if existing.id == ref.id and existing.name == ref.name:
             raise InputError(
@@ -131,10 +198,13 @@ def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[
     """Drop the matching items from overrides.yaml (unless dry_run) and regenerate; say which went."""
     from .overrides_edit import remove_items
 
-    inputs = load_inputs(paths)
+    with quietly():  # not a word on the line being deleted: the run after the edit warns about what stays
+        inputs = load_inputs(paths)
     models, entries = _matches(inputs, target, name)
     if not models and not entries:
-        raise InputError(f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name))
+        raise member_error(paths, inputs, target) or InputError(
+            f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name)
+        )
     old_text = read_overrides(paths)
     new_text = old_text
     for section, indexes in (("models", models), ("entries", entries)):

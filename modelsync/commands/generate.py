@@ -194,7 +194,7 @@ def stale_advice(paths: Paths, me: str) -> str:
 
 def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: int) -> None:
     """The report on stdout: text when something changed; Markdown and JSON always, for tools."""
-    from ..outputs import formats
+    from ..outputs import formats, report_json
     from ..outputs.report import Report
 
     report = result.report
@@ -211,5 +211,5 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
         retired=result.merged.retired,
         retiring=result.merged.retiring,
     )
-    write = formats.markdown if args.report == "markdown" else formats.as_json
+    write = formats.markdown if args.report == "markdown" else report_json.as_json
     sys.stdout.write(as_invoked(write(report, paths.config.name), args.me))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from ..core.errors import ExitCode
 from ..core.output import shown
-from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from ..core.paths import Paths
+from . import PATH_OPTIONS, Commands, command, path_options, paths_of, verbosity, volume_options
 
 
 def register(commands: Commands) -> None:
@@ -52,5 +54,14 @@ def execute(args: argparse.Namespace, home: Path) -> int:
             print(f"  {item.model_name} ({item.model}): {item.reason}")
     if imported.variables:
         print(f"set these before the proxy starts (literal keys moved out): {', '.join(imported.variables)}")
-    print(f"next: {args.me} --offline --dry-run, to see how the catalogs differ from the old file")
+    print(f"next: {args.me} --offline --dry-run{_compared_with(args, paths)}, to see how the catalogs differ from it")
     return ExitCode.OK
+
+
+def _compared_with(args: argparse.Namespace, paths: Paths) -> str:
+    """The options that make the dry run read the files just written and compare with the imported one."""
+    given = {name: getattr(args, name.replace("-", "_"), None) for name, _ in PATH_OPTIONS if name != "config"}
+    options = [f"--{name} {shlex.quote(shown(value))}" for name, value in given.items() if value is not None]
+    if args.source.resolve() != paths.config.resolve():  # a dry run compares with --config: the old file
+        options.append(f"--config {shlex.quote(shown(args.source))}")
+    return "".join(f" {option}" for option in options)

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from ..core.errors import InputError
-from ..outputs.render import scalar
+from ..outputs.render import block
 
 COMMENT_OR_BLANK = re.compile(r"^[ \t]*(#.*)?$")
 
@@ -71,7 +71,7 @@ def _yaml() -> YAML:
     return yaml
 
 
-def append_item(text: str, path: Path, section: str, item: str | dict[str, str]) -> str:
+def append_item(text: str, path: Path, section: str, item: str | dict[str, Any]) -> str:
     """overrides.yaml's text with `item` appended to the list under the top-level `section`."""
     doc = Lines(text, path)
     items = doc.data.get(section)
@@ -135,11 +135,9 @@ def _dash_column(doc: Lines, items: CommentedSeq, index: int) -> int:
     return doc.line(line).rindex("-", 0, column)
 
 
-def _item_lines(item: str | dict[str, str], indent: str) -> list[str]:
-    if isinstance(item, str):
-        return [f"{indent}- {scalar(item)}"]
-    first, *rest = item.items()
-    return [f"{indent}- {first[0]}: {scalar(first[1])}", *(f"{indent}  {k}: {scalar(v)}" for k, v in rest)]
+def _item_lines(item: str | dict[str, Any], indent: str) -> list[str]:
+    """One list item in block style, nested mappings and lists too, every leaf a safe YAML scalar."""
+    return block([item], len(indent)).split("\n")
 
 
 KEY_LINE = r"^(?P<key>[\"']?{section}[\"']?[ \t]*:)(?P<value>[ \t]*(\[[ \t]*\]|~|null|Null|NULL))?(?P<rest>.*)$"

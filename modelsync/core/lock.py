@@ -34,7 +34,7 @@ def exclusive(config: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockedError(
-                f"another generate.py run is updating {config.name} in {folder}",
+                f"another run (`python generate.py`) is updating {config.name} in {folder}",
                 "wait for it to finish, then run again",
             ) from None
         yield

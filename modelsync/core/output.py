@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,6 +23,18 @@ SCRIPT = "python generate.py"  # how messages name the command; the installed on
 def as_invoked(text: str, me: str) -> str:
     """A message or report with the command named as the user runs it."""
     return text if me == SCRIPT else text.replace(SCRIPT, me)
+
+
+@contextmanager
+def quietly(enabled: bool = True) -> Iterator[None]:
+    """Warnings held back, errors still shown: for a pass whose warnings the run after it repeats."""
+    level = log.level
+    if enabled:
+        log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def setup_logging(verbosity: int, me: str = SCRIPT) -> None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import SecretStr, ValidationError
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .secrets import remember
+
+if TYPE_CHECKING:  # pydantic loads only when a value is read: the usual run never needs it
+    from pydantic import SecretStr
 
 PREFIX = "MODELSYNC_"
 ENV_FILE = Path(".env")  # in the working folder, as pydantic-settings reads it
@@ -50,6 +52,8 @@ def load_settings() -> Settings:
     named = [*os.environ, *_dotenv().keys()]
     if not any(name.upper().startswith(PREFIX) for name in named):  # the names are case-insensitive
         return Settings()
+    from pydantic import ValidationError
+
     from .env_settings import EnvSettings
 
     try:
@@ -62,12 +66,30 @@ def load_settings() -> Settings:
     return Settings(**read.model_dump())
 
 
+def check_settings() -> None:
+    """Refuse a bad `MODELSYNC_*` value before any command runs, even one that never reads it.
+
+    Cheap when nothing names one (the usual case): `.env` is only searched for the prefix.
+    """
+    if any(name.upper().startswith(PREFIX) for name in os.environ) or _dotenv_mentions_prefix():
+        load_settings()
+
+
+def _dotenv_mentions_prefix(env_file: Path = ENV_FILE) -> bool:
+    try:
+        return PREFIX in env_file.read_text(encoding="utf-8", errors="replace").upper()
+    except OSError:  # no .env (or none readable): nothing is named there
+        return False
+
+
 def secret(env_var: str, env_file: Path = ENV_FILE) -> SecretStr | None:
     """The value of a key from the environment, else from `.env`; None when unset or empty."""
     value = os.environ.get(env_var) or _dotenv(env_file).get(env_var)
     if not value:
         return None
     remember(value)  # so that no log line or error can show it
+    from pydantic import SecretStr
+
     return SecretStr(value)
 
 

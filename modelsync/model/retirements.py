@@ -29,6 +29,7 @@ class Retired:
     index: int  # its place under `models:` in overrides.yaml
     line: int | None = None  # the overrides.yaml line that names it
     text: str | None = None  # that line, to delete
+    held: bool = False  # the shrink guard kept it in config.yaml: gone only after --accept-held
 
     @property
     def id(self) -> str:
@@ -37,7 +38,13 @@ class Retired:
     def where(self) -> str:
         """Where overrides.yaml names it, for a human."""
         at = f"line {self.line}: {self.text}" if self.line else f"models[{self.index}]"
-        return f"delete overrides.yaml {at} (or run `generate.py remove {self.id}`)"
+        return f"delete overrides.yaml {at} (or run `python generate.py remove {self.id}`)"
+
+    def state(self) -> str:
+        """What became of it, for a warning: left config.yaml, or held there for review."""
+        if self.held:
+            return "held for review, still served in config.yaml until `python generate.py --accept-held` retires it"
+        return "retired from config.yaml"
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,11 @@ def locate(retired: list[Retired], overrides: Path) -> list[Retired]:
         number = next((n for n, line in enumerate(lines, 1) if pattern.search(line)), None)
         found.append(replace(item, line=number, text=lines[number - 1].strip() if number else None))
     return found
+
+
+def mark_held(retired: list[Retired], held_keys: set[Key]) -> list[Retired]:
+    """The retired models, each marked held where the shrink guard kept its deployment."""
+    return [replace(item, held=item.key in held_keys) for item in retired]
 
 
 def comment_safe(value: Any) -> str:

@@ -1,20 +1,15 @@
-"""The change report in three forms: text for terminals, Markdown for pull requests, JSON for tools.
-
-The JSON form follows `report.schema.json` at the repo root.
-"""
+"""The change report for people: text for terminals, Markdown for pull requests (JSON: report_json.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..core.prices import per_unit_label
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
+from ..model.groups import GroupChange
+from .report import SIGNS, Key, ModelChange, Report, label
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
-SCHEMA_VERSION = 2
 
 
 def _label(key: Key, report: Report | None = None) -> str:
@@ -50,14 +45,13 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
             else:  # one reason for many models (a mass removal): said once, the models listed under it
                 lines.append(paint("!", _printable(f"  ! {provider}: {reason}:")))
                 lines += [paint("!", _printable(f"      {_label(key, report)}")) for key in keys]
-    if report.retired:
-        lines.append(paint("-", f"retired ({len(report.retired)}): no longer in their catalog, left config.yaml"))
-        held = {h.key for h in report.held}
-        lines += [
-            paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}"))
-            + (" — held for review, still served" if r.key in held else "")
-            for r in report.retired
-        ]
+    gone, kept = retirements(report)
+    if gone:
+        lines.append(paint("-", f"retired ({len(gone)}): no longer in their catalog, left config.yaml"))
+        lines += [paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}")) for r in gone]
+    if kept:
+        lines.append(paint("!", f"held retirements ({len(kept)}): no longer in their catalog, {HELD_RETIRED}"))
+        lines += [paint("!", _printable(f"  ! {r.id} ({_label(r.key, report)}): then {r.where()}")) for r in kept]
     if report.retiring:
         lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
         lines += [
@@ -83,18 +77,29 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+HELD_RETIRED = "still served in config.yaml (held for review); `python generate.py --accept-held` retires them"
+
+
+def retirements(report: Report) -> tuple[list[Any], list[Any]]:
+    """The retired models that left config.yaml, and those the shrink guard kept there."""
+    return [r for r in report.retired if not r.held], [r for r in report.retired if r.held]
+
+
 def group_lines(report: Report) -> list[tuple[str, str]]:
     """Bare-id groups: members that joined or left, and ties the matcher broke by a rule."""
     if not report.group_changes:
         return []
     lines = [("~", "groups (bare ids in overrides.yaml):")]
     for change in report.group_changes:
-        state = "new group" if change.new else "members changed" if change.joined or change.left else "unchanged"
-        lines.append(("~", f"  {change.name}: {state}"))
+        lines.append(("~", f"  {change.name}: {_group_state(change)}"))
         lines += [("+", f"    + {provider} joins ({route})") for provider, route in change.joined]
         lines += [("-", f"    - {provider} leaves ({route})") for provider, route in change.left]
         lines += [("!", f"    ? {tie}") for tie in change.ties]
     return lines
+
+
+def _group_state(change: GroupChange) -> str:
+    return "new group" if change.new else "members changed" if change.joined or change.left else "unchanged"
 
 
 def held_by_reason(report: Report) -> dict[tuple[str, str], list[Key]]:
@@ -141,7 +146,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
         out.append("")
     out += _markdown_retirements(report)
     if report.group_changes:
-        out += ["### Groups", ""] + [f"- {_cell(line.strip())}" for _, line in group_lines(report)[1:]] + [""]
+        out += ["### Groups", "", *_markdown_groups(report), ""]
     skipped = {provider: len(items) for provider, items in report.skipped.items() if items}
     groups = sorted(set(report.groups) | set(skipped))
     if groups:
@@ -172,6 +177,17 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
     return body
 
 
+def _markdown_groups(report: Report) -> list[str]:
+    """Each group a list item, its members' moves nested under it (text's signs would read as bullets)."""
+    out = []
+    for change in report.group_changes:
+        out.append(f"- {_code(change.name)}: {_group_state(change)}")
+        out += [f"  - joins: {_cell(provider)} ({_code(route)})" for provider, route in change.joined]
+        out += [f"  - leaves: {_cell(provider)} ({_code(route)})" for provider, route in change.left]
+        out += [f"  - tie: {_cell(tie)}" for tie in change.ties]
+    return out
+
+
 def _table(rows: list[str]) -> list[str]:
     return ["| | deployment | what changed |", "|---|---|---|", *rows, ""]
 
@@ -194,20 +210,11 @@ def _counted(changes: list[ModelChange]) -> str:
 
 
 def _markdown_retirements(report: Report) -> list[str]:
-    out = []
-    if report.retired:
-        out += [
-            f"### Retired ({len(report.retired)})",
-            "",
-            "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml.",
-            "",
-            "| model | deployment | overrides.yaml line to delete |",
-            "|---|---|---|",
-        ]
-        for r in report.retired:
-            line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
-            out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
-        out.append("")
+    gone, kept = retirements(report)
+    left = "No longer in their provider's catalog, so they left config.yaml. Delete their lines in overrides.yaml."
+    out = _retired_table(report, gone, "Retired", left)
+    stayed = f"No longer in their provider's catalog, but {HELD_RETIRED}; then delete their lines in overrides.yaml."
+    out += _retired_table(report, kept, "Held retirements", stayed)
     if report.retiring:
         out += [
             f"### Retiring ({len(report.retiring)})",
@@ -220,6 +227,17 @@ def _markdown_retirements(report: Report) -> list[str]:
         out += [f"| {r.provider} | {_code(_label(r.key, report))} | {_cell(r.date)} |" for r in report.retiring]
         out.append("")
     return out
+
+
+def _retired_table(report: Report, retired: list[Any], title: str, says: str) -> list[str]:
+    if not retired:
+        return []
+    out = [f"### {title} ({len(retired)})", "", says, "", "| model | deployment | overrides.yaml line to delete |"]
+    out.append("|---|---|---|")
+    for r in retired:
+        line = f"{r.line}: {_code(r.text or '')}" if r.line else f"models[{r.index}]"
+        out.append(f"| {_code(r.id)} | {_code(_label(r.key, report))} | {line} |")
+    return [*out, ""]
 
 
 def _deployments_cell(keys: list[Key], report: Report) -> str:
@@ -245,80 +263,3 @@ def _cell(value: str) -> str:
 
 def _code(value: str) -> str:
     return f"`{_cell(value)}`" if "`" not in value else _cell(value)
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-def as_json(report: Report, config_name: str = "config.yaml") -> str:
-    """The report as JSON, in the shape `report.schema.json` describes."""
-    counts = report.counts()
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "config": config_name,
-        "changed": report.changed,
-        "note": report.note or None,
-        "totals": {
-            **counts,
-            "held": len(report.held),
-            "retired": len(report.retired),
-            "retiring": len(report.retiring),
-            "deployments": report.after,
-            "deployments_before": report.before,
-            "skipped": sum(len(items) for items in report.skipped.values()),
-        },
-        "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
-        "retired": [
-            {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
-            for r in report.retired
-        ],
-        "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
-        "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
-        "settings": [_field(f) for f in report.settings],
-        "groups": [
-            {
-                "name": c.name,
-                "new": c.new,
-                "joined": [{"provider": p, "model": route} for p, route in c.joined],
-                "left": [{"provider": p, "model": route} for p, route in c.left],
-                "ties": list(c.ties),
-            }
-            for c in report.group_changes
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
-
-
-def _group(report: Report, group: str) -> dict[str, Any]:
-    changes = report.groups.get(group, [])
-    return {
-        "added": [{**_deployment(c.key), "summary": list(c.summary), **_note(c)} for c in changes if c.sign == "+"],
-        "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
-        "changed": [
-            {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
-            for c in changes
-            if c.sign == "~"
-        ],
-        "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
-    }
-
-
-def _note(change: ModelChange) -> dict[str, str]:
-    return {"price_note": change.note} if change.note else {}
-
-
-def _deployment(key: Key) -> dict[str, str | None]:
-    return {"model_name": key[0], "model": key[1], "api_base": shown_base(key[2]) or None}
-
-
-def _field(change: FieldChange) -> dict[str, Any]:
-    return {
-        "path": change.path,
-        "kind": change.kind,
-        "old": None if change.old is _ABSENT else change.old,
-        "new": None if change.new is _ABSENT else change.new,
-        "percent": change.percent(),
-        "unit": per_unit_label(change.unit) if change.unit else None,
-        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
-        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
-    }
