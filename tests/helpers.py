@@ -6,6 +6,8 @@ import hashlib
 import json
 import math
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,6 +88,17 @@ class Project:
 
     def run(self, *args: str) -> int:
         return main([*args, *self.path_args()])
+
+    def cli(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """`python generate.py ARGS` in a real subprocess, in the project folder, with no key in its environment."""
+        return subprocess.run(
+            [sys.executable, str(ROOT / "generate.py"), *args, *self.path_args()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=self.root,
+            env={"PATH": "/usr/bin:/bin", **(env or {})},
+        )
 
     def write_overrides(self, data: dict[str, Any] | str) -> None:
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)

@@ -287,8 +287,9 @@ def test_import_replaces_each_kind_and_prints_none(project: Project, capsys: pyt
     assert params["extra_headers"] == {"Authorization": "os.environ/AZURE_AUTHORIZATION", "X-Title": "my app"}
     assert params["api_key"] == "none"  # a placeholder stays as it is
     assert params["api_base"] == "os.environ/AZURE_API_BASE"
-    assert written["settings"]["general_settings"]["database_url"] == "os.environ/GENERAL_SETTINGS_DATABASE_URL"
-    assert "set AZURE_AD_TOKEN" in err and "set AWS_SESSION_TOKEN" in err
+    assert written["settings"]["general_settings"]["database_url"] == "os.environ/DATABASE_URL"  # LiteLLM's name
+    assert written["settings"]["general_settings"]["master_key"] == "os.environ/LITELLM_MASTER_KEY"
+    assert "os.environ/AZURE_AD_TOKEN" in err and "os.environ/AWS_SESSION_TOKEN" in err
     assert project.run("--offline", "-q") == 0  # and the result is a valid overrides.yaml
 
 
