@@ -23,6 +23,7 @@ TEAMS = "https://acme.webhook.office.com/webhookb2/1a2b3c4d@5e6f7a8b/IncomingWeb
 DB_PASSWORD = "db-Pa55-4f7e1c"
 DATABASE_URL = f"postgresql://llmproxy:{DB_PASSWORD}@db.internal:5432/litellm"
 LANGFUSE_SECRET = "sk-lf-7e6d5c4b-3a2f-1e0d-9c8b-7a6f5e4d3c2b"
+UI_PASSWORD = "it's a pa$$ #word\\x"  # what .env must quote, and read back byte for byte
 # What must appear nowhere but .env: each value, and each webhook's token on its own.
 LITERALS = (
     OPENROUTER_KEY,
@@ -34,6 +35,7 @@ LITERALS = (
     TEAMS.rsplit("/", 1)[1],
     DB_PASSWORD,
     LANGFUSE_SECRET,
+    UI_PASSWORD,
 )
 
 
@@ -189,6 +191,7 @@ LEGACY = {
         "SLACK_WEBHOOK_URL": SLACK,
         "LANGFUSE_SECRET_KEY": LANGFUSE_SECRET,
         "LANGFUSE_HOST": "https://cloud.langfuse.com",
+        "UI_PASSWORD": UI_PASSWORD,
     },
 }
 
@@ -216,6 +219,7 @@ def test_import_moves_every_form_to_env_under_litellm_names(project: Project) ->
         "SLACK_WEBHOOK_URL": "os.environ/SLACK_WEBHOOK_URL",
         "LANGFUSE_SECRET_KEY": "os.environ/LANGFUSE_SECRET_KEY",
         "LANGFUSE_HOST": "https://cloud.langfuse.com",
+        "UI_PASSWORD": "os.environ/UI_PASSWORD",
     }
     env = dotenv_values(project.root / ".env")
     assert env["DATABASE_URL"] == "postgresql://someone-else@db/x" and env["MY_OWN"] == "1"
@@ -225,6 +229,7 @@ def test_import_moves_every_form_to_env_under_litellm_names(project: Project) ->
         DISCORD,
         TEAMS,
     }
+    assert env["UI_PASSWORD"] == UI_PASSWORD
     assert OPENROUTER_KEY in env.values() and OTHER_KEY in env.values()
     assert stat.S_IMODE((project.root / ".env").stat().st_mode) == 0o600
     assert "LITELLM_MASTER_KEY" in done.stdout and "REDIS_PASSWORD" in done.stdout  # the names, never the values

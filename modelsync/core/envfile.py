@@ -18,7 +18,8 @@ from .errors import InputError
 from .files import write_error
 
 log = logging.getLogger("modelsync")
-BARE = re.compile(r"^[A-Za-z0-9_./:@+=,%-]*$")  # written unquoted; anything else goes in single quotes
+# Written unquoted, as `docker run --env-file` reads no quotes; anything else goes in single quotes.
+BARE = re.compile(r"^[^\s'\"\\#$`]*$")
 IGNORE_LINES = frozenset({".env", "/.env", ".env*", "*.env"})
 
 
