@@ -137,6 +137,20 @@ def test_overrides_accept_booleans_and_references_under_credential_names(project
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.parametrize(
+    "url", [f"https://gw:{DB_PASSWORD}@router.requesty.ai/v1", f"https://router.requesty.ai/v1?key={OTHER_KEY}"]
+)
+def test_providers_yaml_refuses_a_route_whose_url_carries_a_key(project: Project, url: str) -> None:
+    project.write_overrides({"models": ["requesty:openai/gpt-4o-mini"]})
+    text = project.providers.read_text()
+    assert 'api_base: "https://router.requesty.ai/v1"' in text
+    project.providers.write_text(text.replace('api_base: "https://router.requesty.ai/v1"', f'api_base: "{url}"'))
+    before = project.snapshot_files()
+    done = project.cli("--offline")
+    assert done.returncode == 2 and "providers.yaml:" in done.stderr and "api_base carries a credential" in done.stderr
+    assert _leaks(done.stdout + done.stderr) == [] and project.snapshot_files() == before
+
+
 # --- masked in every report form --------------------------------------------------------------
 
 
