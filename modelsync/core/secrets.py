@@ -199,8 +199,9 @@ def mask_text(text: str) -> str:
     for known in _known_values:
         if known in text:
             text = text.replace(known, mask(known))
-    text = URL_USERINFO.sub(lambda m: f"{m['scheme']}{_mask_userinfo(m['userinfo'])}@", text)
-    text = URL_IN_TEXT.sub(lambda m: redact_url(m[0]) if url_has_credentials(m[0]) else m[0], text)
+    if "://" in text:  # most lines hold no URL: skip both searches
+        text = URL_USERINFO.sub(lambda m: f"{m['scheme']}{_mask_userinfo(m['userinfo'])}@", text)
+        text = URL_IN_TEXT.sub(lambda m: redact_url(m[0]) if url_has_credentials(m[0]) else m[0], text)
     return SCHEME_VALUE.sub(lambda m: f"{m['scheme']} {mask(m['value'])}", text)
 
 
