@@ -151,6 +151,14 @@ def test_providers_yaml_refuses_a_route_whose_url_carries_a_key(project: Project
     assert _leaks(done.stdout + done.stderr) == [] and project.snapshot_files() == before
 
 
+def test_a_number_where_a_key_name_belongs_is_not_printed(project: Project) -> None:
+    text = project.providers.read_text()
+    project.providers.write_text(text.replace("api_key: REQUESTY_API_KEY", f"api_key: {MASTER_KEY}", 1))
+    done = project.cli("--offline")
+    assert done.returncode == 2 and "requesty.route.api_key: should be text" in done.stderr
+    assert _leaks(done.stdout + done.stderr) == []
+
+
 # --- masked in every report form --------------------------------------------------------------
 
 
