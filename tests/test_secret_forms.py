@@ -284,3 +284,11 @@ def test_import_refuses_a_symlinked_env_and_writes_nothing(project: Project, tmp
     assert ".env is a symbolic link" in done.stderr and done.stderr.count("\n") == 1
     assert outside.read_text() == "KEEP=1\n" and not project.overrides.exists()
     assert _leaks(done.stdout + done.stderr) == []
+
+
+def test_import_stops_at_an_unreadable_env_and_writes_nothing(project: Project) -> None:
+    (project.root / ".env").write_bytes(b"A=1\n\xff\xfe=2\n")
+    project.overrides.unlink()
+    done = _import(project)
+    assert done.returncode == 2 and ".env cannot be read" in done.stderr and done.stderr.count("\n") == 1
+    assert (project.root / ".env").read_bytes() == b"A=1\n\xff\xfe=2\n" and not project.overrides.exists()

@@ -31,7 +31,13 @@ def read(path: Path) -> dict[str, str]:
         return {}
     from dotenv import dotenv_values
 
-    return {name: value for name, value in dotenv_values(path).items() if value is not None}
+    try:
+        return {name: value for name, value in dotenv_values(path).items() if value is not None}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path} cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__}), so nothing was written",
+            "make it a readable UTF-8 file, or move it aside, then run import again",
+        ) from None
 
 
 def append(path: Path, values: dict[str, str]) -> None:
