@@ -174,8 +174,8 @@ def test_placeholders_stay_and_literal_keys_become_one_variable_per_credential(
         m.get("params", {}).get("api_key") for m in overrides["models"] if m["id"].startswith("openrouter:")
     }
     assert openrouter_keys == {"os.environ/OPENROUTER_API_KEY_2", None}
-    assert "set these before the proxy starts (literal keys moved out): LITELLM_MASTER_KEY, NOVITA_API_KEY, " in out
-    assert err.count("os.environ/OPENROUTER_API_KEY_2 — set") == 2
+    assert "(mode 0600, values not shown): LITELLM_MASTER_KEY, NOVITA_API_KEY, " in out
+    assert err.count("os.environ/OPENROUTER_API_KEY_2, its value in .env") == 2
 
 
 def test_import_lists_what_it_could_not_match_and_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

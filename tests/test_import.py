@@ -135,7 +135,7 @@ def test_literal_secrets_are_moved_to_the_environment(project: Project, capsys: 
     assert overrides["entries"][0]["litellm_params"]["api_key"] == "os.environ/LOCALHOST_API_KEY"
     assert overrides["settings"]["general_settings"]["master_key"] == "os.environ/LITELLM_MASTER_KEY"
     err = capsys.readouterr().err
-    assert "literal" in err and "sk-" not in err and "set LOCALHOST_API_KEY" in err
+    assert "literal" in err and "sk-" not in err and "os.environ/LOCALHOST_API_KEY" in err
 
 
 def test_the_next_hint_compares_with_the_file_imported_and_runs_as_printed(project: Project) -> None:

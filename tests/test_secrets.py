@@ -144,6 +144,24 @@ LITERALS = (OPENROUTER_KEY, MASTER_KEY, DB_PASSWORD, BEARER.split()[1], AZURE_AD
         ("database_url", "os.environ/DATABASE_URL", False),
         ("X-Title", "my app", False),
         ("max_tokens", "4096", False),
+        # Any type under a credential key; true/false are LiteLLM switches, not keys.
+        ("api_key", {"value": "sk-or-v1-abc"}, True),
+        ("api_key", ["sk-or-v1-abc"], True),
+        ("master_key", 1234567890, True),
+        ("api_key", {"value": "os.environ/K"}, False),
+        ("dangerously_permit_weak_or_unset_master_key", True, False),
+        ("input_cost_per_audio_token", 1e-06, False),
+        ("time_to_first_token", 0.4, False),
+        # URLs that carry a token in their path, whatever their key.
+        ("url", "https://hooks.slack.com/services/T0/B0/abc", True),
+        ("url", "https://discord.com/api/webhooks/123/abc", True),
+        ("url", "https://acme.webhook.office.com/webhookb2/a@b/IncomingWebhook/c/d", True),
+        ("url", "https://api.telegram.org/bot123:abc/sendMessage", True),
+        ("url", "https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=abc", True),
+        ("slack_webhook_url", "https://alerts.example/post", True),
+        ("OTEL_HEADERS", "Authorization=Bearer abc123", True),
+        ("Authorization", "Bearer os.environ/COHERE_API_KEY", False),  # LiteLLM's pass-through form
+        ("api_base", "https://hooks.slack.com/", False),
     ],
 )
 def test_what_counts_as_a_secret(key: str, value: Any, secret: bool) -> None:
@@ -160,6 +178,9 @@ def test_what_counts_as_a_secret(key: str, value: Any, secret: bool) -> None:
         (BEARER, "Bearer sk-live-[masked]"),
         (DATABASE_URL, "postgresql://llmproxy:[masked]@db.internal:5432/litellm"),
         ("https://tok123@host/x?api_key=abc&page=2", "https://[masked]@host/x?api_key=[masked]&page=2"),
+        ("https://hooks.slack.com/services/T0/B0/abc", "https://hooks.slack.com/services/[masked]"),
+        ("https://discord.com/api/webhooks/123/abc", "https://discord.com/api/webhooks/[masked]"),
+        ("https://alerts.example/post/T0k3n", "https://alerts.example/[masked]"),  # a secret URL, token unplaced
     ],
 )
 def test_a_masked_secret_keeps_a_recognisable_prefix_at_most(value: str, shown: str) -> None:
@@ -290,8 +311,9 @@ def test_import_replaces_each_kind_and_prints_none(project: Project, capsys: pyt
     assert params["extra_headers"] == {"Authorization": "os.environ/AZURE_AUTHORIZATION", "X-Title": "my app"}
     assert params["api_key"] == "none"  # a placeholder stays as it is
     assert params["api_base"] == "os.environ/AZURE_API_BASE"
-    assert written["settings"]["general_settings"]["database_url"] == "os.environ/GENERAL_SETTINGS_DATABASE_URL"
-    assert "set AZURE_AD_TOKEN" in err and "set AWS_SESSION_TOKEN" in err
+    assert written["settings"]["general_settings"]["database_url"] == "os.environ/DATABASE_URL"  # LiteLLM's name
+    assert written["settings"]["general_settings"]["master_key"] == "os.environ/LITELLM_MASTER_KEY"
+    assert "os.environ/AZURE_AD_TOKEN" in err and "os.environ/AWS_SESSION_TOKEN" in err
     assert project.run("--offline", "-q") == 0  # and the result is a valid overrides.yaml
 
 

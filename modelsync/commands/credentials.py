@@ -1,9 +1,12 @@
-"""Literal keys found on import, moved to the environment: one variable per credential.
+"""Literal keys found on import, moved to `.env`: one variable per credential.
 
-Each distinct value gets one `os.environ/VAR`, named after whom it belongs to (OPENROUTER_API_KEY,
-REDIS_PASSWORD, LITELLM_MASTER_KEY), however many deployments repeat it; a second value for the
-same owner gets `_2`. The value itself is never written or printed: the warning names the
-variable to set. What counts as a literal secret is the secrets policy's (`secrets.is_secret`).
+Each distinct value gets one `os.environ/VAR`, named as LiteLLM and its users know it where
+there is such a name (LITELLM_MASTER_KEY, DATABASE_URL, LANGFUSE_SECRET_KEY, SLACK_WEBHOOK_URL,
+REDIS_PASSWORD, the provider's OPENROUTER_API_KEY), else after whom it belongs to, however many
+deployments repeat it; a second value for the same name gets `_2`, and so does a name `.env`
+already holds with another value. A value under a credential key moves whatever its type (a
+number, each item of a list or mapping). The value itself is never printed: the warning names
+the variable. What counts as a literal secret is the secrets policy's (`core/secrets.py`).
 """
 
 from __future__ import annotations
@@ -14,21 +17,44 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.secrets import is_secret
+from ..core.secrets import is_placeholder, is_secret, is_secret_key
 
 log = logging.getLogger("modelsync")
-# Credentials whose variable LiteLLM and its users already know by name.
-WELL_KNOWN = {"master_key": "LITELLM_MASTER_KEY", "redis_password": "REDIS_PASSWORD", "password": "REDIS_PASSWORD"}
+# Credentials whose variable LiteLLM and its users already know by name, by their key in config.yaml.
+WELL_KNOWN = {
+    "master_key": "LITELLM_MASTER_KEY",
+    "salt_key": "LITELLM_SALT_KEY",
+    "database_url": "DATABASE_URL",
+    "redis_password": "REDIS_PASSWORD",
+    "redis_url": "REDIS_URL",
+    "slack_webhook_url": "SLACK_WEBHOOK_URL",
+    "alert_to_webhook_url": "SLACK_WEBHOOK_URL",
+    "langfuse_public_key": "LANGFUSE_PUBLIC_KEY",
+    "langfuse_secret": "LANGFUSE_SECRET_KEY",
+    "langfuse_secret_key": "LANGFUSE_SECRET_KEY",
+}
+CACHE_SECTIONS = frozenset({"LITELLM_SETTINGS", "ROUTER_SETTINGS"})  # whose `password` is Redis's
+ENVIRONMENT_SECTION = "ENVIRONMENT_VARIABLES"  # its keys are variable names already
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 GENERIC_LABELS = {"api", "www", "router", "gateway", "app", "v1", "com", "net", "org", "ai", "io", "dev", "internal"}
 
 
 class Credentials:
     """Names the variables that literal keys move to, remembering each value's variable."""
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: Any = None, dotenv: dict[str, str] | None = None) -> None:
         self._by_value: dict[str, str] = {}
+        self._dotenv = dotenv or {}  # what .env already holds: reused for the same value, never overwritten
         # A variable the config already reads may hold another key: a moved one never reuses it.
-        self._taken: set[str] = set(referenced_variables(config))
+        self._taken: set[str] = set(referenced_variables(config)) | set(self._dotenv)
+        self._claim_environment(config)
+
+    def _claim_environment(self, config: Any) -> None:
+        """A literal in `environment_variables:` keeps its own name, before any other key may take it."""
+        section = config.get("environment_variables") if isinstance(config, dict) else None
+        for name, value in section.items() if isinstance(section, dict) else ():
+            if ENV_NAME.match(str(name)) and not isinstance(value, (dict, list)) and is_secret(name, value):
+                self._variable(str(value), str(name))
 
     def scrub(self, values: Any, where: str, owner: str, provider: bool = False) -> Any:
         """`values` with every literal secret replaced by its os.environ/ reference.
@@ -36,26 +62,27 @@ class Credentials:
         `owner` names the credential: a provider's key variable itself (`provider=True`), or a
         word such as a host or section that the key's name is added to.
         """
-        if isinstance(values, list):
-            return [self.scrub(item, f"{where}[{i}]", _item_owner(item, owner)) for i, item in enumerate(values)]
-        if not isinstance(values, dict):
-            return values
-        clean = {}
-        for key, value in values.items():
-            if isinstance(value, (dict, list)):
-                value = self.scrub(value, f"{where}.{key}", owner)
-            elif is_secret(key, value):
-                var = self._variable(value, self._base(owner, str(key), provider))
-                log.warning(
-                    "%s.%s: a literal key was moved out: it is now os.environ/%s — set %s in the environment or .env",
-                    where,
-                    key,
-                    var,
-                    var,
-                )
-                value = f"os.environ/{var}"
-            clean[key] = value
-        return clean
+        return self._clean("", values, where, owner, provider, None)
+
+    def _clean(self, key: Any, value: Any, where: str, owner: str, provider: bool, under: str | None) -> Any:
+        """`value` found at `where` under `key`; `under`: the credential key it sits below, if any."""
+        under = under or (str(key) if is_secret_key(key) else None)
+        if isinstance(value, dict):
+            return {k: self._clean(k, v, f"{where}.{k}", owner, provider, under) for k, v in value.items()}
+        if isinstance(value, list):
+            return [
+                self._clean(key, item, f"{where}[{i}]", _item_owner(item, owner), provider, under)
+                for i, item in enumerate(value)
+            ]
+        if (under and not is_placeholder(value)) or is_secret(key, value):
+            var = self._variable(str(value), self._base(owner, under or str(key), provider))
+            log.warning("%s: a literal secret was moved out: it is now os.environ/%s, its value in .env", where, var)
+            return f"os.environ/{var}"
+        return value
+
+    def moved(self) -> dict[str, str]:
+        """Each variable to add to .env, with its value: those .env does not hold already."""
+        return {name: value for value, name in self._by_value.items() if self._dotenv.get(name) != value}
 
     def variables(self) -> list[str]:
         """Every variable a moved key now lives in, to be set before the proxy starts."""
@@ -76,8 +103,12 @@ class Credentials:
     def _base(self, owner: str, key: str, provider: bool) -> str:
         if provider and key == "api_key":
             return _variable_name(owner)
-        if key in WELL_KNOWN:
-            return WELL_KNOWN[key]
+        if owner == ENVIRONMENT_SECTION and ENV_NAME.match(key):
+            return key
+        if key.lower() in WELL_KNOWN:
+            return WELL_KNOWN[key.lower()]
+        if key == "password" and owner in CACHE_SECTIONS:
+            return "REDIS_PASSWORD"
         if key.startswith("aws_"):
             return _variable_name(key)
         name = _variable_name(key)
@@ -87,7 +118,7 @@ class Credentials:
         if value in self._by_value:
             return self._by_value[value]
         name, n = base, 1
-        while name in self._taken:
+        while name in self._taken and self._dotenv.get(name) != value:
             n += 1
             name = f"{base}_{n}"
         self._taken.add(name)

@@ -19,10 +19,10 @@ def register(commands: Commands) -> None:
         "write overrides.yaml from a LiteLLM config.yaml you kept by hand",
         "path/to/config.yaml",
         "Write overrides.yaml from a hand-kept LiteLLM config.yaml: catalog models become references, "
-        "the rest hand-written entries, every top-level section is kept, literal keys become os.environ/ "
-        "references. The catalogs the config uses are fetched first (unless --offline), and what could "
-        "not be matched is listed with the reason. Then `--offline --dry-run` shows how today's "
-        "catalogs differ from it.",
+        "the rest hand-written entries, every top-level section is kept, literal secrets move to .env "
+        "(mode 0600) behind os.environ/ references. The catalogs the config uses are fetched first "
+        "(unless --offline), and what could not be matched is listed with the reason. "
+        "Then `--offline --dry-run` shows how today's catalogs differ from it.",
     )
     p.add_argument("source", type=Path, metavar="CONFIG", help="the LiteLLM config.yaml to import")
     p.add_argument("--force", action="store_true", help="replace an existing overrides.yaml")
@@ -52,8 +52,11 @@ def execute(args: argparse.Namespace, home: Path) -> int:
         print(f"not matched to a catalog model ({len(imported.unmatched)}):")
         for item in imported.unmatched:
             print(f"  {item.model_name} ({item.model}): {item.reason}")
-    if imported.variables:
-        print(f"set these before the proxy starts (literal keys moved out): {', '.join(imported.variables)}")
+    if imported.written:
+        dotenv = shown(paths.overrides.parent / ".env")
+        print(f"literal secrets moved to {dotenv} (mode 0600, values not shown): {', '.join(imported.written)}")
+    if set(imported.variables) - set(imported.written):
+        print(f"already in .env: {', '.join(sorted(set(imported.variables) - set(imported.written)))}")
     print(f"next: {args.me} --offline --dry-run{_compared_with(args, paths)}, to see how the catalogs differ from it")
     return ExitCode.OK
 

@@ -5,7 +5,8 @@ lists, becomes a model reference: the catalog owns its route, key, prices and li
 on, and the reference keeps everything else as written (name, api_base, every param, every
 model_info key that differs from what the catalog says). A model the catalog lacks keeps its
 costs as a pin; without costs, or with an unknown provider, the deployment stays a hand-written
-entry, as written. Every top-level section is kept. Literal keys move to the environment.
+entry, as written. Every top-level section is kept. Literal secrets move to `.env` (0600, beside
+overrides.yaml), and overrides.yaml reads them as `os.environ/VAR`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from ..core import envfile
 from ..core.catalog import Catalog, Offer
 from ..core.errors import CacheError, CatalogError, InputError
 from ..core.files import write_atomic
@@ -59,7 +61,8 @@ class Imported:
     entries: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     unmatched: list[Unmatched] = field(default_factory=list)
-    variables: list[str] = field(default_factory=list)  # env vars to set for the keys moved out
+    variables: list[str] = field(default_factory=list)  # env vars that hold the keys moved out
+    written: list[str] = field(default_factory=list)  # those of them added to .env by this import
 
 
 def import_config(
@@ -82,13 +85,15 @@ def import_config(
         raise InputError(f"{target} already exists", "pass --force to replace it, or --overrides to write elsewhere")
     providers = load_providers(paths.providers)
     legacy = _read_legacy(source)
+    dotenv = target.parent / ".env"
+    held = envfile.read(dotenv)  # first: a .env we may not write to stops the import before anything is written
     items = legacy.get("model_list") or []
     used = sorted({name for item in items if (name := _provider_of(item, providers))})
     store = Store(paths.cache_dir)
     if not offline:
         _refresh([providers[name] for name in used], store, settings, client, now)
     catalogs = _catalogs({name: providers[name] for name in used}, store)
-    credentials = Credentials(legacy)
+    credentials = Credentials(legacy, held)
     result = Imported()
     for index, item in enumerate(items):
         _import_deployment(index, item, providers, catalogs, credentials, result)
@@ -106,6 +111,8 @@ def import_config(
         + "\n"
         + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
     )
+    result.written = sorted(credentials.moved())
+    envfile.append(dotenv, credentials.moved())  # the keys first: overrides.yaml names them
     write_atomic(target, text)
     return result
 

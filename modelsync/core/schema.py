@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import InputError
+from .secrets import is_secret_key
 from .yamlfile import SAFE_LOADER, line_of, load_yaml
 
 __all__ = ["SAFE_LOADER", "Strict", "dotted", "explain", "kind_of", "load_yaml", "problem"]
@@ -88,11 +89,12 @@ def problem(exc: ValidationError) -> tuple[str, str]:
 def _sentence(error: Any) -> str:
     """What is wrong with a value, in our words; the value itself is named only by its kind."""
     kind, ctx = error["type"], error.get("ctx") or {}
+    hidden = bool(error["loc"]) and is_secret_key(error["loc"][-1])  # `api_key: 1234567890` is not shown
     if kind in EXPECTED:
-        return f"should be {EXPECTED[kind]}, not {kind_of(error.get('input'))}"
+        return f"should be {EXPECTED[kind]}, not {'a value not shown here' if hidden else kind_of(error.get('input'))}"
     if kind in BOUNDS:
         name, text = BOUNDS[kind]
-        return f"should be {text.format(ctx.get(name))}, not {error.get('input')!r}"
+        return f"should be {text.format(ctx.get(name))}" + ("" if hidden else f", not {error.get('input')!r}")
     if kind == "missing":
         return "is required but missing"
     if kind == "string_too_short":
@@ -109,7 +111,7 @@ def kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return repr(value)  # a number is never a secret, and says most as itself
+        return repr(value)  # says most as itself; a number under a credential key is not shown (_sentence)
     for types, word in ((str, "text"), (list, "a list"), (dict, "a mapping")):
         if isinstance(value, types):
             return word

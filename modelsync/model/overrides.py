@@ -113,6 +113,7 @@ class ModelRef(Strict):
     order: Order | dict[str, Order] | None = None
 
     _check_params = field_validator("params")(refuse_cost_params)
+    _check_info = field_validator("model_info")(refuse_literals)
 
     @field_validator("id")
     @classmethod
@@ -184,6 +185,7 @@ class ProviderSelection(Strict):
 
     _check_rule = field_validator("name")(lambda v: v if v is None else check_name_rule(v))
     _check_params = field_validator("params")(refuse_cost_params)
+    _check_info = field_validator("model_info")(refuse_literals)
 
     @model_validator(mode="after")
     def _one_order(self) -> ProviderSelection:
@@ -203,7 +205,7 @@ class Entry(Strict):
     litellm_params: dict[str, Any]
     model_info: dict[str, Any] | None = None
 
-    _check_params = field_validator("litellm_params")(refuse_literals)
+    _check_params = field_validator("litellm_params", "model_info")(refuse_literals)
 
     @field_validator("litellm_params")
     @classmethod

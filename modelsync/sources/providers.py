@@ -11,6 +11,7 @@ from pydantic import PrivateAttr, ValidationError, field_validator, model_valida
 
 from ..core.errors import InputError
 from ..core.schema import Strict, explain, kind_of, load_yaml
+from ..core.secrets import is_secret
 from ..core.yamlfile import line_of
 
 NAME_FIELDS = {"provider", "id", "model"}
@@ -53,6 +54,17 @@ class Route(Strict):
     prefix: str
     api_key: str | None = None  # env var name, written as os.environ/<name>
     api_base: str | None = None
+
+    @field_validator("api_base")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        """The route is written into config.yaml: a password or token in its URL would be too."""
+        if value is not None and is_secret("api_base", value):
+            raise ValueError(
+                "api_base carries a credential (a password or a token in the URL), which would be written "
+                "into config.yaml — write `api_base: os.environ/VAR` and set VAR in the environment or .env"
+            )
+        return value
 
     def params(self, model_id: str) -> dict[str, str]:
         """The litellm_params that route one model of this provider."""
