@@ -64,7 +64,7 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         Overrides.model_validate(parse_yaml(new_text, paths.overrides) or {})
     except ValidationError as exc:
         raise explain(exc, paths.overrides, Overrides) from None
-    if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
+    if paths.config.exists() and _renders_otherwise(paths):  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
         kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
         log.warning(
@@ -85,6 +85,17 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
     except BaseException:
         write_atomic(paths.overrides, old_text)  # the edit goes with the run that failed
         raise
+
+
+def _renders_otherwise(paths: Paths) -> bool:
+    """Whether config.yaml differs from what the inputs render before the edit; False when they cannot render.
+
+    The entry being removed may be what stops the render: the run after the edit judges it.
+    """
+    try:
+        return run(paths, Options(check=True)).changed
+    except InputError:
+        return False
 
 
 def _checked(paths: Paths, model: str, name: str | None) -> ModelRef:

@@ -13,7 +13,7 @@ from ..core.errors import InputError
 from ..core.prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
 from ..core.secrets import redact_url
 from ..sources.providers import Provider, apply_name_rule
-from .groups import Group, resolve
+from .groups import Group, resolve, retire_unsold
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .retirements import Current, Retired, Retiring
@@ -83,8 +83,10 @@ def merge(
     longer lists is retired; without it (or for a model it lacks) a missing model is an error.
     """
     resolved = resolve(overrides, catalogs)
-    overrides = resolved.overrides
     merged = Merged([], groups=resolved.groups)
+    for group in resolved.groups:  # a group no provider sells any more is retired, like a named model
+        merged.retired += retire_unsold(group, overrides, catalogs, current, providers)
+    overrides = resolved.overrides
     for name in sorted(overrides.enabled()):
         merge_provider(providers[name], overrides, catalogs[name], merged, current)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
