@@ -197,7 +197,9 @@ def test_a_gateway_that_stops_selling_it_leaves_the_group(project: Project, caps
     body = _catalog(project, "poe")
     body["data"] = [e for e in body["data"] if e["id"] != "Claude-Haiku-4.5"]
     project.use_catalog("poe", body)
-    assert project.run("--offline") == 0
+    assert project.run("--offline") == 4, "poe's only selected deployment would go: held, as for a provider:id entry"
+    assert "1 of 1 selected poe models would go" in capsys.readouterr().out
+    assert project.run("--offline", "--accept-held") == 0
     out = capsys.readouterr().out
     assert "  claude-haiku-4.5: members changed\n    - poe leaves (poe/Claude-Haiku-4.5)" in out
     assert "poe/Claude-Haiku-4.5" not in _routes(project, "claude-haiku-4.5")
