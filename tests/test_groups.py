@@ -169,6 +169,20 @@ def test_a_member_that_an_edit_or_a_saved_catalog_brings_joins_as_asked(
     assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
 
 
+def test_a_member_a_saved_catalog_brings_to_a_provider_in_use_joins_unheld(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a refresh's new ids are held: nvidia serves the config already, and its catalog was saved by hand."""
+    project.write_overrides({"providers": IN_USE, "models": ["deepseek-v3.1", "gpt-oss-120b"]})
+    _add_openrouter_model(project, "openai/gpt-oss-120b")
+    assert project.run("--offline") == 0
+    assert any(route.startswith("nvidia_nim/") for route in _routes(project, "deepseek-v3.1"))
+    _add_nvidia_model(project, "openai/gpt-oss-120b")
+    capsys.readouterr()
+    assert project.run("--offline") == 0
+    assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
+
+
 def test_a_new_member_joins_without_review_when_the_entry_lists_providers(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

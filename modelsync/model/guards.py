@@ -91,7 +91,7 @@ def _price_jump(old: dict[str, Any], new: Deployment, factor: float) -> str | No
             turned = "free" if now <= FREE else "paid"
             return f"{path} would turn {turned} ({shown(was, unit)} → {shown(now, unit)})"
         ratio = max(was, now) / max(min(was, now), 1e-300)
-        if ratio > factor:
+        if ratio > factor * (1 + 1e-9):  # $1/M → $10/M divides to 10.000000000000002: exactly 10× is not more
             return f"{path} would move {ratio:.1f}× ({shown(was, unit)} → {shown(now, unit)})"
     return None
 
