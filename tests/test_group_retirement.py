@@ -60,7 +60,7 @@ def test_a_group_every_provider_drops_is_held_then_retired_and_nothing_stops(pro
         assert "retired (1)" in accepted.stdout and "claude-haiku-4.5" in accepted.stdout
         assert "openrouter/anthropic/claude-haiku-4.5" not in _routes(project)
         assert "#   retired: claude-haiku-4.5\n" in project.config.read_text()
-        for args in (["--offline"], ["--check"], ["--refresh"]):  # a week later: the project still runs
+        for args in (["--offline"], ["--check"], ["--refresh"], ["list", "openrouter"]):  # a week later: it runs
             done = run_generate(project, *args)
             assert done.returncode == 0, (args, done.stderr)
         removed = run_generate(project, "remove", "claude-haiku-4.5")
@@ -117,3 +117,25 @@ def test_remove_works_on_the_entry_that_stops_every_render(project: Project) -> 
     assert removed.returncode == 0, removed.stderr
     assert "no-such-model" not in project.overrides.read_text()
     assert run_generate(project, "--check").returncode == 0
+
+
+def test_a_group_two_providers_drop_is_retired_once_in_the_header_and_per_deployment_in_the_report(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.config.unlink()
+    project.write_overrides({"providers": {"openrouter": {}, "vercel": {}}, "models": ["claude-haiku-4.5"]})
+    assert project.run("--offline", "-q") == 0
+    for name in ("openrouter", "vercel"):
+        body = json.loads((project.cache / f"{name}.json").read_text())
+        body["data"] = [m for m in body["data"] if m["id"] != "anthropic/claude-haiku-4.5"]
+        project.use_catalog(name, body)
+    assert project.run("--offline", "-q") == 4  # each provider loses its only selected deployment
+    capsys.readouterr()
+    assert project.run("--offline", "--accept-held") == 0
+    out = capsys.readouterr().out
+    assert "retired (2)" in out
+    assert "claude-haiku-4.5 (openrouter/anthropic/claude-haiku-4.5)" in out
+    assert "claude-haiku-4.5 (vercel_ai_gateway/anthropic/claude-haiku-4.5)" in out
+    assert project.config.read_text().count("retired: claude-haiku-4.5") == 1
+    assert yaml.safe_load(project.config.read_text())["model_list"] in (None, [])
+    assert project.run("--check") == 0
