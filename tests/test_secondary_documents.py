@@ -116,3 +116,16 @@ def test_the_mirror_advice_lists_every_document_each_provider_reads() -> None:
         assert ("models_dev.json" in row) == bool(provider.shared_urls()), name
         for document in provider.secondary_urls():
             assert f"`{document}.json` (secondary)" in row
+
+
+def test_a_failing_models_dev_names_its_url_and_cache_file(project: Project) -> None:
+    """models.dev is the other document many providers read: its failure names it, not a reader's catalog."""
+    project.config.unlink()
+    project.write_overrides({"providers": {"deepseek": {"include": ["*"]}}})
+    assert run_generate(project, "--offline").returncode == 0
+    with serve({"/api.json": (500, {}, b"oops")}) as base:
+        project.providers.write_text(project.providers.read_text().replace("https://models.dev", base))
+        done = run_generate(project, "--refresh", "--provider", "deepseek", env=TIGHT)
+    assert f"models.dev: GET {base}/api.json failed: HTTP 500" in done.stderr
+    assert f"using the cached copy {project.cache / 'models_dev.json'} from" in done.stderr
+    assert "deepseek.json" not in done.stderr

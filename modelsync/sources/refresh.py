@@ -262,8 +262,8 @@ def _use_shared(
             elif store.raw(job.name) is None:
                 raise _nothing_cached(job.name)
         except (FetchError, CatalogError, CacheError) as exc:
-            when = store.fetched_at(job.name)
-            age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
+            when, path = store.fetched_at(job.name), cache.body_path(store.cache_dir, job.name)
+            age = f"using the cached copy {path} from {describe_age(now - when)}" if when else f"nothing is at {path}"
             detail = f"{exc.what}; {age}"
             outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
             fetched[job.name] = exc  # for its readers too: not fetched
