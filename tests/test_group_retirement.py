@@ -139,3 +139,22 @@ def test_a_group_two_providers_drop_is_retired_once_in_the_header_and_per_deploy
     assert project.config.read_text().count("retired: claude-haiku-4.5") == 1
     assert yaml.safe_load(project.config.read_text())["model_list"] in (None, [])
     assert project.run("--check") == 0
+
+
+def test_an_error_after_a_retired_group_points_at_its_own_line(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A group expands to as many entries as it has members, none once retired: errors still cite overrides.yaml."""
+    project.config.unlink()
+    models = ["claude-haiku-4.5", "openrouter:google/gemini-2.5-flash"]
+    project.write_overrides({"providers": {"openrouter": {}}, "models": models})
+    assert project.run("--offline", "-q") == 0
+    body = json.loads((project.cache / "openrouter.json").read_text())
+    body["data"] = [m for m in body["data"] if m["id"] != "anthropic/claude-haiku-4.5"]
+    project.use_catalog("openrouter", body)
+    assert project.run("--offline", "-q", "--accept-held") == 0
+    project.write_overrides({"providers": {"openrouter": {}}, "models": [*models, "openrouter:google/gemini-9"]})
+    assert project.run("--offline") == 2
+    assert "overrides.yaml:6: models[2]: openrouter:google/gemini-9 is not in the openrouter catalog" in (
+        capsys.readouterr().err
+    )

@@ -86,9 +86,8 @@ def merge(
     merged = Merged([], groups=resolved.groups)
     for group in resolved.groups:  # a group no provider sells any more is retired, like a named model
         merged.retired += retire_unsold(group, overrides, catalogs, current, providers)
-    overrides = resolved.overrides
-    for name in sorted(overrides.enabled()):
-        merge_provider(providers[name], overrides, catalogs[name], merged, current)
+    for name in sorted(resolved.overrides.enabled()):
+        merge_provider(providers[name], resolved.overrides, catalogs[name], merged, current, overrides.models)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
     merged.warnings += unreachable_members(merged.deployments)
@@ -97,9 +96,17 @@ def merge(
 
 
 def merge_provider(
-    provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged, current: Current | None = None
+    provider: Provider,
+    overrides: Overrides,
+    catalog: Catalog,
+    merged: Merged,
+    current: Current | None = None,
+    written: list[ModelRef] | None = None,
 ) -> None:
-    """Add one provider's selected models to `merged`, and what it skipped or retired."""
+    """Add one provider's selected models to `merged`, and what it skipped or retired.
+
+    `written` is models: as overrides.yaml has it, before groups expanded: where errors point.
+    """
     selection = overrides.providers.get(provider.name, ProviderSelection())
     named = [ref for ref in overrides.models if ref.provider == provider.name]
     named_ids = {ref.model_id for ref in named}
@@ -121,9 +128,9 @@ def merge_provider(
         _add(merged, provider, offer, deploy(provider, selection, offer, BY_GLOB))
     offers = catalog.by_id()
     for ref in named:
-        index = overrides.models.index(ref)
         found = offers.get(ref.model_id)
-        if found is None and not ref.pin.costs_both():
+        if found is None and not ref.pin.costs_both():  # never a group's member: those come from the catalog
+            index = (written or overrides.models).index(ref)
             retired = deploy(provider, selection, Offer(ref.model_id), ref)
             if current is None or not current.routed(ref.id, retired.key()):
                 raise _not_in_catalog(ref, index, offers)
