@@ -226,6 +226,8 @@ def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
     """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
     catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
     store.release()
+    for absence in store.absences():
+        log.warning("%s", absence)
     return catalogs
 
 

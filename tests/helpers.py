@@ -167,6 +167,18 @@ def _local(url: str, instead: str) -> str:
     return url if url.startswith(("http://127.0.0.1", "http://localhost")) else instead
 
 
+def run_generate(project: Project, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python generate.py ARGS` in a real process in the project's folder, with no key and no settings of ours."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "generate.py"), *args, *project.path_args()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project.root,
+        env=guarded({"PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0", **(env or {})}),
+    )
+
+
 def make_project(tmp_path: Path) -> Project:
     root = tmp_path / "project"
     root.mkdir()

@@ -82,10 +82,10 @@ def test_a_corrupt_cache_file_is_named_with_the_fix(
 
 
 def test_a_missing_cache_is_an_error_naming_the_file(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    (project.cache / "openrouter.embeddings.json").unlink()
+    (project.cache / "openrouter.json").unlink()  # the main list: a missing embeddings list only warns
     assert project.run("--offline") == 2
     err = capsys.readouterr().err
-    assert "no cached catalog for openrouter" in err and "openrouter.embeddings.json" in err
+    assert "no cached catalog for openrouter" in err and f"{project.cache / 'openrouter.json'} does not exist" in err
 
 
 def test_a_duplicate_key_in_providers_yaml_names_the_key_and_line(

@@ -169,6 +169,20 @@ def test_a_member_that_an_edit_or_a_saved_catalog_brings_joins_as_asked(
     assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
 
 
+def test_a_member_a_saved_catalog_brings_to_a_provider_in_use_joins_unheld(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a refresh's new ids are held: nvidia serves the config already, and its catalog was saved by hand."""
+    project.write_overrides({"providers": IN_USE, "models": ["deepseek-v3.1", "gpt-oss-120b"]})
+    _add_openrouter_model(project, "openai/gpt-oss-120b")
+    assert project.run("--offline") == 0
+    assert any(route.startswith("nvidia_nim/") for route in _routes(project, "deepseek-v3.1"))
+    _add_nvidia_model(project, "openai/gpt-oss-120b")
+    capsys.readouterr()
+    assert project.run("--offline") == 0
+    assert "    + nvidia joins (nvidia_nim/openai/gpt-oss-120b)" in capsys.readouterr().out
+
+
 def test_a_new_member_joins_without_review_when_the_entry_lists_providers(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,7 +211,9 @@ def test_a_gateway_that_stops_selling_it_leaves_the_group(project: Project, caps
     body = _catalog(project, "poe")
     body["data"] = [e for e in body["data"] if e["id"] != "Claude-Haiku-4.5"]
     project.use_catalog("poe", body)
-    assert project.run("--offline") == 0
+    assert project.run("--offline") == 4, "poe's only selected deployment would go: held, as for a provider:id entry"
+    assert "1 of 1 selected poe models would go" in capsys.readouterr().out
+    assert project.run("--offline", "--accept-held") == 0
     out = capsys.readouterr().out
     assert "  claude-haiku-4.5: members changed\n    - poe leaves (poe/Claude-Haiku-4.5)" in out
     assert "poe/Claude-Haiku-4.5" not in _routes(project, "claude-haiku-4.5")

@@ -114,14 +114,15 @@ def deployed_nothing(ref: ModelRef, result: Result) -> InputError:
 
 def check_sold(paths: Paths, inputs: Inputs, ref: ModelRef) -> None:
     """A bare id must be sold by a provider in use; a typo gets the bare ids it was likely meant as."""
-    from ..model.groups import eligible_ids, resolve_group, searched
+    from ..model.groups import eligible_ids, resolve_group, retire_unsold, searched
     from ..pipeline import load_catalogs
     from ..sources.store import Store
 
     overrides = inputs.overrides.model_copy(update={"models": [*inputs.overrides.models, ref]})
     catalogs = load_catalogs(inputs, Store(paths.cache_dir))
     try:
-        resolve_group(len(overrides.models) - 1, ref, overrides, catalogs)
+        group = resolve_group(len(overrides.models) - 1, ref, overrides, catalogs)
+        retire_unsold(group, overrides, catalogs, None, inputs.providers)  # raises: a new entry retires nothing
     except InputError as exc:
         what = exc.what.partition(": ")[2]  # without `models[N]`: the entry is not written
         offered = {name: eligible_ids(catalogs[name]) for name in searched(ref, overrides) if name in catalogs}

@@ -102,9 +102,15 @@ def regenerate_with(
 
 
 def _was_edited(paths: Paths) -> bool:
-    """Whether config.yaml differs from what overrides.yaml rendered before this edit."""
-    with quietly():  # warnings about the lines being edited: the run after the edit says what still holds
-        return run(paths, Options(check=True)).changed
+    """Whether config.yaml differs from what overrides.yaml rendered before this edit; False when they cannot render.
+
+    The entry being removed may be what stops the render: the run after the edit judges it.
+    """
+    try:
+        with quietly():  # warnings about the lines being edited: the run after the edit says what still holds
+            return run(paths, Options(check=True)).changed
+    except InputError:
+        return False
 
 
 def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:

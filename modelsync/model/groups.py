@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ..core.catalog import Catalog
 from ..core.errors import InputError
 from ..sources.providers import Provider, identify
-from .matching import Match, match_everywhere
+from .matching import Match, match, match_everywhere
 from .overrides import ModelRef, Overrides
+from .retirements import Current, Retired
 
 if TYPE_CHECKING:  # merge builds deployments from what this module resolves
     from .merge import Deployment
@@ -88,8 +89,15 @@ def resolve(overrides: Overrides, catalogs: dict[str, Catalog]) -> Resolved:
 
 
 def resolve_group(index: int, ref: ModelRef, overrides: Overrides, catalogs: dict[str, Catalog]) -> Group:
-    """One bare id's members on the providers it is looked for on; an error when none sells it."""
+    """One bare id's members on the providers it is looked for on; none when no catalog sells it now."""
     names = searched(ref, overrides)
+    if not names:
+        raise InputError(
+            f"models[{index}]: {ref.id} is looked for on every provider in use, and none is",
+            "name the providers you use under providers: (`poe: {}` takes none of its models by glob), "
+            "or give the entry providers: [...]",
+            loc=("models", index),
+        )
     candidates = {name: eligible_ids(catalogs[name]) for name in names if name in catalogs}
     matches = match_everywhere(ref.id, candidates, explain=False)
     hand_written = [r for r in overrides.models if not r.is_group and r.name == ref.group_name]
@@ -100,22 +108,49 @@ def resolve_group(index: int, ref: ModelRef, overrides: Overrides, catalogs: dic
         if provider not in by_hand
         for model_id in found.members
     )
-    if not names:
-        raise InputError(
-            f"models[{index}]: {ref.id} is looked for on every provider in use, and none is",
-            "name the providers you use under providers: (`poe: {}` takes none of its models by glob), "
-            "or give the entry providers: [...]",
-            loc=("models", index),
-        )
-    if not members and not by_hand:
-        near = _nearest(match_everywhere(ref.id, candidates))  # now the near misses are worth describing
-        raise InputError(
-            f"models[{index}]: {ref.id} is sold by none of the providers it is looked for on ({', '.join(names)})",
-            f"{near}check the spelling with `python generate.py list --everywhere {ref.id}`, "
-            "or list a provider that sells it under providers:",
-            loc=("models", index),
-        )
     return Group(index, ref, matches, members, by_hand)
+
+
+def retire_unsold(
+    group: Group,
+    overrides: Overrides,
+    catalogs: dict[str, Catalog],
+    current: Current | None,
+    providers: dict[str, Provider],
+) -> list[Retired]:
+    """A group no provider sells now: retired when config.yaml served it (or lists it retired), else a typo."""
+    if group.members or group.by_hand:
+        return []
+    names = searched(group.ref, overrides)
+    retired = _retired_members(group, names, current, providers) if current is not None else []
+    if retired:
+        return retired
+    ref = group.ref
+    candidates = {name: eligible_ids(catalogs[name]) for name in names if name in catalogs}
+    near = _nearest(match_everywhere(ref.id, candidates))  # now the near misses are worth describing
+    raise InputError(
+        f"models[{group.index}]: {ref.id} is sold by none of the providers it is looked for on ({', '.join(names)})",
+        f"{near}check the spelling with `python generate.py list --everywhere {ref.id}`, "
+        "or list a provider that sells it under providers:",
+        loc=("models", group.index),
+    )
+
+
+def _retired_members(group: Group, names: list[str], current: Current, providers: dict[str, Provider]) -> list[Retired]:
+    """The deployments config.yaml has of this group's model, each retired; or the group, listed retired before."""
+    found = []
+    for key in sorted(k for k in current.keys if k[0] == group.name):
+        params = {"model": key[1], "api_base": key[2] or None}
+        provider = identify(providers, params) or ""
+        route = providers[provider].route_of(params) if provider in names else None
+        if provider not in names or route is None:
+            continue
+        model_id = key[1][len(route.prefix) :]
+        if model_id in match(group.ref.id, [model_id], explain=False).members:  # this model, not a rename
+            found.append(Retired(provider, model_id, key, group.index, group=group.ref.id))
+    if not found and group.ref.id in current.retired_ids:
+        found.append(Retired("", group.ref.id, (group.name, "", ""), group.index, group=group.ref.id))
+    return found
 
 
 def _member_ref(ref: ModelRef, provider: str, model_id: str) -> ModelRef:

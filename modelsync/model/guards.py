@@ -63,7 +63,7 @@ def guard(
             if reason:
                 result[key] = _keep_old_costs(deployment, old[key])
                 held.append(Held(deployment.provider, key, reason))
-    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers).items():
+    for provider, (gone, before) in _catalog_removals(old, result, overrides, providers, groups).items():
         if before and len(gone) / before > limits.max_removed_share:
             reason = (
                 f"{len(gone)} of {before} selected {provider} models would go (over {limits.max_removed_share:.0%})"
@@ -91,7 +91,7 @@ def _price_jump(old: dict[str, Any], new: Deployment, factor: float) -> str | No
             turned = "free" if now <= FREE else "paid"
             return f"{path} would turn {turned} ({shown(was, unit)} → {shown(now, unit)})"
         ratio = max(was, now) / max(min(was, now), 1e-300)
-        if ratio > factor:
+        if ratio > factor * (1 + 1e-9):  # $1/M → $10/M divides to 10.000000000000002: exactly 10× is not more
             return f"{path} would move {ratio:.1f}× ({shown(was, unit)} → {shown(now, unit)})"
     return None
 
@@ -139,7 +139,11 @@ def _new_members(
 
 
 def _catalog_removals(
-    old: dict[Key, dict[str, Any]], new: dict[Key, Deployment], overrides: Overrides, providers: dict[str, Provider]
+    old: dict[Key, dict[str, Any]],
+    new: dict[Key, Deployment],
+    overrides: Overrides,
+    providers: dict[str, Provider],
+    groups: Sequence[Group] = (),
 ) -> dict[str, tuple[list[Key], int]]:
     """Per provider: old deployments that vanish although overrides.yaml still selects them, and the count before."""
     gone: dict[str, list[Key]] = defaultdict(list)
@@ -154,7 +158,8 @@ def _catalog_removals(
         route = str(params.get("model", ""))
         model_id = route[len(providers[name].route.prefix) :]
         # Gone from the output, though still asked for and not merely renamed: the catalog dropped it.
-        if key not in new and route not in routes and _still_selected(overrides, name, model_id):
+        asked = _still_selected(overrides, name, model_id) or _left_group(groups, name, key[0])
+        if key not in new and route not in routes and asked:
             gone[name].append(key)
     return {name: (keys, before[name]) for name, keys in gone.items()}
 
@@ -168,6 +173,17 @@ def _still_selected(overrides: Overrides, provider: str, model_id: str) -> bool:
         return False
     included = any(fnmatchcase(model_id, p) for p in selection.include)
     return included and not any(fnmatchcase(model_id, p) for p in selection.exclude)
+
+
+def _left_group(groups: Sequence[Group], provider: str, model_name: str) -> bool:
+    """Whether a group of this name still looks for its model on `provider`, and finds it there no more."""
+    return any(
+        group.name == model_name
+        and provider in group.matches  # still looked for there (not excluded, not left out of providers:)
+        and provider not in group.by_hand  # a provider:id entry of the group's name took its place: an edit
+        and all(member != provider for member, _ in group.members)
+        for group in groups
+    )
 
 
 def _number(value: Any) -> float | None:

@@ -13,7 +13,7 @@ from ..core.errors import InputError
 from ..core.prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
 from ..core.secrets import redact_url
 from ..sources.providers import Provider, apply_name_rule
-from .groups import Group, resolve
+from .groups import Group, resolve, retire_unsold
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .retirements import Current, Retired, Retiring
@@ -83,10 +83,11 @@ def merge(
     longer lists is retired; without it (or for a model it lacks) a missing model is an error.
     """
     resolved = resolve(overrides, catalogs)
-    overrides = resolved.overrides
     merged = Merged([], groups=resolved.groups)
-    for name in sorted(overrides.enabled()):
-        merge_provider(providers[name], overrides, catalogs[name], merged, current)
+    for group in resolved.groups:  # a group no provider sells any more is retired, like a named model
+        merged.retired += retire_unsold(group, overrides, catalogs, current, providers)
+    for name in sorted(resolved.overrides.enabled()):
+        merge_provider(providers[name], resolved.overrides, catalogs[name], merged, current, overrides.models)
     merged.deployments += [_entry(entry) for entry in overrides.entries]
     _refuse_clashes(merged.deployments)
     merged.warnings += unreachable_members(merged.deployments)
@@ -95,9 +96,17 @@ def merge(
 
 
 def merge_provider(
-    provider: Provider, overrides: Overrides, catalog: Catalog, merged: Merged, current: Current | None = None
+    provider: Provider,
+    overrides: Overrides,
+    catalog: Catalog,
+    merged: Merged,
+    current: Current | None = None,
+    written: list[ModelRef] | None = None,
 ) -> None:
-    """Add one provider's selected models to `merged`, and what it skipped or retired."""
+    """Add one provider's selected models to `merged`, and what it skipped or retired.
+
+    `written` is models: as overrides.yaml has it, before groups expanded: where errors point.
+    """
     selection = overrides.providers.get(provider.name, ProviderSelection())
     named = [ref for ref in overrides.models if ref.provider == provider.name]
     named_ids = {ref.model_id for ref in named}
@@ -119,9 +128,9 @@ def merge_provider(
         _add(merged, provider, offer, deploy(provider, selection, offer, BY_GLOB))
     offers = catalog.by_id()
     for ref in named:
-        index = overrides.models.index(ref)
         found = offers.get(ref.model_id)
-        if found is None and not ref.pin.costs_both():
+        if found is None and not ref.pin.costs_both():  # never a group's member: those come from the catalog
+            index = (written or overrides.models).index(ref)
             retired = deploy(provider, selection, Offer(ref.model_id), ref)
             if current is None or not current.routed(ref.id, retired.key()):
                 raise _not_in_catalog(ref, index, offers)

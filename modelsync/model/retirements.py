@@ -30,10 +30,12 @@ class Retired:
     line: int | None = None  # the overrides.yaml line that names it
     text: str | None = None  # that line, to delete
     held: bool = False  # the shrink guard kept it in config.yaml: gone only after --accept-held
+    group: str | None = None  # the bare id, for a member of a group that no provider sells now
 
     @property
     def id(self) -> str:
-        return f"{self.provider}:{self.model_id}"
+        """What overrides.yaml names: the bare id of a group, else `provider:id`."""
+        return self.group or f"{self.provider}:{self.model_id}"
 
     def where(self) -> str:
         """Where overrides.yaml names it, for a human."""

@@ -117,7 +117,8 @@ def render(
     """The whole config.yaml as text; `retired` are listed in its header, for the next run to know."""
     try:
         template = environment(templates).get_template("config.yaml.j2")
-        return template.render(deployments=deployments, settings=settings, retired=retired)
+        listed = list({item.id: item for item in retired}.values())  # a group's members: its bare id once
+        return template.render(deployments=deployments, settings=settings, retired=listed)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", "fix the template"

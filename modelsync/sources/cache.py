@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +164,13 @@ def confirm(cache_dir: Path, found: dict[str, tuple[str, datetime]]) -> None:
         },
     }
     write_atomic(cache_dir / CONFIRMED, json.dumps(data, indent=2) + "\n")
+
+
+def describe_age(age: timedelta) -> str:
+    """A cache's age in words: `5 minutes ago`, `3 hours ago`, `12 days ago`."""
+    seconds = max(0, int(age.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"

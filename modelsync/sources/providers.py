@@ -145,6 +145,10 @@ class Provider(Strict):
             urls[f"{self.name}.embeddings"] = self.embeddings_url
         return urls
 
+    def secondary_urls(self) -> dict[str, str]:
+        """Its own documents besides the main list (OpenRouter's embeddings): one that fails leaves the rest."""
+        return {name: url for name, url in self.own_urls().items() if name != self.name}
+
     def shared_urls(self) -> dict[str, str]:
         """The documents it reads that other providers read too (models.dev), by cache name."""
         return dict(self._shared)

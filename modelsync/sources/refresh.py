@@ -25,7 +25,8 @@ from ..core.files import WriteError
 from ..core.parallel import Running
 from ..core.secrets import redact_url
 from ..core.settings import Settings, secret
-from . import cache
+from . import cache, secondary
+from .cache import describe_age
 from .fetch import Fetcher, Response
 from .litellm_map import DOCUMENT as LITELLM_DOC
 from .litellm_map import LABEL as LITELLM_LABEL
@@ -261,8 +262,8 @@ def _use_shared(
             elif store.raw(job.name) is None:
                 raise _nothing_cached(job.name)
         except (FetchError, CatalogError, CacheError) as exc:
-            when = store.fetched_at(job.name)
-            age = f"using the cached copy from {describe_age(now - when)}" if when else "and nothing is cached"
+            when, path = store.fetched_at(job.name), cache.body_path(store.cache_dir, job.name)
+            age = f"using the cached copy {path} from {describe_age(now - when)}" if when else f"nothing is at {path}"
             detail = f"{exc.what}; {age}"
             outcomes.append(Outcome(job.name, "fallback", detail, warning=f"{detail} — {exc.fix}"))
             fetched[job.name] = exc  # for its readers too: not fetched
@@ -356,6 +357,9 @@ def _one(
     try:
         for name in own:
             arrival = fetched[name]
+            if isinstance(arrival, GenerateError) and name in provider.secondary_urls():
+                secondary.failed(store, name)  # its cached copy stands, if any: the outcome says so
+                continue
             if isinstance(arrival, GenerateError):
                 raise arrival
             if arrival.document is not None:
@@ -364,7 +368,7 @@ def _one(
         _forget(store, own)
         return _fallback(provider, store, now, "fallback", exc, need_cache), False
     try:
-        catalog = store.catalog(provider)
+        catalog = secondary.catalog(provider, store, fetched)
         if not catalog.offers:
             raise CatalogError(f"{provider.name}: the catalog lists no models", "the provider may be having trouble")
     except (CatalogError, CacheError) as exc:
@@ -376,8 +380,8 @@ def _one(
         return Outcome(provider.name, "fallback", f"{len(catalog.offers)} models, from the cached copy"), False
     status = "not-modified" if all(r.not_modified for r in read) else "fetched"
     size = sum(len(a.response.raw) for name in own if isinstance(a := fetched[name], Arrival))
-    detail = f"{len(catalog.offers)} models"
-    return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog), False
+    detail, warning = f"{len(catalog.offers)} models", secondary.failures(provider, fetched, store, now)
+    return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog, warning), False
 
 
 def _forget(store: Store, names: dict[str, str]) -> None:
@@ -468,13 +472,3 @@ def _fallback(
         )
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
     return Outcome(provider.name, status, detail, warning=f"{detail} — {error.fix}")
-
-
-def describe_age(age: timedelta) -> str:
-    """A cache's age in words: `5 minutes ago`, `3 hours ago`, `12 days ago`."""
-    seconds = max(0, int(age.total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' * (count != 1)} ago"
-    return "just now"

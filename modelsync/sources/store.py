@@ -17,6 +17,7 @@ from pathlib import Path
 from ..core.catalog import Catalog, Document
 from ..core.errors import CacheError
 from ..core.files import WriteError
+from ..core.secrets import redact_url
 from . import cache, memo
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import catalog as models_dev_catalog
@@ -40,6 +41,8 @@ class Store:
         self._catalogs: dict[str, Catalog] = {}
         self._fresh: dict[str, tuple[str, Catalog]] = {}  # normalised afresh: memo key, catalog
         self._confirmed: dict[str, tuple[str, datetime]] | None = None  # cache/.confirmed.json, once read
+        self._absent: dict[str, str] = {}  # secondary documents missing from cache/: what that costs
+        self.said_missing: set[str] = set()  # secondary documents a refresh warning named already
 
     # --- documents -----------------------------------------------------------------------
 
@@ -115,9 +118,12 @@ class Store:
         return self._earliest(provider, self.checked_at)
 
     def _earliest(self, provider: Provider, when: Callable[[str], datetime | None]) -> datetime | None:
+        """The earliest time among a provider's documents; None when a document it cannot do without is missing."""
         needed = provider.urls() if provider.normaliser == MODELS_DEV else provider.own_urls()
-        ages = [when(name) for name in needed]
-        return None if any(a is None for a in ages) else min(a for a in ages if a is not None)
+        ages = {name: when(name) for name in needed}
+        if any(at is None for name, at in ages.items() if name not in provider.secondary_urls()):
+            return None
+        return min(at for at in ages.values() if at is not None)
 
     # --- catalogs ------------------------------------------------------------------------
 
@@ -155,7 +161,7 @@ class Store:
 
     def _read_by(self, provider: Provider) -> list[str]:
         """The documents a provider's catalog is made from: its own, and models.dev when it reads it."""
-        names = list(provider.own_urls())
+        names = [name for name in provider.own_urls() if self._secondary_there(provider, name)]
         if MODELS_DEV_DOC in provider.shared_urls() and (
             provider.normaliser == MODELS_DEV or self.raw(MODELS_DEV_DOC) is not None
         ):
@@ -164,6 +170,22 @@ class Store:
             if self.raw(name) is None:
                 raise self._missing(provider, name)
         return names
+
+    def _secondary_there(self, provider: Provider, name: str) -> bool:
+        """Whether a document is there, or can be done without: a missing secondary one is noted for `absences`."""
+        secondary = provider.secondary_urls()
+        if name not in secondary or self.raw(name) is not None:
+            return True
+        self._absent[name] = (
+            f"{provider.name}: {cache.body_path(self.cache_dir, name)} does not exist, so the models listed at "
+            f"{redact_url(secondary[name])} are left out — run `python generate.py --provider {provider.name}` "
+            "with network access, or save that document there"
+        )
+        return False
+
+    def absences(self) -> list[str]:
+        """A sentence per secondary document missing from cache/ that no refresh warning named already."""
+        return [text for name, text in sorted(self._absent.items()) if name not in self.said_missing]
 
     def _needed(self, provider: Provider, name: str) -> Document:
         document = self.document(name)
