@@ -17,6 +17,7 @@ from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
+from .outputs.ownership import replace_config, taken_over
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
 
@@ -93,6 +94,8 @@ def _run(
     paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> Result:
     inputs = load_inputs(paths)
+    writes = not (options.check or options.dry_run)
+    hand_kept = writes and taken_over(paths.config, paths.overrides)  # before a fetch: refused, it costs none
     store = Store(paths.cache_dir)
     outcomes: list[Outcome] = []
     before: dict[str, frozenset[str]] = {}
@@ -104,7 +107,6 @@ def _run(
     from .model.retirements import Current, locate
     from .outputs.render import render
 
-    writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     catalogs = load_catalogs(inputs, store)
     fetched = {o.provider for o in outcomes if o.catalog is not None}
@@ -145,7 +147,7 @@ def _run(
         if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
             new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
         if result.changed:
-            _write(paths.config, old_file, new_file)
+            replace_config(paths.config, old_file, new_file, hand_kept)
         elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
             check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
@@ -283,11 +285,3 @@ def _read_config(path: Path) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}", "check the file, or delete it to write it anew") from None
-
-
-def _write(path: Path, old: str | None, text: str) -> None:
-    """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
-    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
-    if old is not None:
-        write_atomic(path.with_name(path.name + ".bak"), old)
-    write_atomic(path, text)

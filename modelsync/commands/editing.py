@@ -26,6 +26,7 @@ from ..core.schema import SAFE_LOADER, explain, problem
 from ..core.yamlfile import parse_yaml
 from ..model.merge import missing_model_hint
 from ..model.overrides import ModelRef, Overrides
+from ..outputs.ownership import backup_path
 from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
@@ -66,7 +67,7 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         raise explain(exc, paths.overrides, Overrides) from None
     if paths.config.exists() and run(paths, Options(check=True)).changed:  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
-        kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
+        kept = "before you run this for real" if dry_run else f"({shown(backup_path(paths.config))} keeps the old file)"
         log.warning(
             "%s was not what %s rendered before this edit (a hand edit, or an edit not yet generated): "
             "the report shows those changes too — move hand edits into %s %s",
