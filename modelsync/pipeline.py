@@ -211,13 +211,17 @@ def _hold(
     old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
 ) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
+    from .model.empty_guard import hold_emptying
     from .model.guards import Limits, guard
     from .outputs.report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
+    old_config = parse_config(old)
     deployments, held = guard(
-        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+        old_config, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
+    deployments, emptying = hold_emptying(old_config, deployments, inputs.providers)
+    held += emptying
     if held:
         merged.deployments = deployments
     return held

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from modelsync.outputs.report import keyed_deployments
-from tests.helpers import ROOT, make_project, modelsync
+from tests.helpers import ROOT, Project, make_project, modelsync
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"
 HAND_KEPT = ADOPT / "gateway-team" / "config.yaml"  # 127 deployments kept by hand, with every oddity
@@ -76,3 +76,34 @@ def test_a_hand_kept_backup_left_by_an_earlier_run_is_never_replaced(tmp_path: P
     assert backup.read_bytes() == HAND_KEPT.read_bytes()
     assert (project.root / "config.yaml.bak.1").read_text() == before
     assert "rpm: 61" in project.config.read_text()
+
+
+def _untouched(project: Project) -> dict[str, str]:
+    return {k: v for k, v in project.snapshot_files().items() if not k.startswith("cache/.")}
+
+
+def test_an_empty_overrides_file_is_an_error_that_changes_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    for empty in ("", "# all my models were here\n\n"):
+        project.overrides.write_text(empty)
+        before = _untouched(project)
+        run = modelsync(project.root, "--offline")
+        assert run.returncode == 2, run.stdout
+        assert run.stderr.startswith("error: ") and len(run.stderr.strip().splitlines()) == 1
+        assert "overrides.yaml is empty, and rendering it would remove every deployment" in run.stderr
+        assert "write `models: []`" in run.stderr
+        assert _untouched(project) == before
+
+
+def test_a_shrink_to_no_deployment_is_held_until_accepted(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    before = _deployments(project.config)
+    assert len(before) == 30
+    project.overrides.write_text("models: []\n")
+    held = modelsync(project.root, "--offline")
+    assert held.returncode == 4, held.stderr
+    assert "config.yaml would go from 30 deployments to none" in held.stdout
+    assert _deployments(project.config) == before
+    accepted = modelsync(project.root, "--offline", "--accept-held")
+    assert accepted.returncode == 0, accepted.stderr
+    assert _deployments(project.config) == set()
