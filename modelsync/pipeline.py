@@ -102,6 +102,7 @@ def _run(
     if not (options.check or options.offline):
         settings = _settings(settings)
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
+    from .model.catalogs import uncached_warnings
     from .model.groups import eligible_ids
     from .model.merge import merge
     from .model.retirements import Current, locate
@@ -119,6 +120,9 @@ def _run(
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
     merged.retired = locate(merged.retired, paths.overrides)
+    merged.warnings += uncached_warnings(
+        catalogs, inputs.providers, frozenset(o.provider for o in outcomes if o.warning)
+    )
     for warning in merged.warnings:
         log.warning("%s", warning)
     _warn_retirements(merged)
@@ -228,10 +232,10 @@ def _hold(
 
 
 def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
-    """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
-    catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
-    store.release()
-    return catalogs
+    """Every enabled provider's catalog: what this run fetched, else the cache's (or none, where pins suffice)."""
+    from .model.catalogs import load_catalogs as load
+
+    return load(inputs.providers, inputs.overrides, store)
 
 
 def _refresh(
@@ -246,6 +250,7 @@ def _refresh(
 
     Returns the outcomes, and the ids groups could take from each catalog before the refresh.
     """
+    from .model.catalogs import renders_from_pins
     from .sources.fetch import make_client
     from .sources.refresh import start
 
@@ -268,6 +273,7 @@ def _refresh(
             force=options.refresh,
             write=not options.dry_run,
             progress=options.progress,
+            need_cache=frozenset(name for name in names if not renders_from_pins(name, inputs.overrides)),
         )
         # While they are on their way, what needs no new catalog: the groups' ids from before, the
         # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.

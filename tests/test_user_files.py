@@ -6,16 +6,38 @@ Each test runs the installed `modelsync` command as a real process in a folder o
 from __future__ import annotations
 
 import shutil
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import yaml
 
 from modelsync.outputs.report import keyed_deployments
-from tests.helpers import ROOT, Project, make_project, modelsync
+from tests.helpers import ROOT, Project, make_project, modelsync, serve
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"
 HAND_KEPT = ADOPT / "gateway-team" / "config.yaml"  # 127 deployments kept by hand, with every oddity
 SELECTS_NOTHING = ROOT / "modelsync" / "project" / "overrides.yaml"  # what init writes
+FIREWORKS = """\
+# ---- Fireworks, priced by hand: its listing is not cached here ----
+- model_name: deepseek-v3.1
+  litellm_params:
+    model: fireworks_ai/accounts/fireworks/models/deepseek-v3p1
+    api_key: os.environ/FIREWORKS_AI_API_KEY
+    input_cost_per_token: 5.6e-07
+    output_cost_per_token: 1.68e-06
+    order: 3
+- model_name: kimi-k2
+  litellm_params: {model: fireworks_ai/accounts/fireworks/models/kimi-k2-instruct-0905,
+                   input_cost_per_token: 6.0e-07, output_cost_per_token: 2.5e-06}
+- model_name: fireworks/qwen3-coder
+  litellm_params:
+    model: fireworks_ai/accounts/fireworks/models/qwen3-coder-480b-a35b-instruct
+    input_cost_per_token: 4.5e-07
+    output_cost_per_token: 1.8e-06
+    cache_read_input_token_cost: 2.25e-07
+  model_info: {max_input_tokens: 262144}
+
+"""
 
 
 def _hand_kept_folder(tmp_path: Path, config: str | None = None) -> Path:
@@ -107,3 +129,81 @@ def test_a_shrink_to_no_deployment_is_held_until_accepted(tmp_path: Path) -> Non
     accepted = modelsync(project.root, "--offline", "--accept-held")
     assert accepted.returncode == 0, accepted.stderr
     assert _deployments(project.config) == set()
+
+
+def test_imported_pinned_models_render_offline_when_their_catalogs_are_not_cached(tmp_path: Path) -> None:
+    """Item 2: novita, poe and fireworks have no cached catalog; their pinned models render from the pins."""
+    head, tail = HAND_KEPT.read_text().split("\nenvironment_variables:", 1)
+    folder = _hand_kept_folder(tmp_path, f"{head}\n{FIREWORKS}environment_variables:{tail}")
+    shutil.copytree(ADOPT / "gateway-team" / "cache", folder / "cache")
+    for uncached in ("novita", "poe"):
+        (folder / "cache" / f"{uncached}.json").unlink()
+    assert modelsync(folder, "init", "-q").returncode == 0
+    imported = modelsync(folder, "import", "config.yaml", "--offline")
+    assert imported.returncode == 0, imported.stderr
+    assert "fireworks catalog (none cached): kept with its costs pinned" in imported.stdout
+    original = _deployments(folder / "config.yaml")
+    assert len(original) == 129  # 126 kept by hand (one name, route and api_base twice) + 3 from Fireworks
+    run = modelsync(folder, "--offline")
+    assert run.returncode == 0, run.stderr
+    assert _deployments(folder / "config.yaml") == original, "every deployment kept"
+    for provider in ("fireworks", "novita", "poe"):
+        warning = f"warning: {provider}: no catalog in cache/, so its models were rendered from their pinned costs"
+        assert run.stderr.count(warning) == 1, run.stderr
+        assert f"`modelsync --provider {provider}`" in run.stderr
+        lines = run.stderr.splitlines()
+        per_model = [line for line in lines if line.startswith(f"warning: {provider}:") and warning not in line]
+        assert per_model == [], "one warning per provider, none per model"
+    rendered = yaml.safe_load((folder / "config.yaml").read_text())["model_list"]
+    coder = next(d for d in rendered if d["model_name"] == "fireworks/qwen3-coder")
+    assert coder["litellm_params"]["cache_read_input_token_cost"] == 2.25e-07
+    assert coder["litellm_params"]["input_cost_per_token"] == 4.5e-07
+
+
+def test_pinned_models_render_when_a_listing_key_is_not_set_and_nothing_is_cached(tmp_path: Path) -> None:
+    """Item 2, online: OpenAI and Anthropic list only with a key; without one, their pinned models render."""
+    asked: list[str] = []
+
+    def listing(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        asked.append(handler.path)
+        return 200, {"Content-Type": "application/json"}, b'{"data": []}'
+
+    models_dev = (200, {"Content-Type": "application/json"}, (ROOT / "cache" / "models_dev.json").read_bytes())
+    project = make_project(tmp_path)
+    for cached in project.cache.glob("*.json"):  # OpenRouter's stays, fresh: it is not fetched
+        if not cached.name.startswith("openrouter."):
+            cached.unlink()
+    with serve({"/api.json": models_dev, "/v1/models": listing}) as base:
+        text = project.providers.read_text().replace("https://models.dev", base)
+        project.providers.write_text(
+            text.replace("https://api.openai.com", base).replace("https://api.anthropic.com", base)
+        )
+        project.write_overrides(
+            {
+                "models": [
+                    "openrouter:openai/gpt-4o-mini",
+                    _pinned("openai:o1-preview", 1.5e-05, 6e-05),
+                    _pinned("openai:gpt-4o-mini", 1.5e-07, 6e-07),
+                    _pinned("anthropic:claude-haiku-4-5", 1e-06, 5e-06),
+                ]
+            }
+        )
+        run = modelsync(project.root)
+    assert run.returncode == 0, run.stderr
+    assert asked == [], "no listing is asked for without its key"
+    rendered = {d["litellm_params"]["model"]: d for d in yaml.safe_load(project.config.read_text())["model_list"]}
+    assert sorted(rendered) == [
+        "anthropic/claude-haiku-4-5",
+        "openai/gpt-4o-mini",
+        "openai/o1-preview",
+        "openrouter/openai/gpt-4o-mini",
+    ]
+    assert rendered["openai/o1-preview"]["litellm_params"]["output_cost_per_token"] == 6e-05
+    for provider, key in (("openai", "OPENAI_API_KEY"), ("anthropic", "ANTHROPIC_API_KEY")):
+        said = [line for line in run.stderr.splitlines() if line.startswith(f"warning: {provider}:")]
+        assert len(said) == 1, run.stderr  # one per provider, not one per model
+        assert f"not fetched, {key} is not set — set {key}" in said[0]
+
+
+def _pinned(model: str, input_cost: float, output_cost: float) -> dict[str, object]:
+    return {"id": model, "pin": {"input_cost_per_token": input_cost, "output_cost_per_token": output_cost}}
