@@ -43,6 +43,7 @@ class Options:
     refresh: bool = False  # fetch even fresh catalogs
     only: tuple[str, ...] = ()  # fetch only these providers
     accept_held: bool = False  # take catalog changes the guards would hold
+    asked_to_empty: bool = False  # `remove` of the last model: no deployment left is what was asked
     progress: Progress | None = None  # told when each provider's fetch starts and ends
 
 
@@ -131,7 +132,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings, brought)
+        held = _hold(old, merged, inputs, settings, brought, options.asked_to_empty)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
@@ -212,7 +213,7 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]], empty_ok: bool
 ) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
     from .model.empty_guard import hold_emptying
@@ -224,8 +225,9 @@ def _hold(
     deployments, held = guard(
         old_config, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
-    deployments, emptying = hold_emptying(old_config, deployments, inputs.providers)
-    held += emptying
+    if not empty_ok:  # `remove` of the last model asked for a config with none
+        deployments, emptying = hold_emptying(old_config, deployments, inputs.providers)
+        held += emptying
     if held:
         merged.deployments = deployments
     return held

@@ -77,12 +77,13 @@ def regenerate_with(paths: Paths, old_text: str, new_text: str, dry_run: bool) -
         trial = paths.overrides.with_name(f".{paths.overrides.name}.preview")
         try:
             write_atomic(trial, new_text)
-            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+            preview = Options(offline=True, dry_run=True, asked_to_empty=True)
+            return run(dataclasses.replace(paths, overrides=trial), preview)
         finally:
             trial.unlink(missing_ok=True)
     write_atomic(paths.overrides, new_text)
     try:
-        return run(paths, Options(offline=True))
+        return run(paths, Options(offline=True, asked_to_empty=True))  # the edit is proven to be only what was asked
     except BaseException:
         write_atomic(paths.overrides, old_text)  # the edit goes with the run that failed
         raise
