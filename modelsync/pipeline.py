@@ -17,6 +17,7 @@ from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
+from .outputs.ownership import replace_config, taken_over
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
 
@@ -42,6 +43,7 @@ class Options:
     refresh: bool = False  # fetch even fresh catalogs
     only: tuple[str, ...] = ()  # fetch only these providers
     accept_held: bool = False  # take catalog changes the guards would hold
+    asked_to_empty: bool = False  # `remove` of the last model: no deployment left is what was asked
     progress: Progress | None = None  # told when each provider's fetch starts and ends
 
 
@@ -93,18 +95,20 @@ def _run(
     paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
 ) -> Result:
     inputs = load_inputs(paths)
+    writes = not (options.check or options.dry_run)
+    hand_kept = writes and taken_over(paths.config, paths.overrides)  # before a fetch: refused, it costs none
     store = Store(paths.cache_dir)
     outcomes: list[Outcome] = []
     before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
+    from .model.catalogs import uncached_warnings
     from .model.groups import eligible_ids
     from .model.merge import merge
     from .model.retirements import Current, locate, mark_held
     from .outputs.render import render
 
-    writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     catalogs = load_catalogs(inputs, store)
     fetched = {o.provider for o in outcomes if o.catalog is not None}
@@ -117,6 +121,9 @@ def _run(
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
     merged.retired = locate(merged.retired, paths.overrides)
+    merged.warnings += uncached_warnings(
+        catalogs, inputs.providers, frozenset(o.provider for o in outcomes if o.warning)
+    )
     for warning in merged.warnings:
         log.warning("%s", warning)
     sections = inputs.overrides.sections()
@@ -124,7 +131,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings, brought)
+        held = _hold(old, merged, inputs, settings, brought, options.asked_to_empty)
         if held:
             merged.retired = mark_held(merged.retired, {h.key for h in held})
             text = render(paths.templates, merged.deployments, sections, merged.retired)
@@ -146,7 +153,7 @@ def _run(
         if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
             new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
         if result.changed:
-            _write(paths.config, old_file, new_file)
+            replace_config(paths.config, old_file, new_file, hand_kept)
         elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
             check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
@@ -207,25 +214,31 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]], empty_ok: bool
 ) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
+    from .model.empty_guard import hold_emptying
     from .model.guards import Limits, guard
     from .outputs.report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
+    old_config = parse_config(old)
     deployments, held = guard(
-        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+        old_config, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
+    if not empty_ok:  # `remove` of the last model asked for a config with none
+        deployments, emptying = hold_emptying(old_config, deployments, inputs.providers)
+        held += emptying
     if held:
         merged.deployments = deployments
     return held
 
 
 def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
-    """Every enabled provider's catalog: what this run fetched, else the cache's, from the store."""
-    catalogs = {name: store.catalog(inputs.providers[name]) for name in sorted(inputs.overrides.enabled())}
-    store.release()
+    """Every enabled provider's catalog: what this run fetched, else the cache's (or none, where pins suffice)."""
+    from .model.catalogs import load_catalogs as load
+
+    catalogs = load(inputs.providers, inputs.overrides, store)
     for absence in store.absences():
         log.warning("%s", absence)
     return catalogs
@@ -243,6 +256,7 @@ def _refresh(
 
     Returns the outcomes, and the ids groups could take from each catalog before the refresh.
     """
+    from .model.catalogs import renders_from_pins
     from .sources.fetch import make_client
     from .sources.refresh import start
 
@@ -265,6 +279,7 @@ def _refresh(
             force=options.refresh,
             write=not options.dry_run,
             progress=options.progress,
+            need_cache=frozenset(name for name in names if not renders_from_pins(name, inputs.overrides)),
         )
         # While they are on their way, what needs no new catalog: the groups' ids from before, the
         # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
@@ -286,11 +301,3 @@ def _read_config(path: Path) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}", "check the file, or delete it to write it anew") from None
-
-
-def _write(path: Path, old: str | None, text: str) -> None:
-    """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
-    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
-    if old is not None:
-        write_atomic(path.with_name(path.name + ".bak"), old)
-    write_atomic(path, text)

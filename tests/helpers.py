@@ -284,3 +284,11 @@ def serve(routes: dict[str, Handler | tuple[int, dict[str, str], bytes]]) -> Ite
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def modelsync(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed `modelsync` command, run for real in `folder`: its own process, no key or setting inherited."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODELSYNC_") and not k.endswith("_API_KEY")}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-c", "from modelsync.cli import console; console()", *args]
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)

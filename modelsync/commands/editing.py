@@ -28,6 +28,7 @@ from ..core.schema import SAFE_LOADER, explain, problem
 from ..core.yamlfile import parse_yaml
 from ..model.merge import missing_model_hint
 from ..model.overrides import ModelRef, Overrides
+from ..outputs.ownership import backup_path
 from ..pipeline import Inputs, Options, Result, load_inputs, run
 from ..sources.providers import Provider, apply_name_rule
 from ..sources.store import Store
@@ -85,7 +86,7 @@ def regenerate_with(
         verify(preview)
     if paths.config.exists() and _was_edited(paths):  # so a hand edit is not lost unseen
         config, overrides = shown(paths.config), shown(paths.overrides)
-        kept = "before you run this for real" if dry_run else f"({config}.bak keeps the old file)"
+        kept = "before you run this for real" if dry_run else f"({shown(backup_path(paths.config))} keeps the old file)"
         log.warning(
             "%s was not what %s rendered before this edit (a hand edit, or an edit not yet generated): "
             "the report shows those changes too — move hand edits into %s %s",
@@ -95,7 +96,7 @@ def regenerate_with(
         return preview
     write_atomic(paths.overrides, new_text)
     try:
-        return run(paths, Options(offline=True))
+        return run(paths, Options(offline=True, asked_to_empty=True))  # the edit is proven to be only what was asked
     except BaseException:
         write_atomic(paths.overrides, old_text)  # the edit goes with the run that failed
         raise
@@ -121,7 +122,9 @@ def _preview(paths: Paths, new_text: str, quiet: bool = False) -> Result:
         write_atomic(trial, new_text)
         log.addFilter(named)
         with quietly(quiet):
-            return run(dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True))
+            return run(
+                dataclasses.replace(paths, overrides=trial), Options(offline=True, dry_run=True, asked_to_empty=True)
+            )
     except InputError as exc:  # about the copy, at a line the real file does not have yet: say so
         at = re.compile(rf"^{re.escape(str(trial))}(:\d+)?: ")
         what = at.sub(f"{shown(paths.overrides)} with this edit (nothing was written): ", exc.what)

@@ -28,6 +28,7 @@ from ..core.paths import Paths
 from ..core.schema import explain, load_yaml
 from ..model.merge import deploy
 from ..model.overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
+from ..outputs.ownership import import_mark
 from ..sources.providers import Provider, apply_name_rule, identify, load_providers
 from ..sources.store import Store
 from .credentials import Credentials
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("modelsync")
 HEADER = """\
-# Imported from {source} by `{me} import`.
+# Imported from {source} {mark} by `{me} import`.
 # Prices, limits and routes now come from the provider catalogs in cache/; this file keeps what
 # is yours: which models, their names, extra params, pins and hand-written entries. Next:
 #     {me} --offline --dry-run   # see how the catalogs differ from the old file
@@ -107,7 +108,7 @@ def import_config(
     except ValidationError as exc:  # would be our bug: say where, keep the user's files as they are
         raise explain(exc, target, Overrides) from None
     text = (
-        HEADER.format(source=source.name, me=me)
+        HEADER.format(source=source.name, mark=import_mark(source.read_bytes()), me=me)
         + "\n"
         + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
     )

@@ -15,6 +15,7 @@ from .. import __version__
 from ..core.errors import ExitCode, InputError
 from ..core.files import write_atomic
 from ..core.output import shown
+from ..outputs.ownership import file_generated
 from . import Commands, command
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     write(planned)
     if not args.quiet:
         made = ", ".join(_shown(item, folder) for item in planned)
-        print(f"initialised {shown(folder)}: {made}\n{next_steps()}")
+        steps = import_steps(folder / "config.yaml") if _hand_kept(folder) else next_steps()
+        print(f"initialised {shown(folder)}: {made}\n{steps}")
         if args.me != "modelsync":
             print("(`pip install .` in the modelsync repository gives the modelsync command)")
     return ExitCode.OK
@@ -94,9 +96,11 @@ def shipped() -> Traversable:
 def plan(folder: Path, ci: bool) -> list[Planned]:
     """Every file to write; an error naming those that exist, before anything is written."""
     source = shipped()
+    # Beside a config.yaml kept by hand, overrides.yaml is import's to write, from that config.
+    overrides = [] if _hand_kept(folder) else [source.joinpath("overrides.yaml").read_text("utf-8")]
     planned = [
         Planned(folder / "providers.yaml", for_installed(source.joinpath("providers.yaml").read_text("utf-8"))),
-        Planned(folder / "overrides.yaml", source.joinpath("overrides.yaml").read_text("utf-8")),
+        *(Planned(folder / "overrides.yaml", text) for text in overrides),
         *(
             Planned(folder / "templates" / entry.name, for_installed(entry.read_text("utf-8")))
             for entry in sorted(source.joinpath("templates").iterdir(), key=lambda e: e.name)
@@ -167,6 +171,22 @@ def next_steps(me: str = "modelsync") -> str:
         f"  {me} list openrouter --free      # find model ids, with prices per million tokens\n"
         f"  {me} add openrouter:ID --name N  # select one; config.yaml is written\n"
         f"  {me} --offline                   # or now: a config.yaml with no models yet"
+    )
+
+
+def _hand_kept(folder: Path) -> bool:
+    """Whether the folder holds a config.yaml modelsync did not write, which a first run would replace."""
+    return not file_generated(folder / "config.yaml")
+
+
+def import_steps(config: Path) -> str:
+    """What to run next in a folder whose config.yaml is kept by hand: import it, losing nothing."""
+    name = shown(config)
+    return (
+        f"{name} was not written by modelsync, so overrides.yaml was not written and no run will replace "
+        f"{name} as it is. Next:\n"
+        f"  modelsync import {name}   # write overrides.yaml from it (catalogs fetched first; --offline to skip)\n"
+        f"  modelsync --offline       # then render it; the original is kept as {name}.bak, never replaced"
     )
 
 

@@ -91,6 +91,7 @@ class Catalog:
     provider: str
     offers: tuple[Offer, ...]
     skipped: tuple[Skip, ...] = field(default=())
+    cached: bool = True  # False: nothing is cached; the models named with both costs pinned render from them
 
     def by_id(self) -> dict[str, Offer]:
         return {offer.id: offer for offer in self.offers}

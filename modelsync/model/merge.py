@@ -136,7 +136,7 @@ def merge_provider(
                 raise _not_in_catalog(ref, index, offers)
             merged.retired.append(Retired(provider.name, ref.model_id, retired.key(), index))
             continue
-        offer = found or _pinned_absentee(ref, merged)
+        offer = found or _pinned_absentee(ref, merged, catalog.cached)
         problem = offer.needs_pin or offer.price_problem
         if problem and not ref.pin.costs_both():
             skipped.append((offer.id, f"{problem}; pin input_cost_per_token and output_cost_per_token to use it"))
@@ -161,9 +161,10 @@ def _globbed(offer: Offer, selection: ProviderSelection) -> bool:
     return included and not any(fnmatchcase(offer.id, pattern) for pattern in selection.exclude)
 
 
-def _pinned_absentee(ref: ModelRef, merged: Merged) -> Offer:
-    """A named model missing from the catalog, kept on its pinned costs."""
-    merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
+def _pinned_absentee(ref: ModelRef, merged: Merged, cached: bool) -> Offer:
+    """A named model missing from the catalog, kept on its pinned costs (said once per provider with no catalog)."""
+    if cached:
+        merged.warnings.append(f"{ref.id}: not in the {ref.provider} catalog; kept because its costs are pinned")
     return Offer(id=ref.model_id)
 
 

@@ -310,13 +310,16 @@ def _refuse_repeats(keys: list[Any], label: Any) -> None:
 def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
     """Read overrides.yaml, validate it, and check every provider it names exists."""
     raw = load_yaml(path, "overrides")
-    if raw is not None and not isinstance(raw, dict):
+    if raw is None:  # a truncated save or a stray `>` far more often than a wish to serve nothing
+        what = f"{path} is empty, and rendering it would remove every deployment from config.yaml"
+        raise InputError(what, "restore it (`git checkout overrides.yaml`), or write `models: []` to mean no model")
+    if not isinstance(raw, dict):
         raise InputError(
             f"{path}: the file holds a {type(raw).__name__}, not a mapping",
             "write it as keys providers:, models:, entries:, settings: (see the README)",
         )
     try:
-        overrides = Overrides.model_validate(raw if raw is not None else {})
+        overrides = Overrides.model_validate(raw)
     except ValidationError as exc:
         raise explain(exc, path, Overrides) from None
     for loc, name in _provider_mentions(overrides):

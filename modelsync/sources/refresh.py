@@ -86,6 +86,7 @@ class Arrival:
 
 Progress = Callable[[str, "Outcome | None"], None]  # (provider, None) on start, (provider, outcome) at the end
 Fetched = dict[str, "Arrival | GenerateError"]
+NeedCache = bool | frozenset[str]  # whether a failed fetch with nothing cached stops the run, or for whom
 
 
 def is_stale(provider: Provider, store: Store, now: datetime, window: timedelta) -> bool:
@@ -107,7 +108,7 @@ class Refreshing:
     started: float
     write: bool
     tell: Progress
-    need_cache: bool
+    need_cache: NeedCache
 
     def finish(self) -> list[Outcome]:
         """Wait for every fetch, then check, normalise and (with `write`) store what came."""
@@ -134,7 +135,7 @@ def start(
     force: bool = False,
     write: bool = True,
     progress: Progress | None = None,
-    need_cache: bool = True,
+    need_cache: NeedCache = True,
 ) -> Refreshing:
     """Send the requests of every stale provider and return while they are on their way;
     `.finish()` then waits and uses them. A failed provider falls back to its cache.
@@ -142,6 +143,7 @@ def start(
     Good documents are laid over the cache in `store` for this run; with `write` they replace the
     cache too (without, a dry run, they are only used). A failed provider with nothing cached stops
     the run, unless not `need_cache` (an import, which can do without it): then it is warned about.
+    `need_cache` may also name the providers that need one (the others' models are pinned).
     """
     tell = progress or (lambda provider, outcome: None)
     window = timedelta(hours=settings.freshness_hours)
@@ -305,7 +307,7 @@ def _normalise_due(
     store: Store,
     now: datetime,
     started: float,
-    need_cache: bool = True,
+    need_cache: NeedCache = True,
 ) -> list[Outcome]:
     """Each due provider's catalog from what was fetched; a failure falls back to its cache.
 
@@ -314,7 +316,7 @@ def _normalise_due(
     """
     fresh_shared = {o.provider for o in shared if o.status == "fetched"}
     while True:
-        results = [_one(p, keys[p.name], fetched, store, now, started, need_cache) for p in due]
+        results = [_one(p, keys[p.name], fetched, store, now, started, _needs(need_cache, p)) for p in due]
         rejected = {
             name
             for provider, (_, unreadable) in zip(due, results, strict=True)
@@ -382,6 +384,10 @@ def _one(
     size = sum(len(a.response.raw) for name in own if isinstance(a := fetched[name], Arrival))
     detail, warning = f"{len(catalog.offers)} models", secondary.failures(provider, fetched, store, now)
     return Outcome(provider.name, status, detail, time.monotonic() - started, size, catalog, warning), False
+
+
+def _needs(need_cache: NeedCache, provider: Provider) -> bool:
+    return need_cache if isinstance(need_cache, bool) else provider.name in need_cache
 
 
 def _forget(store: Store, names: dict[str, str]) -> None:

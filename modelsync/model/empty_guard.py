@@ -1,0 +1,34 @@
+"""The last shrink guard: a run that would leave no deployment of a config that had some is held.
+
+An emptied overrides.yaml, a selection that matches nothing any more, or every catalog failing
+at once is far more often a mistake than a wish, and a proxy with no model serves nobody. The
+deployments stay as they were, the report says why, and `--accept-held` takes the empty config.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..outputs.report import keyed_deployments
+from ..sources.providers import Provider, identify
+from .guards import Held
+from .merge import Deployment
+
+HAND_WRITTEN = "entries"  # the held "provider" of a deployment no catalog provider routes
+
+
+def hold_emptying(
+    old_config: dict[str, Any], new: list[Deployment], providers: dict[str, Provider]
+) -> tuple[list[Deployment], list[Held]]:
+    """`new`, or, when it is empty and the old config was not, the old deployments, all held."""
+    old = keyed_deployments(old_config.get("model_list"))
+    if new or not old:
+        return new, []
+    reason = f"config.yaml would go from {len(old)} deployments to none (is overrides.yaml as you meant it?)"
+    kept, held = [], []
+    for key, body in sorted(old.items()):
+        params = dict(body.get("litellm_params") or {})
+        provider = identify(providers, params)
+        kept.append(Deployment(provider, key[0], params, dict(body.get("model_info") or {})))
+        held.append(Held(provider or HAND_WRITTEN, key, reason))
+    return kept, held
