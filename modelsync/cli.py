@@ -110,14 +110,15 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     """Run the command line; `home` is the folder of the project's files (default: this repo)."""
     home = home or ROOT
     argv = sys.argv[1:] if argv is None else argv
-    quick = quick_check.run(argv, home)
+    me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
+    quick = quick_check.run(argv, home, me)
     if quick is not None:
         return quick
     top = parser(prog)
     args, unknown = top.parse_known_args(argv)
     if unknown:
         _refuse_unknown(top, args, unknown)
-    args.me = "modelsync" if prog == "modelsync" else f"python {prog}"  # how the user runs us, for advice
+    args.me = me
     setup_logging(verbosity(args), args.me)
     return _boundary(lambda: _dispatch(top, args, home), args.me)
 
