@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -145,12 +146,20 @@ class Provider(Strict):
         """The route of a model that speaks `sdk`'s API (models.dev npm), else the provider's own."""
         return self.sdk_routes.get(sdk or "", self.route)
 
+    @cached_property
+    def prefixes(self) -> tuple[str, ...]:
+        """Every route's prefix: a deployment's model that starts with none of them is not this provider's."""
+        routes: list[Route | OtherRoute] = [self.route, *self.sdk_routes.values(), *self.other_routes]
+        return tuple(route.prefix for route in routes)
+
     def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
         """The route of this provider a deployment uses: same prefix, and its api_base, none, or one it is known by.
 
         An `openai/` deployment with another api_base (a local server, say) is nobody's.
         """
         model = str(litellm_params.get("model", ""))
+        if not model.startswith(self.prefixes):  # most providers, for most deployments: said at once
+            return None
         api_base = str(litellm_params.get("api_base") or "").rstrip("/")
         routes: list[Route | OtherRoute] = [self.route, *self.sdk_routes.values(), *self.other_routes]
         for route in routes:
