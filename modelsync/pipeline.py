@@ -134,7 +134,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings, brought)
+        held = _hold(old, text, merged, inputs, settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
@@ -213,15 +213,21 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+    old: str, new: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
 ) -> list[Held]:
-    """Apply the change guards to `merged`; return what they held back."""
+    """Apply the change guards to `merged` (rendered as `new`); return what they held back."""
     from .model.guards import Limits, guard
-    from .outputs.report import parse_config
+    from .outputs.reparse import old_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
     deployments, held = guard(
-        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+        old_config(old, new, merged.deployments),
+        merged.deployments,
+        inputs.overrides,
+        inputs.providers,
+        limits,
+        merged.groups,
+        brought,
     )
     if held:
         merged.deployments = deployments
