@@ -235,7 +235,9 @@ def _sources(raw: dict[str, Any], path: Path) -> dict[str, Source]:
 
 def identify(providers: dict[str, Provider], litellm_params: dict[str, Any]) -> str | None:
     """The provider whose route a deployment uses; the most specific route wins."""
-    owners = [(p, route) for p in providers.values() if (route := p.route_of(litellm_params))]
+    model = str(litellm_params.get("model", ""))
+    candidates = [p for p in providers.values() if model.startswith(p.prefixes)]  # cheap: most are not
+    owners = [(p, route) for p in candidates if (route := p.route_of(litellm_params))]
     owners.sort(key=lambda owner: -len(owner[1].prefix))
     return owners[0][0].name if owners else None
 
