@@ -15,15 +15,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from ..core.errors import ExitCode
 from ..core.output import SCRIPT, as_invoked, setup_logging, shown
 from . import path_options, paths_of, verbosity, volume_options
 from .generate import accept_held_option, print_state, report_option
-
-if TYPE_CHECKING:
-    from ..outputs import said
 
 log = logging.getLogger("modelsync")
 
@@ -73,22 +70,16 @@ def run(argv: Sequence[str], home: Path, me: str = SCRIPT) -> int | None:
         found = stamp.current(paths)
         silent = found is not None and args.report == "text" and (not found.warnings or level < 0)
         record = None if found is None or silent else said.load(paths, found.said)
+        warnings, report = record.replay(args.report) if record else ([], "")  # all of it, before a word is said
     except Exception:  # whatever went wrong, the full check meets it again and says it properly
         return None
     if found is None or not (silent or record):
         return None
     setup_logging(level, me)
     log.info("%s matches its digest line: inputs and file unchanged since written, not rendered", shown(paths.config))
-    if record is not None:
-        _say(record, args.report, me)
+    for warned, message in warnings:  # what the full check logs, then prints, in its order
+        log.log(warned, "%s", message)
+    sys.stdout.write(as_invoked(report, me))
     if level >= 0:
         print_state(paths, "is up to date", found.deployments, args.report, me)
     return ExitCode.OK
-
-
-def _say(record: said.Said, report: str, me: str) -> None:
-    """The warnings and the report the full check gives, from the record, in the same order."""
-    for level, message in record.warnings():
-        log.log(level, "%s", message)
-    if report != "text":
-        sys.stdout.write(as_invoked(record.report(report), me))

@@ -130,12 +130,10 @@ class Said:
     paths: Paths
     today: date
 
-    def warnings(self) -> Iterator[tuple[int, str]]:
-        for item in self.document["warnings"]:
-            yield int(item["level"]), self.text(item["text"])
-
-    def report(self, form: str) -> str:
-        return self.text(self.document[form])
+    def replay(self, form: str) -> tuple[list[tuple[int, str]], str]:
+        """The warnings (level, message) and the report (`""` in text, which prints none) a check says."""
+        warnings = [(int(item["level"]), self.text(item["text"])) for item in self.document["warnings"]]
+        return warnings, "" if form == "text" else self.text(self.document[form])
 
     def text(self, segments: Segments) -> str:
         return "".join(self._part(part) for part in segments)
