@@ -658,10 +658,10 @@ def bench_report_cost(work: Path, paths: Paths) -> None:
         f"`{' '.join(CI_RECIPE)}`, {runs} rounds"
     )
     line("changed: check + Markdown report, wall", spread([w for w, _ in figures["changed"]]))
-    for name, what in (("fast", "the up-to-date check"), ("rendered", "the same, rendered (the report's cost)")):
+    for name, what in (("fast", "up to date"), ("rendered", "rendered: report's cost")):
         for kind, label in ((0, "wall"), (1, "CPU")):
             extra = [c[kind] - u[kind] for c, u in zip(figures["changed"], figures[name], strict=True)]
-            line(f"  − {what}, {label}", spread(extra), "<= 0.2 s", statistics.median(extra) <= 0.2)
+            line(f"  − {what} ({label})", spread(extra), "<= 0.2 s", statistics.median(extra) <= 0.2)
 
 
 def project_copy(paths: Paths, root: Path) -> Paths:
