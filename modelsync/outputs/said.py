@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -51,7 +51,7 @@ class Heard(logging.Handler):
 
     def __init__(self, paths: Paths) -> None:
         super().__init__(logging.WARNING)
-        self.paths, self.mark, self.deaf = paths, f"\0{secrets.token_hex(8)}\0", False
+        self.paths, self.mark, self.deaf = paths, f"\0{os.urandom(8).hex()}\0", False  # no text holds it
         self.said: list[tuple[int, Segments]] = []
         self.secret = False  # a message masking would change again: nothing can be recorded
 
