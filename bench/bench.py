@@ -2,7 +2,7 @@
 """Print how fast the generator is, each figure beside its target, measured in this run.
 
     python bench/bench.py              # everything, in about a minute
-    python bench/bench.py check report # only some: check, report, scale, refresh, shared, groups
+    python bench/bench.py check report # only some: check, report, scale, refresh, shared, groups, gate
     python bench/bench.py report --pairing  # also DeepDiff made to pair changed models (~1 min more)
 
 Figures, not assertions. Ratios compare two things timed in the same run, interleaved, as medians.
@@ -579,6 +579,98 @@ def bench_groups(work: Path) -> None:
         )
 
 
+# 7. The gate as users run it: every model of seven real catalogs, with their real warnings ----------
+
+SEVEN = ("openrouter", "vercel", "nvidia", "novita", "requesty", "nano_gpt", "poe")
+CI_RECIPE = ("--check", "--report", "markdown")  # .github/workflows/config-check.yml's command
+
+
+def seven_project(root: Path, more: tuple[str, ...] = ()) -> Paths:
+    """Every model of the seven catalogs (real where saved, else the committed example), plus `more`
+    (real catalogs, or providers read whole from models.dev); written once, so it is up to date."""
+    names = {name: REAL.get(name) for name in (*SEVEN, *more) if name not in READ_WHOLE}
+    catalogs: dict[str, Any] = {n: CATALOGS / p if p else ROOT / "cache" / f"{n}.json" for n, p in names.items()}
+    catalogs["openrouter.embeddings"] = ROOT / "cache" / "openrouter.embeddings.json"
+    if set(more) & set(READ_WHOLE):
+        catalogs["models_dev"] = CATALOGS / MODELS_DEV_SNAPSHOT
+    paths = project(root, catalogs, {"providers": {name: {"include": ["*"]} for name in (*SEVEN, *more)}})
+    subprocess.run(cli(paths, "--offline", "-q"), check=True)
+    return paths
+
+
+def said(command: list[str]) -> tuple[int, bytes, bytes]:
+    done = subprocess.run(command, capture_output=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+def same_as_rendered(paths: Paths, args: tuple[str, ...]) -> bool:
+    """Whether the check answered from the digest line says what the same check says by rendering."""
+    record = paths.config.with_name(paths.config.name + ".check.json")
+    fast = said(cli(paths, *args))
+    record.rename(record.with_suffix(".aside"))
+    try:
+        return fast == said(cli(paths, *args))
+    finally:
+        record.with_suffix(".aside").rename(record)
+
+
+def bench_gate(work: Path) -> None:
+    paths = seven_project(work / "gate")
+    header = paths.config.read_text().split("\nmodel_list:")[0]
+    count, warned = paths.config.read_text().count("\n  - model_name: "), header.split(" warnings=")[1].split()[0]
+    checks = {"check": ["--check"], "CI recipe": list(CI_RECIPE)}
+    runs = 21
+    figures = interleaved(
+        {"imports": [PYTHON, "-c", "import yaml, jinja2, pydantic"]} | {k: cli(paths, *a) for k, a in checks.items()},
+        runs,
+    )
+    print(f"7. the gate: {count} deployments, every model of {', '.join(SEVEN)}; {warned} warnings ({runs} rounds)")
+    print(f"  `import yaml, jinja2, pydantic`: wall {spread([w for w, _ in figures['imports']])}")
+    for name, args in checks.items():
+        line(f"`{' '.join(args)}` up to date, wall", spread([w for w, _ in figures[name]]))
+        for kind, label in ((0, "wall"), (1, "CPU")):
+            each = ratios(figures[name], figures["imports"], kind)
+            line(f"  {label} / the imports", spread(each, "x", 2), "<= 1.0x", statistics.median(each) <= 1.0)
+        same = same_as_rendered(paths, tuple(args))
+        line("  says the same bytes as rendering", "yes" if same else "NO", "identical", same)
+    bench_report_cost(work / "cost", paths)
+    # Near 1,000 deployments: every real catalog besides, and the four providers read whole from models.dev.
+    bench_report_cost(
+        work / "cost-more", seven_project(work / "gate-more", ("openai", "anthropic", "gemini", *READ_WHOLE))
+    )
+
+
+def bench_report_cost(work: Path, paths: Paths) -> None:
+    """A changed check with its Markdown report against the up-to-date one, round by round: answered
+    from the digest line (what users wait for), and made to render (the report's own cost)."""
+    changed = project_copy(paths, work / "changed")
+    overrides = json.loads(changed.overrides.read_text())
+    overrides["providers"]["openrouter"]["exclude"] = ["openai/*"]  # a change the report lists, model by model
+    changed.overrides.write_text(json.dumps(overrides))
+    rendered = project_copy(paths, work / "rendered")
+    (rendered.config.parent / "config.yaml.check.json").unlink()  # the digest line cannot answer: it renders
+    runs = 15
+    commands = {name: cli(p, *CI_RECIPE) for name, p in (("fast", paths), ("rendered", rendered), ("changed", changed))}
+    figures = interleaved(commands, runs, codes=(0, 1))
+    count = paths.config.read_text().count("\n  - model_name: ")
+    print(
+        f"  {count} deployments, overrides.yaml changed (openrouter excludes openai/*): "
+        f"`{' '.join(CI_RECIPE)}`, {runs} rounds"
+    )
+    line("changed: check + Markdown report, wall", spread([w for w, _ in figures["changed"]]))
+    for name, what in (("fast", "up to date"), ("rendered", "rendered: report's cost")):
+        for kind, label in ((0, "wall"), (1, "CPU")):
+            extra = [c[kind] - u[kind] for c, u in zip(figures["changed"], figures[name], strict=True)]
+            line(f"  − {what} ({label})", spread(extra), "<= 0.2 s", statistics.median(extra) <= 0.2)
+
+
+def project_copy(paths: Paths, root: Path) -> Paths:
+    shutil.copytree(paths.config.parent, root)
+    return Paths(
+        root / "config.yaml", root / "overrides.yaml", root / "providers.yaml", root / "cache", root / "templates"
+    )
+
+
 BENCHES = {
     "check": bench_check,
     "report": bench_report,
@@ -586,6 +678,7 @@ BENCHES = {
     "refresh": bench_refresh,
     "shared": bench_shared,
     "groups": bench_groups,
+    "gate": bench_gate,
 }
 
 

@@ -110,18 +110,19 @@ def main(argv: Sequence[str] | None = None, home: Path | None = None, prog: str 
     """Run the command line; `home` is the folder of the project's files (default: this repo)."""
     home = home or ROOT
     argv = sys.argv[1:] if argv is None else argv
+    me = _me(prog)  # how the user runs us, for advice
     if not _SHOWS_ONLY_HELP.intersection(argv):  # a bad MODELSYNC_* value is exit 2 on every command
-        refused = _boundary(_check_settings, _me(prog), logging_set=False)
+        refused = _boundary(_check_settings, me, logging_set=False)
         if refused:
             return refused
-    quick = quick_check.run(argv, home)
+    quick = quick_check.run(argv, home, me)
     if quick is not None:
         return quick
     top = parser(prog)
     args, unknown = top.parse_known_args(argv)
     if unknown:
         _refuse_unknown(top, args, unknown)
-    args.me = _me(prog)
+    args.me = me
     setup_logging(verbosity(args), args.me)
     return _boundary(lambda: _dispatch(top, args, home), args.me)
 

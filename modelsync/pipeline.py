@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .core.catalog import Catalog
+from .core.clock import Until
 from .core.errors import GenerateError, InputError
 from .core.files import check_writable, write_atomic
 from .core.lock import exclusive
 from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
-from .outputs import stamp
+from .outputs import said, stamp
 from .outputs.ownership import replace_config, taken_over
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
@@ -79,10 +80,11 @@ def run(
 
     `settings` (timeouts, guard limits) are read from the environment when first needed.
     """
-    if options.check:  # reads only: no lock, so a check never waits for or blocks a run
-        return _run(paths, options, settings, client, now)
-    with exclusive(paths.config):
-        return _run(paths, options, settings, client, now)
+    with said.listening(paths) as heard:  # what this run warns, for an up-to-date check to say again
+        if options.check:  # reads only: no lock, so a check never waits for or blocks a run
+            return _run(paths, options, settings, client, now, heard)
+        with exclusive(paths.config):
+            return _run(paths, options, settings, client, now, heard)
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -92,7 +94,12 @@ def _settings(settings: Settings | None) -> Settings:
 
 
 def _run(
-    paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
+    paths: Paths,
+    options: Options,
+    settings: Settings | None,
+    client: httpx.Client | None,
+    now: datetime | None,
+    heard: said.Heard,
 ) -> Result:
     inputs = load_inputs(paths)
     writes = not (options.check or options.dry_run)
@@ -102,12 +109,14 @@ def _run(
     before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
         settings = _settings(settings)
-        outcomes, before = _refresh(inputs, store, settings, options, client, now)
+        with heard.paused():  # what a fetch says, a check does not
+            outcomes, before = _refresh(inputs, store, settings, options, client, now)
     from .model.catalogs import uncached_warnings
     from .model.groups import eligible_ids
     from .model.merge import merge
     from .model.retirements import Current, locate, mark_held
     from .outputs.render import render
+    from .outputs.unchanged import record_of
 
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     catalogs = load_catalogs(inputs, store)
@@ -131,7 +140,7 @@ def _run(
     held: list[Held] = []
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings, brought, options.asked_to_empty)
+        held = _hold(old, text, merged, inputs, settings, brought, options.asked_to_empty)
         if held:
             merged.retired = mark_held(merged.retired, {h.key for h in held})
             text = render(paths.templates, merged.deployments, sections, merged.retired)
@@ -147,16 +156,19 @@ def _run(
         result.report.retired, result.report.retiring = merged.retired, merged.retiring
         result.report.group_changes = _group_changes(old, merged, inputs)
     if writes:
-        new_file = text
+        new_file, record = text, None
         # A digest only for a pure render of inputs that stood still while this run read them: not
         # when held changes or retirements made the output depend on the previous config.yaml too.
         if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
-            new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
+            record = record_of(merged, heard, paths.config)
+            new_file = stamp.stamped(text, digest_before, len(merged.deployments), len(heard.said), said.digest(record))
         if result.changed:
             replace_config(paths.config, old_file, new_file, hand_kept)
         elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
             check_writable(paths.config)  # the same config with a new digest line: no backup needed
             write_atomic(paths.config, new_file)
+        if result.changed or (record is not None and not _failed_refresh(outcomes)):
+            said.write(paths.config, record)  # after config.yaml: a failed write of it leaves this too
         store.remember()
     return result
 
@@ -166,12 +178,7 @@ def _warn_retirements(merged: Merged) -> None:
     for item in merged.retired:
         log.warning("%s: no longer in its catalog; %s — %s", item.id, item.state(), item.where())
     for end in merged.retiring:
-        log.warning("%s (%s): the %s catalog says it %s", end.key[0], end.key[1], end.provider, end.says())
-
-
-def _warnings_shown(merged: Merged) -> int:
-    """How many warnings rendering these inputs logs: a --check answered by the digest line cannot show them."""
-    return len(merged.warnings) + len(merged.retired) + len(merged.retiring)
+        log.warning("%s (%s): the %s catalog says it %s%s", *end.key[:2], end.provider, end.says(), Until(end.date))
 
 
 def _failed_refresh(outcomes: list[Outcome]) -> bool:
@@ -214,20 +221,26 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]], empty_ok: bool
+    old: str,
+    new: str,
+    merged: Merged,
+    inputs: Inputs,
+    settings: Settings,
+    brought: dict[str, frozenset[str]],
+    empty_ok: bool,
 ) -> list[Held]:
-    """Apply the change guards to `merged`; return what they held back."""
+    """Apply the change guards to `merged` (rendered as `new`); return what they held back."""
     from .model.empty_guard import hold_emptying
     from .model.guards import Limits, guard
-    from .outputs.report import parse_config
+    from .outputs.reparse import old_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
-    old_config = parse_config(old)
+    previous = old_config(old, new, merged.deployments)
     deployments, held = guard(
-        old_config, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+        previous, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
     if not empty_ok:  # `remove` of the last model asked for a config with none
-        deployments, emptying = hold_emptying(old_config, deployments, inputs.providers)
+        deployments, emptying = hold_emptying(previous, deployments, inputs.providers)
         held += emptying
     if held:
         merged.deployments = deployments

@@ -33,11 +33,12 @@ def test_the_committed_config_is_what_the_committed_inputs_render() -> None:
 def test_the_committed_config_carries_a_digest_line_that_holds() -> None:
     """Else a fresh clone's every --check renders, and its first run rewrites config.yaml."""
     from modelsync.core.paths import Paths
-    from modelsync.outputs import stamp
+    from modelsync.outputs import said, stamp
 
-    assert stamp.current(Paths()) is not None, (
-        "config.yaml's digest line is stale (an input or this package changed): "
-        "run `python generate.py --offline` and commit config.yaml"
+    found = stamp.current(Paths())
+    assert found is not None and said.load(Paths(), found.said) is not None, (
+        "config.yaml's digest line or the record beside it is stale (an input or this package changed): "
+        "run `python generate.py --offline` and commit config.yaml and config.yaml.check.json"
     )
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from modelsync.commands import quick_check
 from modelsync.core.settings import Settings
-from modelsync.outputs import stamp
+from modelsync.outputs import said, stamp
 from tests.helpers import ROOT, Project, openrouter_entry
 
 HEAVY = ("yaml", "jinja2", "pydantic", "pydantic_core", "httpx", "deepdiff", "pydantic_settings")
@@ -58,10 +58,11 @@ def test_an_up_to_date_check_imports_none_of_the_rendering_libraries(written: Pr
     assert code == 0 and "is up to date (" in out
     assert not modules & set(HEAVY), f"the fast path imported {sorted(modules & set(HEAVY))}"
     assert "modelsync" in modules  # the probe does see our imports
-    code, _, modules = _imports(
+    code, out, modules = _imports(
         [str(ROOT / "generate.py"), "check", "--report", "markdown", *written.path_args()], written.root
     )
-    assert code == 0 and {"yaml", "jinja2"} <= modules, "a Markdown report lists skipped models: it renders"
+    assert code == 0 and out.startswith("## config.yaml: no model or settings changes")
+    assert not modules & set(HEAVY), "the Markdown report is replayed from the record beside config.yaml"
 
 
 def test_the_digest_line_says_what_the_status_line_says(written: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,16 +301,18 @@ def test_no_digest_when_the_previous_config_decided_a_retirement(project: Projec
     assert project.run("--check", "-q") == 0, "the full check: the retirement is steady"
 
 
-def test_warnings_are_shown_by_rendering_unless_quiet(written: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_are_said_again_by_the_fast_check(written: Project, capsys: pytest.CaptureFixture[str]) -> None:
     pinned = "  - id: openrouter:gone/model\n    pin: {input_cost_per_token: 1.0e-06, output_cost_per_token: 2.0e-06}\n"
     _edit(written.overrides, "models:\n", "models:\n" + pinned)
     assert written.run("--offline", "-q") == 0
     assert "warnings=1" in written.config.read_text()
-    assert not _fast(written)
-    assert _fast(written, "-q")
+    assert _fast(written) and _fast(written, "-q")
     capsys.readouterr()
     assert written.run("--check") == 0
     assert "kept because its costs are pinned" in capsys.readouterr().err
+    said.path_of(written.config).unlink()
+    assert not _fast(written), "without the record the warning is shown by rendering"
+    assert _fast(written, "-q"), "quiet, there is nothing to say"
 
 
 def test_inputs_that_change_during_a_run_get_no_digest(written: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,14 +148,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
         state = "is up to date" if not result.changed else "would be updated" if dry_run else "was updated"
         if result.outcomes and _nothing_refreshed(result):  # not "up to date" with catalogs nobody could fetch
             state += " from the cache only: no catalog could be fetched"
-        print_state(paths, state, len(result.merged.deployments), args.report)
-        if not result.merged.deployments:  # a new project: say how to start
-            print(
-                f"note: {shown(paths.overrides)} selects no model yet — fetch a catalog with "
-                f"`{args.me} --provider openrouter`, find ids with `{args.me} list openrouter`, "
-                f"then `{args.me} add openrouter:ID`",
-                file=sys.stdout if args.report == "text" else sys.stderr,
-            )
+        print_state(paths, state, len(result.merged.deployments), args.report, args.me)
     if result.held:
         log.warning(
             "%d catalog change(s) %s for review — read the report, then run with --accept-held",
@@ -173,10 +166,17 @@ def _nothing_refreshed(result: Result) -> bool:
     return nothing_refreshed(result.outcomes)
 
 
-def print_state(paths: Paths, state: str, deployments: int, report: str) -> None:
-    """`config.yaml is up to date (843 deployments)`: on stdout, or stderr beside a Markdown or JSON report."""
+def print_state(paths: Paths, state: str, deployments: int, report: str, me: str) -> None:
+    """`config.yaml is up to date (843 deployments)`: on stdout, or stderr beside a Markdown or JSON
+    report; for a new project, how to start."""
     stream = sys.stdout if report == "text" else sys.stderr
     print(f"{shown(paths.config)} {state} ({deployments} deployments)", file=stream)
+    if not deployments:
+        print(
+            f"note: {shown(paths.overrides)} selects no model yet — fetch a catalog with "
+            f"`{me} --provider openrouter`, find ids with `{me} list openrouter`, then `{me} add openrouter:ID`",
+            file=stream,
+        )
 
 
 def stale_advice(paths: Paths, me: str) -> str:
@@ -194,8 +194,7 @@ def stale_advice(paths: Paths, me: str) -> str:
 
 def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: int) -> None:
     """The report on stdout: text when something changed; Markdown and JSON always, for tools."""
-    from ..outputs import formats, report_json
-    from ..outputs.report import Report
+    from ..outputs import formats, report_json, unchanged
 
     report = result.report
     if args.report == "text":
@@ -203,13 +202,6 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
             colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             sys.stdout.write(as_invoked(formats.text(report, verbose=level > 0, colour=colour), args.me))
         return
-    count = len(result.merged.deployments)
-    report = report or Report(
-        after=count,
-        before=count,
-        skipped=result.merged.skipped,
-        retired=result.merged.retired,
-        retiring=result.merged.retiring,
-    )
+    report = report or unchanged.report(result.merged)
     write = formats.markdown if args.report == "markdown" else report_json.as_json
     sys.stdout.write(as_invoked(write(report, paths.config.name), args.me))

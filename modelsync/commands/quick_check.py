@@ -2,20 +2,23 @@
 
 `--check` runs on every commit. When config.yaml's digest line (stamp.py) still matches the
 inputs and the file, the answer is "up to date" and nothing needs rendering, so nothing heavy is
-imported. Every other case, and any argument this parser does not know for sure means the same
-as it does to the full command line, returns None: the caller then runs the full check.
+imported: what the full check would say (warnings, a Markdown or JSON report) is replayed from
+the record the writing run kept beside config.yaml (outputs/said.py). Every other case, and any
+argument this parser does not know for sure means the same as it does to the full command line,
+returns None: the caller then runs the full check.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from ..core.errors import ExitCode
-from ..core.output import setup_logging, shown
+from ..core.output import SCRIPT, as_invoked, setup_logging, shown
 from . import path_options, paths_of, verbosity, volume_options
 from .generate import accept_held_option, print_state, report_option
 
@@ -55,22 +58,28 @@ def parse(argv: Sequence[str]) -> argparse.Namespace | None:
         return None
 
 
-def run(argv: Sequence[str], home: Path) -> int | None:
-    """Exit 0 with the usual line when the digest proves config.yaml current; None to run the full check."""
-    from ..outputs import stamp
+def run(argv: Sequence[str], home: Path, me: str = SCRIPT) -> int | None:
+    """Exit 0, saying what the full check would, when the digest proves config.yaml current; None to run it."""
+    from ..outputs import said, stamp
 
     args = parse(argv)
-    if args is None or args.report != "text":  # Markdown and JSON list skipped models: they render
+    if args is None:
         return None
     paths, level = paths_of(args, home), verbosity(args)
     try:
         found = stamp.current(paths)
+        silent = found is not None and args.report == "text" and (not found.warnings or level < 0)
+        record = None if found is None or silent else said.load(paths, found.said)
+        warnings, report = record.replay(args.report) if record else ([], "")  # all of it, before a word is said
     except Exception:  # whatever went wrong, the full check meets it again and says it properly
         return None
-    if found is None or (found.warnings and level >= 0):  # warnings are shown by rendering again
+    if found is None or not (silent or record):
         return None
-    setup_logging(level)
+    setup_logging(level, me)
     log.info("%s matches its digest line: inputs and file unchanged since written, not rendered", shown(paths.config))
+    for warned, message in warnings:  # what the full check logs, then prints, in its order
+        log.log(warned, "%s", message)
+    sys.stdout.write(as_invoked(report, me))
     if level >= 0:
-        print_state(paths, "is up to date", found.deployments, args.report)
+        print_state(paths, "is up to date", found.deployments, args.report, me)
     return ExitCode.OK

@@ -305,12 +305,28 @@ def parse_config(text: str | None, report: Report | None = None) -> dict[str, An
             report.note = "config.yaml does not exist yet"
         return {}
     try:
-        loaded = yaml.load(text, Loader=SAFE_LOADER)
+        loaded = _parsed(text)
     except yaml.YAMLError:
         if report:
             report.note = "the current config.yaml is not valid YAML; it is replaced whole"
         return {}
     return loaded if isinstance(loaded, dict) else {}
+
+
+_last_parsed: tuple[str, Any] = ("", None)  # read only: the guards and the report of a run share one parse
+
+
+def _parsed(text: str) -> Any:
+    global _last_parsed
+    if _last_parsed[0] != text or _last_parsed[1] is None:
+        _last_parsed = (text, yaml.load(text, Loader=SAFE_LOADER))
+    return _last_parsed[1]
+
+
+def remember_parsed(text: str, config: dict[str, Any]) -> None:
+    """`config` is what parsing `text` gives (outputs/reparse.py found it faster)."""
+    global _last_parsed
+    _last_parsed = (text, config)
 
 
 def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:

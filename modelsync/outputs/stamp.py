@@ -6,7 +6,8 @@ httpx: importing those costs more than reading and hashing every input); when it
 config.yaml is what the inputs render. Anything else (no line, a garbled one, any changed input
 or byte of the file) means rendering and comparing as before, so the line can make a check
 faster, never make one pass that would fail. It guards against mistakes, not forgery: anyone
-can recompute a sha256.
+can recompute a sha256. The line also holds the sha256 of what an up-to-date check says
+(`said=`, the record beside config.yaml, said.py), so the check can say it without rendering.
 
 What the output depends on, hashed as bytes: every file of this package (code, data, version),
 the versions of the libraries that shape the text, providers.yaml, overrides.yaml, every file
@@ -27,10 +28,11 @@ from pathlib import Path
 from .. import __version__
 from ..core.paths import Paths
 
-FORMAT = "1"  # bump when what is hashed changes, so every old line stops matching
+FORMAT = "2"  # bump when what is hashed changes, so every old line stops matching
 PREFIX = "# digest of the inputs and this file, for a fast --check:"
 LINE = re.compile(
     re.escape(PREFIX) + r" sha256=(?P<digest>[0-9a-f]{64}) deployments=(?P<deployments>\d+) warnings=(?P<warnings>\d+)"
+    r" said=(?P<said>[0-9a-f]{64}|none)"
 )
 PACKAGE = Path(__file__).resolve().parent.parent
 # Libraries whose behaviour shapes the rendered text: quoting (PyYAML), templates (Jinja2,
@@ -60,7 +62,8 @@ class Stamp:
 
     digest: str
     deployments: int
-    warnings: int  # how many warnings the writing run gave; a check shows them only by rendering
+    warnings: int  # how many warnings the writing run gave: a check says them again
+    said: str  # the sha256 of what an up-to-date check says (said.py), or `none` when not recorded
 
 
 def inputs_digest(paths: Paths) -> str:
@@ -71,10 +74,10 @@ def inputs_digest(paths: Paths) -> str:
     return digest.hexdigest()
 
 
-def file_digest(inputs: str, body: bytes | str, deployments: int, warnings: int) -> str:
+def file_digest(inputs: str, body: bytes | str, deployments: int, warnings: int, said: str) -> str:
     """The digest the line records: of the inputs, the file without the line (as UTF-8), and the
     line's own figures."""
-    digest = hashlib.sha256(f"{inputs}\0{deployments}\0{warnings}\0".encode())
+    digest = hashlib.sha256(f"{inputs}\0{deployments}\0{warnings}\0{said}\0".encode())
     if isinstance(body, bytes):
         digest.update(body)
     else:  # a slice at a time: no second copy of a 200,000-deployment file in memory
@@ -83,13 +86,13 @@ def file_digest(inputs: str, body: bytes | str, deployments: int, warnings: int)
     return digest.hexdigest()
 
 
-def stamped(text: str, inputs: str, deployments: int, warnings: int) -> str:
+def stamped(text: str, inputs: str, deployments: int, warnings: int, said: str) -> str:
     """The rendered text with its digest line, placed last in the leading comment block."""
     at = 0
     while text.startswith("#", at):  # past the header's comment lines, without splitting the whole text
         at = text.find("\n", at) + 1 or len(text)
-    digest = file_digest(inputs, text, deployments, warnings)
-    line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings}\n"
+    digest = file_digest(inputs, text, deployments, warnings, said)
+    line = f"{PREFIX} sha256={digest} deployments={deployments} warnings={warnings} said={said}\n"
     head = text[:at]
     # One new string: slicing off the body first would copy a 200,000-deployment file twice.
     return text.replace(head, head + line, 1) if head else line + text
@@ -105,7 +108,7 @@ def split(data: bytes) -> tuple[Stamp | None, bytes]:
             body = data[:start] + data[end:]
             if match is None:
                 return None, body
-            return Stamp(match["digest"], int(match["deployments"]), int(match["warnings"])), body
+            return Stamp(match["digest"], int(match["deployments"]), int(match["warnings"]), match["said"]), body
         start = end
     return None, data
 
@@ -122,7 +125,9 @@ def current(paths: Paths) -> Stamp | None:
     except OSError:
         return None
     stamp, body = split(data)
-    if stamp is None or file_digest(inputs_digest(paths), body, stamp.deployments, stamp.warnings) != stamp.digest:
+    if stamp is None:
+        return None
+    if file_digest(inputs_digest(paths), body, stamp.deployments, stamp.warnings, stamp.said) != stamp.digest:
         return None
     return stamp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -161,12 +162,20 @@ class Provider(Strict):
         """The route of a model that speaks `sdk`'s API (models.dev npm), else the provider's own."""
         return self.sdk_routes.get(sdk or "", self.route)
 
+    @cached_property
+    def prefixes(self) -> tuple[str, ...]:
+        """Every route's prefix: a deployment's model that starts with none of them is not this provider's."""
+        routes: list[Route | OtherRoute] = [self.route, *self.sdk_routes.values(), *self.other_routes]
+        return tuple(route.prefix for route in routes)
+
     def route_of(self, litellm_params: dict[str, Any]) -> Route | OtherRoute | None:
         """The route of this provider a deployment uses: same prefix, and its api_base, none, or one it is known by.
 
         An `openai/` deployment with another api_base (a local server, say) is nobody's.
         """
         model = str(litellm_params.get("model", ""))
+        if not model.startswith(self.prefixes):  # most providers, for most deployments: said at once
+            return None
         api_base = str(litellm_params.get("api_base") or "").rstrip("/")
         routes: list[Route | OtherRoute] = [self.route, *self.sdk_routes.values(), *self.other_routes]
         for route in routes:
@@ -242,7 +251,9 @@ def _sources(raw: dict[str, Any], path: Path) -> dict[str, Source]:
 
 def identify(providers: dict[str, Provider], litellm_params: dict[str, Any]) -> str | None:
     """The provider whose route a deployment uses; the most specific route wins."""
-    owners = [(p, route) for p in providers.values() if (route := p.route_of(litellm_params))]
+    model = str(litellm_params.get("model", ""))
+    candidates = [p for p in providers.values() if model.startswith(p.prefixes)]  # cheap: most are not
+    owners = [(p, route) for p in candidates if (route := p.route_of(litellm_params))]
     owners.sort(key=lambda owner: -len(owner[1].prefix))
     return owners[0][0].name if owners else None
 
