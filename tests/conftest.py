@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from tests.helpers import Project, make_project
+from tests.litellm_db import Cluster, running_cluster
 
 
 class YamlSnapshot(SingleFileSnapshotExtension):
@@ -52,3 +54,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def litellm_database() -> Iterator[Cluster]:
+    """A real PostgreSQL with LiteLLM's schema, for the whole session; removed at the end."""
+    with running_cluster() as cluster:
+        yield cluster
