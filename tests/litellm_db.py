@@ -67,8 +67,12 @@ class Cluster:
         superuser = ["--username=postgres", "--auth-local=trust", "--auth-host=scram-sha-256"]
         self._run([str(self.bin / "initdb"), "-D", str(data), *superuser, "--no-sync", "-E", "UTF8"])
         options = f"-k {self.home} -c listen_addresses=127.0.0.1 -p {self.port} -F"
-        self._run([str(self.bin / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(self.home / "log"), "start"])
-        self.psql("postgres", f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'; CREATE DATABASE {DATABASE} OWNER {ROLE};")
+        self._run(
+            [str(self.bin / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(self.home / "log"), "start"]
+        )
+        self.psql(
+            "postgres", f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'; CREATE DATABASE {DATABASE} OWNER {ROLE};"
+        )
         self.psql("postgres", f"CREATE DATABASE other OWNER {ROLE};")  # a database with no LiteLLM tables
 
     def stop(self) -> None:
@@ -182,8 +186,8 @@ def _values(r: Request, n: int) -> str:
         f"('{request_id}', 'acompletion', 'hashed-key-{n % 7}', {0 if failed or r.cache_hit else r.spend}, "
         f"{prompt + completion}, {prompt}, {completion}, '{when}', '{when}', '{r.model}', '{r.model_id}', "
         f"'{r.model_group}', '{r.provider}', '{r.api_base}', 'alice@example.com', '{meta}', "
-        f"'{str(r.cache_hit)}', 'team-research', 'end-user-42', "
-        "'[{\"role\": \"user\", \"content\": \"secret plans\"}]', '{}', "
+        f"'{r.cache_hit}', 'team-research', 'end-user-42', "
+        '\'[{"role": "user", "content": "secret plans"}]\', \'{}\', '
         f"'{r.status}')"
     )
 

@@ -1,0 +1,63 @@
+"""Which config.yaml deployment each usage key belongs to.
+
+A spend row names the model group, the route and the api_base the request went to. The route and
+group survive a price refresh (LiteLLM's default `model_info.id` does not), so rows join by them:
+first the exact key, then the one deployment of that name and route, then the api_base the row
+names among several. The CSV export names only a model: it joins by route, then by name, and is
+shared evenly where several deployments fit (the export cannot say which served what).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..core.errors import GenerateError
+from .record import Key, Tokens, Usage
+
+
+def attribute(usage: Usage, keys: Iterable[Key]) -> tuple[dict[Key, Tokens], dict[Key, Tokens]]:
+    """The usage's tokens per config key, and the usage keys no deployment matches."""
+    known = sorted(keys)
+    matched: dict[Key, Tokens] = defaultdict(Tokens)
+    unmatched: dict[Key, Tokens] = {}
+    for key, tokens in usage.totals().items():
+        targets = _targets(key, known)
+        if not targets:
+            unmatched[key] = tokens
+        for target, share in _shares(targets, tokens).items():
+            matched[target] += share
+    if usage.days and not matched and usage.source.startswith("snapshot"):
+        raise GenerateError(
+            f"{usage.source}: none of its deployments is in config.yaml: it was taken from a different config",
+            "write a new snapshot from this proxy's usage (`python generate.py usage snapshot`)",
+        )
+    return dict(matched), unmatched
+
+
+def _targets(key: Key, known: list[Key]) -> list[Key]:
+    name, route, api_base = key
+    if key in known:
+        return [key]
+    if not route:  # the CSV export: a model alone
+        by_route = [k for k in known if _route(k) == name or _route(k).endswith("/" + name)]
+        return by_route or [k for k in known if k[0] == name]
+    same = [k for k in known if k[0] == name and _route(k) == route]
+    if len(same) > 1:
+        by_base = [k for k in same if _base(k[2]) == _base(api_base)]
+        return by_base or same
+    return same
+
+
+def _shares(targets: list[Key], tokens: Tokens) -> dict[Key, Tokens]:
+    if len(targets) <= 1:
+        return dict.fromkeys(targets, tokens)
+    return dict.fromkeys(targets, tokens.split(len(targets)))
+
+
+def _route(key: Key) -> str:
+    return key[1].split("#")[0]
+
+
+def _base(api_base: str) -> str:
+    return api_base.rstrip("/").lower()
