@@ -19,6 +19,7 @@ from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .usage.load import usage_or_none
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
     # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
@@ -101,6 +102,7 @@ def _run(
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
     from .model.groups import eligible_ids
     from .model.merge import merge
+    from .model.money import hold_increase
     from .model.retirements import Current, locate
     from .outputs.render import render
 
@@ -123,13 +125,17 @@ def _run(
     sections = inputs.overrides.sections()
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
+    changing = old is not None and old != text and not options.check  # --check never reads a usage source
+    usage = usage_or_none(inputs.overrides.usage, paths.overrides.parent) if changing else None
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
         held = _hold(old, merged, inputs, settings, brought)
+        held += hold_increase(old, merged, usage, inputs.overrides.guards.max_monthly_increase, held)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
+        from .outputs import dollars
         from .outputs.report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
@@ -138,6 +144,7 @@ def _run(
         result.report.changed = result.changed
         result.report.retired, result.report.retiring = merged.retired, merged.retiring
         result.report.group_changes = _group_changes(old, merged, inputs)
+        dollars.attach(result.report, usage, old, merged.deployments)
     if writes:
         new_file = text
         # A digest only for a pure render of inputs that stood still while this run read them: not

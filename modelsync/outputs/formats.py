@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from ..core.prices import per_unit_label
+from . import dollars
 from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
@@ -79,6 +80,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
             lines.append(f"{provider}: {len(skipped)} skipped")
             if verbose:
                 lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
+    lines += dollars.text_lines(report)
     lines.append(f"total: {_summary(report)}")
     return "\n".join(lines) + "\n"
 
@@ -139,6 +141,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
             for (provider, reason), keys in held_by_reason(report).items()
         ]
         out.append("")
+    out += dollars.markdown_lines(report)
     out += _markdown_retirements(report)
     if report.group_changes:
         out += ["### Groups", ""] + [f"- {_cell(line.strip())}" for _, line in group_lines(report)[1:]] + [""]
@@ -285,6 +288,7 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
             }
             for c in report.group_changes
         ],
+        **dollars.as_json(report),
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 

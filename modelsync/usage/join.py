@@ -3,8 +3,9 @@
 A spend row names the model group, the route and the api_base the request went to. The route and
 group survive a price refresh (LiteLLM's default `model_info.id` does not), so rows join by them:
 first the exact key, then the one deployment of that name and route, then the api_base the row
-names among several. The CSV export names only a model: it joins by route, then by name, and is
-shared evenly where several deployments fit (the export cannot say which served what).
+names among several (or the one whose api_base is not written out: the route's default host).
+The CSV export names only a model: it joins by route, then by name, and is shared evenly where
+several deployments fit (the export cannot say which served what).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ def _targets(key: Key, known: list[Key]) -> list[Key]:
         by_route = [k for k in known if _route(k) == name or _route(k).endswith("/" + name)]
         return by_route or [k for k in known if k[0] == name]
     same = [k for k in known if k[0] == name and _route(k) == route]
-    if len(same) > 1:
+    if len(same) > 1:  # one route from several hosts: the row's api_base says which
         by_base = [k for k in same if _base(k[2]) == _base(api_base)]
-        return by_base or same
+        unwritten = [k for k in same if "://" not in k[2]]  # the route's default host, or an env reference
+        return by_base or (unwritten if len(unwritten) == 1 else same)
     return same
 
 
