@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.errors import GenerateError
 from ..outputs.report import keyed_deployments, parse_config
 from ..usage.bill import bill
 from ..usage.impact import money, signed
@@ -27,9 +28,11 @@ def hold_increase(
     """
     if old_text is None or usage is None or limit is None:
         return []
-    merged.deployments, found = _undo_rises(
-        keyed_deployments(parse_config(old_text).get("model_list")), merged.deployments, usage, limit, held
-    )
+    old = keyed_deployments(parse_config(old_text).get("model_list"))
+    try:
+        merged.deployments, found = _undo_rises(old, merged.deployments, usage, limit, held)
+    except GenerateError:  # usage of another config: the report says so, and the guard has nothing to judge
+        return []
     return found
 
 

@@ -6,12 +6,16 @@ report's three forms. Without a usage source the report has no dollar figures at
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from ..core.errors import GenerateError
 from ..model.merge import Deployment
 from ..usage.impact import Impact, ModelCost, money, price_changes, signed
 from ..usage.record import Usage
 from .report import Report, keyed_deployments, label, parse_config
+
+log = logging.getLogger("modelsync")
 
 
 def attach(report: Report, usage: Usage | None, old_text: str | None, new: list[Deployment]) -> None:
@@ -25,7 +29,10 @@ def attach(report: Report, usage: Usage | None, old_text: str | None, new: list[
         if change.sign != "~" or any(f.unit for f in change.fields)
     ]
     old = keyed_deployments(parse_config(old_text).get("model_list"))
-    report.dollars = price_changes(usage, changes, old, {d.key(): d.as_dict() for d in new})
+    try:
+        report.dollars = price_changes(usage, changes, old, {d.key(): d.as_dict() for d in new})
+    except GenerateError as exc:  # a snapshot of another config: the report goes on without dollars
+        log.warning("usage: %s; the report goes without dollar figures", exc)
 
 
 def text_lines(report: Report) -> list[str]:

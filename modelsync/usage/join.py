@@ -19,21 +19,28 @@ from .record import Key, Tokens, Usage
 
 def attribute(usage: Usage, keys: Iterable[Key]) -> tuple[dict[Key, Tokens], dict[Key, Tokens]]:
     """The usage's tokens per config key, and the usage keys no deployment matches."""
-    known = sorted(keys)
+    targets_of = targets(usage, keys)
     matched: dict[Key, Tokens] = defaultdict(Tokens)
     unmatched: dict[Key, Tokens] = {}
     for key, tokens in usage.totals().items():
-        targets = _targets(key, known)
-        if not targets:
+        found = targets_of[key]
+        if not found:
             unmatched[key] = tokens
-        for target, share in _shares(targets, tokens).items():
+        for target, share in shares(found, tokens).items():
             matched[target] += share
-    if usage.days and not matched and usage.source.startswith("snapshot"):
+    return dict(matched), unmatched
+
+
+def targets(usage: Usage, keys: Iterable[Key]) -> dict[Key, list[Key]]:
+    """For each key of the usage, the config keys it belongs to (none, one, or several to share it)."""
+    known = sorted(keys)
+    found = {key: _targets(key, known) for key in {day.key for day in usage.days}}
+    if found and not any(found.values()) and usage.source.startswith("snapshot"):
         raise GenerateError(
             f"{usage.source}: none of its deployments is in config.yaml: it was taken from a different config",
-            "write a new snapshot from this proxy's usage (`python generate.py usage snapshot`)",
+            "write a new snapshot from this proxy's usage (`python generate.py usage snapshot --database VAR`)",
         )
-    return dict(matched), unmatched
+    return found
 
 
 def _targets(key: Key, known: list[Key]) -> list[Key]:
@@ -51,7 +58,8 @@ def _targets(key: Key, known: list[Key]) -> list[Key]:
     return same
 
 
-def _shares(targets: list[Key], tokens: Tokens) -> dict[Key, Tokens]:
+def shares(targets: list[Key], tokens: Tokens) -> dict[Key, Tokens]:
+    """Tokens split evenly over the keys they may belong to."""
     if len(targets) <= 1:
         return dict.fromkeys(targets, tokens)
     return dict.fromkeys(targets, tokens.split(len(targets)))

@@ -7,6 +7,7 @@ those away before a snapshot is built, and the file has no field that could carr
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,19 @@ TOKEN_FIELDS = ("requests", "input", "output", "cache_read", "cache_write", "rea
 def dumps(usage: Usage) -> str:
     """The snapshot's text: deterministic, one day of one deployment per line."""
     rows = [_row(day) for day in sorted(usage.days, key=lambda d: (d.key, d.day))]
-    head = {"format": FORMAT, "source": usage.source, "start": usage.start.isoformat(), "end": usage.end.isoformat()}
+    head = {
+        "format": FORMAT,
+        "source": _public(usage.source),
+        "start": usage.start.isoformat(),
+        "end": usage.end.isoformat(),
+    }
     body = ",\n".join("    " + json.dumps(row, sort_keys=True) for row in rows)
     return json.dumps(head, indent=2)[:-2] + ',\n  "days": [\n' + body + "\n  ]\n}\n"
+
+
+def _public(source: str) -> str:
+    """The source's name without its address: a database's host and user stay out of a committed file."""
+    return re.sub(r"\S+://\S+\s*", "", source)
 
 
 def write(path: Path, usage: Usage) -> None:
