@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -179,3 +180,37 @@ def _input_price(project: Project, model_id: str) -> float:
     config = yaml.safe_load(project.config.read_text())
     (found,) = [d for d in config["model_list"] if d["litellm_params"]["model"] == f"openrouter/{model_id}"]
     return float(found["litellm_params"]["input_cost_per_token"])
+
+
+def test_an_up_to_date_check_and_a_changing_one_never_touch_the_usage_source(project: Project) -> None:
+    import socket
+
+    with socket.socket() as listener:  # a "database" that only counts who knocks
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.5)
+        url = f"postgresql://litellm:{PASSWORD}@127.0.0.1:{listener.getsockname()[1]}/litellm"
+        _project(project)
+        assert _generate(project, url, "--check").returncode == 1  # a catalog changed: the report is printed
+        project.use_catalog("openrouter", real_catalog(OLD))
+        assert _generate(project, url, "--check").returncode == 0
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+@pytest.mark.parametrize(
+    ("usage", "line", "says"),
+    [
+        ({"database": "postgresql://litellm:hunter2-pass@db/litellm"}, 4, "usage.database: the connection string"),
+        ({"csv": "a.csv", "snapshot": "b.json"}, 3, "name exactly one usage source"),
+        ({"csv": "a.csv", "window_days": 0}, 5, "usage.window_days"),
+    ],
+)
+def test_a_bad_usage_section_names_the_line(project: Project, usage: dict[str, Any], line: int, says: str) -> None:
+    project.write_overrides({"models": ["openrouter:deepseek/deepseek-v3.2"], "usage": usage})
+    before = project.committed_files()
+    done = _generate(project, "", "--report", "json")
+    assert done.returncode == 2
+    assert re.search(rf"{re.escape(str(project.overrides))}:{line}: ", done.stderr) and says in done.stderr, done.stderr
+    assert "hunter2-pass" not in done.stderr
+    assert project.committed_files() == before
