@@ -8,13 +8,12 @@ flat whatever the file's length.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..core.errors import GenerateError
-from .record import Day, Key, Tokens, Usage
+from .record import Day, Tokens, Usage
 
 NEEDED = (
     "date",
@@ -30,16 +29,16 @@ NEEDED = (
 
 def read_csv(path: Path, window_days: int) -> Usage:
     """The export's last `window_days` days (ending on its latest date), per model and day."""
-    per_day: dict[tuple[Key, date], Tokens] = defaultdict(Tokens)
+    sums: dict[tuple[str, str], list[float]] = {}  # (model, date) → the NEEDED numbers, summed as read
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            _check_columns(path, reader.fieldnames or ())
+            reader = csv.reader(file)
+            columns = _columns(path, next(reader, []))
             for line, row in enumerate(reader, start=2):
-                key, day, tokens = _row(path, line, row)
-                per_day[(key, day)] += tokens
+                _add(sums, path, line, row, columns)
     except OSError as exc:
         raise GenerateError(f"cannot read {path}: {exc.strerror}", "check usage.csv in overrides.yaml") from None
+    per_day = {((model, "", ""), date.fromisoformat(day)): _tokens(numbers) for (model, day), numbers in sums.items()}
     if not per_day:
         raise GenerateError(f"{path} holds no usage rows", "export the daily activity with models again")
     end = max(day for _, day in per_day) + timedelta(days=1)
@@ -48,29 +47,32 @@ def read_csv(path: Path, window_days: int) -> Usage:
     return Usage(f"CSV export {path.name}", start, end, days)
 
 
-def _check_columns(path: Path, found: Sequence[str]) -> None:
-    missing = [name for name in NEEDED if name not in found]
+def _columns(path: Path, header: Sequence[str]) -> list[int]:
+    """Where each NEEDED column is; an export of other columns is an error naming what is missing."""
+    missing = [name for name in NEEDED if name not in header]
     if missing:
         raise GenerateError(
             f"{path}:1: not the admin UI's daily activity export: no column {', '.join(missing)}",
             "export it with export_type=daily_with_models (Usage → Export → CSV, daily with models)",
         )
+    return [list(header).index(name) for name in NEEDED]
 
 
-def _row(path: Path, line: int, row: dict[str, str]) -> tuple[Key, date, Tokens]:
+def _add(sums: dict[tuple[str, str], list[float]], path: Path, line: int, row: list[str], columns: list[int]) -> None:
+    """Add one row's numbers to its model and day."""
     try:
-        day = date.fromisoformat(row["date"][:10])
-        tokens = Tokens(
-            int(float(row["successful_requests"] or 0)),
-            int(float(row["prompt_tokens"] or 0)),
-            int(float(row["completion_tokens"] or 0)),
-            int(float(row["cache_read_input_tokens"] or 0)),
-            int(float(row["cache_creation_input_tokens"] or 0)),
-            0,  # the export has no reasoning count
-            float(row["spend"] or 0),
-        )
-    except (ValueError, TypeError):
+        day, model, *numbers = (row[i] for i in columns)
+        date.fromisoformat(day[:10])
+        values = [float(n) if n else 0.0 for n in numbers]
+    except (ValueError, IndexError):
         raise GenerateError(
             f"{path}:{line}: a date or number that is not one", "fix that row, or export the file again"
         ) from None
-    return (row["model"], "", ""), day, tokens
+    found = sums.setdefault((model, day[:10]), [0.0] * len(values))
+    for i, value in enumerate(values):
+        found[i] += value
+
+
+def _tokens(numbers: list[float]) -> Tokens:
+    spend, prompt, completion, requests, read, write = numbers  # in NEEDED's order, after date and model
+    return Tokens(int(requests), int(prompt), int(completion), int(read), int(write), 0, spend)

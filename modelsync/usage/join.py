@@ -33,8 +33,8 @@ def attribute(usage: Usage, keys: Iterable[Key]) -> tuple[dict[Key, Tokens], dic
 
 def targets(usage: Usage, keys: Iterable[Key]) -> dict[Key, list[Key]]:
     """For each key of the usage, the config keys it belongs to (none, one, or several to share it)."""
-    known = sorted(keys)
-    found = {key: _targets(key, known) for key in {day.key for day in usage.days}}
+    known = Known(keys)
+    found = {key: known.targets(key) for key in {day.key for day in usage.days}}
     if found and not any(found.values()) and usage.source.startswith("snapshot"):
         raise GenerateError(
             f"{usage.source}: none of its deployments is in config.yaml: it was taken from a different config",
@@ -43,19 +43,30 @@ def targets(usage: Usage, keys: Iterable[Key]) -> dict[Key, list[Key]]:
     return found
 
 
-def _targets(key: Key, known: list[Key]) -> list[Key]:
-    name, route, api_base = key
-    if key in known:
-        return [key]
-    if not route:  # the CSV export: a model alone
-        by_route = [k for k in known if _route(k) == name or _route(k).endswith("/" + name)]
-        return by_route or [k for k in known if k[0] == name]
-    same = [k for k in known if k[0] == name and _route(k) == route]
-    if len(same) > 1:  # one route from several hosts: the row's api_base says which
-        by_base = [k for k in same if _base(k[2]) == _base(api_base)]
-        unwritten = [k for k in same if "://" not in k[2]]  # the route's default host, or an env reference
-        return by_base or (unwritten if len(unwritten) == 1 else same)
-    return same
+class Known:
+    """config.yaml's keys, indexed for the joins: by key, by (name, route), by route."""
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.keys = set(keys)
+        self.by_pair: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        self.by_name: dict[str, list[Key]] = defaultdict(list)
+        for key in sorted(self.keys):
+            self.by_pair[(key[0], _route(key))].append(key)
+            self.by_name[key[0]].append(key)
+
+    def targets(self, key: Key) -> list[Key]:
+        name, route, api_base = key
+        if key in self.keys:
+            return [key]
+        if not route:  # the CSV export: a model alone
+            by_route = [k for k in sorted(self.keys) if _route(k) == name or _route(k).endswith("/" + name)]
+            return by_route or self.by_name.get(name, [])
+        same = self.by_pair.get((name, route), [])
+        if len(same) > 1:  # one route from several hosts: the row's api_base says which
+            by_base = [k for k in same if _base(k[2]) == _base(api_base)]
+            unwritten = [k for k in same if "://" not in k[2]]  # the route's default host, or an env reference
+            return by_base or (unwritten if len(unwritten) == 1 else same)
+        return same
 
 
 def shares(targets: list[Key], tokens: Tokens) -> dict[Key, Tokens]:

@@ -27,7 +27,15 @@ class Tokens:
     billed: float = 0.0  # USD, LiteLLM's `spend`
 
     def __add__(self, other: Tokens) -> Tokens:
-        return Tokens(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        return Tokens(
+            self.requests + other.requests,
+            self.input + other.input,
+            self.output + other.output,
+            self.cache_read + other.cache_read,
+            self.cache_write + other.cache_write,
+            self.reasoning + other.reasoning,
+            self.billed + other.billed,
+        )
 
     def split(self, n: int) -> Tokens:
         """One of `n` even shares (tokens rounded), for usage several deployments may have served."""
@@ -36,6 +44,21 @@ class Tokens:
 
     def as_dict(self) -> dict[str, int | float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def total(many: list[Tokens]) -> Tokens:
+    """The sum of many, in one pass per dimension."""
+    if len(many) == 1:
+        return many[0]
+    return Tokens(
+        sum(t.requests for t in many),
+        sum(t.input for t in many),
+        sum(t.output for t in many),
+        sum(t.cache_read for t in many),
+        sum(t.cache_write for t in many),
+        sum(t.reasoning for t in many),
+        sum(t.billed for t in many),
+    )
 
 
 @dataclass(frozen=True)
@@ -67,10 +90,10 @@ class Usage:
 
     def totals(self) -> dict[Key, Tokens]:
         """Each deployment key's tokens over the whole window."""
-        found: dict[Key, Tokens] = defaultdict(Tokens)
+        found: dict[Key, list[Tokens]] = defaultdict(list)
         for day in self.days:
-            found[day.key] = found[day.key] + day.tokens
-        return dict(found)
+            found[day.key].append(day.tokens)
+        return {key: total(tokens) for key, tokens in found.items()}
 
     def first_day(self) -> dict[Key, date]:
         """The first day in the window each key served a request."""
