@@ -214,3 +214,18 @@ def test_a_bad_usage_section_names_the_line(project: Project, usage: dict[str, A
     assert re.search(rf"{re.escape(str(project.overrides))}:{line}: ", done.stderr) and says in done.stderr, done.stderr
     assert "hunter2-pass" not in done.stderr
     assert project.committed_files() == before
+
+
+def test_a_deployments_id_holds_across_a_price_refresh(project: Project) -> None:
+    from modelsync.model.stable_id import stable_id
+
+    def ids() -> dict[str, str]:
+        config = yaml.safe_load(project.config.read_text())
+        return {d["litellm_params"]["model"]: d["model_info"]["id"] for d in config["model_list"]}
+
+    _project(project)  # rendered from the old catalog, the new one in place
+    before = ids()
+    assert project.run("--offline", "-q") == 0
+    assert ids() == before, "prices moved; the ids did not"
+    route = "openrouter/deepseek/deepseek-v3.2"
+    assert before[route] == stable_id(route, route, "")
