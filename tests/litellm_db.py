@@ -192,9 +192,9 @@ def _values(r: Request, n: int) -> str:
     )
 
 
-def insert(cluster: Cluster, requests: Sequence[Request]) -> None:
-    """Write the requests as LiteLLM's spend writer would, in one transaction."""
-    rows = ",\n".join(_values(r, n) for n, r in enumerate(requests))
+def insert(cluster: Cluster, requests: Sequence[Request], first: int = 0) -> None:
+    """Write the requests as LiteLLM's spend writer would, in one transaction; ids count from `first`."""
+    rows = ",\n".join(_values(r, n) for n, r in enumerate(requests, start=first))
     cluster.psql(DATABASE, f'INSERT INTO "LiteLLM_SpendLogs" ({COLUMNS}) VALUES {rows};', role=ROLE)
 
 
