@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -76,7 +77,12 @@ class Cluster:
         self.psql("postgres", f"CREATE DATABASE other OWNER {ROLE};")  # a database with no LiteLLM tables
 
     def stop(self) -> None:
+        """Stop the server; if pg_ctl cannot, end the postmaster by the pid it wrote."""
         self._run([str(self.bin / "pg_ctl"), "-D", str(self.home / "data"), "-m", "immediate", "stop"], check=False)
+        pid_file = self.home / "data" / "postmaster.pid"
+        if pid_file.exists():
+            with suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGQUIT)
 
     def apply_schema(self) -> None:
         for path in migrations():
@@ -85,13 +91,15 @@ class Cluster:
     def psql(self, database: str, sql: str, role: str = "postgres") -> str:
         argv = [str(self.bin / "psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", str(self.home)]
         argv += ["-p", str(self.port), "-U", role, "-d", database, "-At", "-f", "-"]
-        done = subprocess.run(_as_owner(argv), input=sql, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            _as_owner(argv), input=sql, capture_output=True, text=True, check=False, cwd=self.home
+        )  # cwd: a test's tmp_path is closed to the postgres user
         if done.returncode:
             raise RuntimeError(f"psql failed: {done.stderr[-2000:]}")
         return done.stdout
 
     def _run(self, argv: list[str], check: bool = True) -> None:
-        done = subprocess.run(_as_owner(argv), capture_output=True, text=True, check=False)
+        done = subprocess.run(_as_owner(argv), capture_output=True, text=True, check=False, cwd=self.home)
         if check and done.returncode:
             raise RuntimeError(f"{argv[0]} failed: {done.stderr[-2000:]}")
 
@@ -102,7 +110,7 @@ def running_cluster() -> Iterator[Cluster]:
     bin_dir = _bin_dir()
     if bin_dir is None:
         pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql; .ci/run does it)")
-    home = Path(tempfile.mkdtemp(prefix="modelsync-pg-"))
+    home = Path(tempfile.mkdtemp(prefix="modelsync-usage-pg-"))
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
     cluster = Cluster(bin_dir, home)

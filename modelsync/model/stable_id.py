@@ -15,5 +15,6 @@ PREFIX = "ms-"  # says who wrote it, so an id from the outside is never mistaken
 
 def stable_id(model_name: str, route: str, api_base: str) -> str:
     """`ms-` and 16 hex digits of sha256 over the key: stable, short, and the same in every run."""
-    digest = hashlib.sha256(f"{model_name}\n{route}\n{api_base}".encode()).hexdigest()
+    key = f"{model_name}\n{route}\n{api_base}".encode("utf-8", "surrogatepass")  # any text a catalog sends
+    digest = hashlib.sha256(key).hexdigest()
     return PREFIX + digest[:16]
