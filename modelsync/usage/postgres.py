@@ -42,7 +42,13 @@ PLAN = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'; SET LOCAL jit 
 
 def read_database(url: str, start: date, end: date, name: str = "") -> Usage:
     """The usage LiteLLM recorded in [start, end), per deployment and day."""
-    import psycopg
+    try:
+        import psycopg
+    except ImportError:
+        raise GenerateError(
+            "usage.database needs psycopg, which is not installed",
+            "pip install 'modelsync[usage]' (or psycopg[binary])",
+        ) from None
 
     source = f"LiteLLM database {redact_url(url)}" + (f" (from {name})" if name else "")
     bounds = {"start": datetime.combine(start, time()), "end": datetime.combine(end, time())}
