@@ -229,3 +229,14 @@ def test_a_deployments_id_holds_across_a_price_refresh(project: Project) -> None
     assert ids() == before, "prices moved; the ids did not"
     route = "openrouter/deepseek/deepseek-v3.2"
     assert before[route] == stable_id(route, route, "")
+
+
+def test_a_price_the_user_pins_higher_is_an_edit_and_never_held(project: Project, spent: Cluster) -> None:
+    _project(project, {"guards": {"max_monthly_increase": 1.0}})
+    project.use_catalog("openrouter", real_catalog(OLD))  # no catalog change: only the pin moves
+    overrides = yaml.safe_load(project.overrides.read_text())
+    overrides["models"][0] = {"id": "openrouter:deepseek/deepseek-chat-v3-0324", "pin": {"input_cost_per_token": 1e-05}}
+    project.write_overrides(overrides)
+    done = _generate(project, spent.url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _input_price(project, "deepseek/deepseek-chat-v3-0324") == 1e-05

@@ -56,14 +56,19 @@ def _undo_rises(
 
 
 def _moves(old: dict[Key, dict[str, Any]], new: list[Deployment], usage: Usage) -> dict[Key, float]:
-    """Per deployment whose new prices bill otherwise for the same tokens: by how much, a month."""
+    """Per deployment whose catalog prices bill otherwise for the same tokens: by how much, a month.
+
+    Measured against the deployment with its old unpinned prices, so a pin the user moved (an
+    edit, not a refresh) is never counted, as the other guards never hold one.
+    """
     used, _ = attribute(usage, old)
     found = {}
     for deployment in new:
         tokens = used.get(deployment.key())
         if tokens is None or deployment.provider is None:
             continue
-        before, after = bill(old[deployment.key()], tokens), bill(deployment.as_dict(), tokens)
+        kept = _keep_old_costs(deployment, old[deployment.key()]).as_dict()
+        before, after = bill(kept, tokens), bill(deployment.as_dict(), tokens)
         if before is not None and after is not None and after != before:
             found[deployment.key()] = (after - before) * usage.to_month
     return found
