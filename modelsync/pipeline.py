@@ -21,6 +21,7 @@ from .outputs import said, stamp
 from .outputs.ownership import replace_config, taken_over
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .usage.load import usage_or_none
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
     # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
@@ -114,6 +115,7 @@ def _run(
     from .model.catalogs import uncached_warnings
     from .model.groups import eligible_ids
     from .model.merge import merge
+    from .model.money import hold_increase
     from .model.retirements import Current, locate, mark_held
     from .outputs.render import render
     from .outputs.unchanged import record_of
@@ -138,15 +140,19 @@ def _run(
     sections = inputs.overrides.sections()
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
+    changing = old is not None and old != text and not options.check  # --check never reads a usage source
+    usage = usage_or_none(inputs.overrides.usage, paths.overrides.parent) if changing else None
     if old is not None and old != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
         held = _hold(old, text, merged, inputs, settings, brought, options.asked_to_empty)
+        held += hold_increase(old, merged, usage, inputs.overrides.guards.max_monthly_increase, held)
         if held:
             merged.retired = mark_held(merged.retired, {h.key for h in held})
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     _warn_retirements(merged)  # after the guards: a held retirement is still served
     result = Result(text, old != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
+        from .outputs import dollars
         from .outputs.report import compare
 
         result.report = compare(old, merged.deployments, sections, inputs.providers)
@@ -155,6 +161,7 @@ def _run(
         result.report.changed = result.changed
         result.report.retired, result.report.retiring = merged.retired, merged.retiring
         result.report.group_changes = _group_changes(old, merged, inputs)
+        dollars.attach(result.report, usage, old, merged.deployments)
     if writes:
         new_file, record = text, None
         # A digest only for a pure render of inputs that stood still while this run read them: not

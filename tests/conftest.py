@@ -10,6 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from tests.helpers import Project, guarded, make_project
+from tests.litellm_db import Cluster, running_cluster
 from tests.netguard import sitecustomize as netguard
 
 
@@ -99,3 +100,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def litellm_database() -> Iterator[Cluster]:
+    """A real PostgreSQL with LiteLLM's schema, for the whole session; removed at the end."""
+    with running_cluster() as cluster:
+        yield cluster

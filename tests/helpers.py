@@ -292,3 +292,19 @@ def modelsync(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env["PYTHONPATH"] = str(ROOT)
     command = [sys.executable, "-c", "from modelsync.cli import console; console()", *args]
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+
+def without_stable_id(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`new` without the model_info.id modelsync adds where `old` had none (the one thing a render adds)."""
+    from modelsync.model.merge import deployment_key
+    from modelsync.model.stable_id import stable_id
+
+    info = dict(new.get("model_info") or {})
+    ours = stable_id(*deployment_key(new.get("model_name", ""), new.get("litellm_params") or {}))
+    if "id" not in (old.get("model_info") or {}) and info.get("id") == ours:
+        del info["id"]
+    return (
+        {**new, "model_info": info}
+        if info or "model_info" in old
+        else {k: v for k, v in new.items() if k != "model_info"}
+    )

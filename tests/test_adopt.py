@@ -20,7 +20,7 @@ import yaml
 from modelsync.model.overrides import COST_KEYS
 from modelsync.outputs.report import keyed_deployments
 from modelsync.sources.providers import load_providers
-from tests.helpers import ROOT, Project, make_project, serve
+from tests.helpers import ROOT, Project, make_project, serve, without_stable_id
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"
 PROVIDERS = load_providers(ROOT / "providers.yaml")
@@ -117,7 +117,8 @@ def kept_whole(original: dict[str, Any], generated: dict[str, Any]) -> tuple[lis
     after = keyed_deployments(generated["model_list"])
     equal = []
     for key in before.keys() & after.keys():
-        old, new = effective(before[key]), effective(after[key])
+        old = effective(before[key])
+        new = effective(without_stable_id(before[key], after[key]))
         added = stated_prices(old, new)
         new["litellm_params"] = {k: v for k, v in new["litellm_params"].items() if k not in added}
         if same(old, new):

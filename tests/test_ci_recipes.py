@@ -36,6 +36,9 @@ def test_the_refresh_workflow_opens_a_pr_with_the_markdown_report_and_uses_secre
     assert all(value.startswith("${{ secrets.") for value in job["env"].values())
     script = job["steps"][3]["run"]
     assert "--report markdown" in script and "GITHUB_STEP_SUMMARY" in script and "generate.py add" in script
+    report = next(line for line in script.splitlines() if "--report markdown" in line)
+    assert "--check" not in report and "--dry-run" in report, "the PR body is priced at usage: --check reads none"
+    assert "DATABASE_URL" in job["env"]
     pull_request = job["steps"][4]
     assert pull_request["uses"].startswith("peter-evans/create-pull-request@")
     assert pull_request["with"]["body-path"].endswith("report.md")

@@ -141,6 +141,19 @@ def test_model_info_shows_our_costs_and_limits(solo: tuple[str, list[dict[str, A
                 assert entry["model_info"][key] == deployment["model_info"][key], (deployment["model_name"], key)
 
 
+def test_the_proxy_keeps_our_stable_deployment_ids(solo: tuple[str, list[dict[str, Any]]]) -> None:
+    """LiteLLM would hash every param, prices included, into a new id at each refresh; ours it keeps."""
+    base, deployments = solo
+    info = httpx.get(f"{base}/model/info", headers=HEADERS, timeout=30).json()["data"]
+    served = {(i["model_name"], i["litellm_params"]["model"]): i["model_info"]["id"] for i in info}
+    ours = [d for d in deployments if "id" in d.get("model_info", {})]
+    assert ours, "every catalog deployment carries one"
+    for deployment in ours:
+        assert (
+            served[(deployment["model_name"], deployment["litellm_params"]["model"])] == deployment["model_info"]["id"]
+        )
+
+
 def _expected_cost(params: dict[str, Any], completion: bool) -> float | None:
     if "input_cost_per_token" not in params:
         return None  # a direct vendor: LiteLLM prices it from its own cost map

@@ -8,6 +8,7 @@ from modelsync.core.catalog import Catalog, Offer
 from modelsync.core.errors import InputError
 from modelsync.model.merge import FREE, merge
 from modelsync.model.overrides import Overrides
+from modelsync.model.stable_id import stable_id
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT
 
@@ -55,7 +56,12 @@ def test_a_deployment_carries_route_key_costs_limits_and_capabilities() -> None:
             "cache_read_input_token_cost": 1e-06,
             "cache_creation_input_token_cost": 1e-06,
         },
-        "model_info": {"max_input_tokens": 1000, "max_output_tokens": 100, "supports_vision": True},
+        "model_info": {
+            "id": stable_id("openrouter/a/chat-1", "openrouter/a/chat-1", ""),
+            "max_input_tokens": 1000,
+            "max_output_tokens": 100,
+            "supports_vision": True,
+        },
     }
 
 

@@ -17,9 +17,11 @@ from .groups import Group, resolve, retire_unsold
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
 from .retirements import Current, Retired, Retiring
+from .stable_id import stable_id
 
 PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
 INFO_ORDER = (
+    "id",
     "mode",
     "max_input_tokens",
     "max_output_tokens",
@@ -205,6 +207,7 @@ def deploy(provider: Provider, selection: ProviderSelection, offer: Offer, ref: 
     info.update(selection.model_info)
     info.update(ref.model_info)
     name = ref.name or apply_name_rule(rule, provider.name, offer.id)
+    info.setdefault("id", stable_id(*deployment_key(name, params)))  # kept across price refreshes
     pinned_names = {BY_KEY[key].name for key in pins if key in BY_KEY}
     # A price that falls back to a pinned one (cache read to a pinned input price) is pinned too.
     derived = {d.key for d in DIMENSIONS if pinned_names and source(d.name, prices) in pinned_names - {d.name}}

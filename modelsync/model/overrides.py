@@ -17,6 +17,7 @@ from ..core.schema import Strict, dotted, explain, load_yaml
 from ..core.secrets import refuse_literals
 from ..core.yamlfile import line_of
 from ..sources.providers import Provider, check_name_rule
+from ..usage.config import GuardsConfig, UsageConfig
 
 log = logging.getLogger("modelsync")
 Tokens = Annotated[int, Field(gt=0)]
@@ -259,6 +260,8 @@ class Overrides(Strict):
     models: list[ModelRef] = []
     entries: list[Entry] = []
     settings: dict[str, Any] = {}  # top-level sections of config.yaml, passed through as written
+    usage: UsageConfig | None = None  # where the proxy's usage comes from, for the report's dollars
+    guards: GuardsConfig = GuardsConfig()
 
     _check_settings = field_validator("settings")(check_sections)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.groups import GroupChange
+from . import dollars
 from .report import SIGNS, Key, ModelChange, Report, label
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
@@ -73,6 +74,7 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
             lines.append(f"{provider}: {len(skipped)} skipped")
             if verbose:
                 lines += [_printable(f"  ! {model_id}: {reason}") for model_id, reason in sorted(skipped)]
+    lines += dollars.text_lines(report)
     lines.append(f"total: {_summary(report)}")
     return "\n".join(lines) + "\n"
 
@@ -144,6 +146,7 @@ def markdown(report: Report, config_name: str = "config.yaml") -> str:
             for (provider, reason), keys in held_by_reason(report).items()
         ]
         out.append("")
+    out += dollars.markdown_lines(report)
     out += _markdown_retirements(report)
     if report.group_changes:
         out += ["### Groups", "", *_markdown_groups(report), ""]

@@ -135,6 +135,7 @@ class Report:
     ambiguous: frozenset[tuple[str, str]] = frozenset()  # (name, route) pairs served from several api_bases
     retired: list[Any] = field(default_factory=list)  # merge.Retired: named models their catalog dropped
     retiring: list[Any] = field(default_factory=list)  # merge.Retiring: models whose catalog states an end date
+    dollars: Any = None  # usage.impact.Impact: the changes priced at real usage, when a usage source is set
 
     def has_changes(self) -> bool:
         return bool(self.settings or any(self.groups.values()))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..core.prices import per_unit_label
+from . import dollars
 from .formats import retirements
 from .report import _ABSENT, FieldChange, Key, ModelChange, Report, shown_base
 
@@ -47,6 +48,7 @@ def as_json(report: Report, config_name: str = "config.yaml") -> str:
             }
             for c in report.group_changes
         ],
+        **dollars.as_json(report),
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 
