@@ -33,6 +33,13 @@ CATALOGS = ROOT.parent / "shared" / "catalogs"
 NETGUARD = Path(netguard.__file__).parent
 
 
+def unguarded(env: dict[str, str]) -> dict[str, str]:
+    """`env` for the one child allowed past loopback: pip installing the pinned LiteLLM from the registry."""
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and Path(p) != NETGUARD]
+    kept = {k: v for k, v in env.items() if k not in ("PYTHONPATH", netguard.NETLOG)}
+    return {**kept, "PYTHONPATH": os.pathsep.join(paths)} if paths else kept
+
+
 def guarded(env: dict[str, str]) -> dict[str, str]:
     """`env` for a child Python, held to the suite's network guard (tests/netguard) like this process."""
     paths = [str(NETGUARD), env.get("PYTHONPATH", "")]

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, unguarded
 
 VENV = Path(os.environ.get("MODELSYNC_LITELLM_VENV", ROOT / ".venv-litellm"))
 REQUIREMENTS = ROOT / "requirements-litellm.txt"
@@ -35,6 +35,7 @@ def litellm_executable() -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     done = subprocess.run(
         [str(VENV / "bin" / "pip"), "install", "-q", "-r", str(REQUIREMENTS)],
+        env=unguarded(dict(os.environ)),  # the registry is the one host the suite may reach, for this install
         capture_output=True,
         text=True,
         timeout=900,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from modelsync.cli import parser
-from tests.helpers import ROOT
+from tests.helpers import ROOT, Project
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
@@ -79,3 +79,15 @@ def test_every_command_shown_still_parses(page: Path, line: str) -> None:
 
 def test_the_readme_stays_a_five_minute_read() -> None:
     assert len((ROOT / "README.md").read_text().splitlines()) <= 200
+
+
+def test_the_readme_dry_runs_work_on_the_example_project(project: Project) -> None:
+    """A newcomer pastes them into this repository first: each must run, and change nothing."""
+    readme = ROOT / "README.md"
+    dry = [_arguments(line) for p, line in _commands() if p == readme and "--dry-run" in line]
+    assert dry, "the README shows a dry run"
+    before = project.snapshot_files()
+    for arguments in dry:
+        assert arguments is not None
+        assert project.run(*arguments) == 0, arguments
+    assert project.snapshot_files() == before

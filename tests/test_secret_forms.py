@@ -24,6 +24,7 @@ DB_PASSWORD = "db-Pa55-4f7e1c"
 DATABASE_URL = f"postgresql://llmproxy:{DB_PASSWORD}@db.internal:5432/litellm"
 LANGFUSE_SECRET = "sk-lf-7e6d5c4b-3a2f-1e0d-9c8b-7a6f5e4d3c2b"
 UI_PASSWORD = "it's a pa$$ #word\\x"  # what .env must quote, and read back byte for byte
+MCP_TOKEN = "ghp_mcpT0k3n5555aBcDeFgHiJkLmNoPqRsTuV"  # an MCP server's auth_value (LiteLLM mcp_servers)
 # What must appear nowhere but .env: each value, and each webhook's token on its own.
 LITERALS = (
     OPENROUTER_KEY,
@@ -36,6 +37,7 @@ LITERALS = (
     DB_PASSWORD,
     LANGFUSE_SECRET,
     UI_PASSWORD,
+    MCP_TOKEN,
 )
 
 
@@ -97,6 +99,14 @@ FORMS: dict[str, tuple[dict[str, Any], str]] = {
     "webhooks by alert type": (
         {"settings": {"general_settings": {"alert_to_webhook_url": {"budget_alerts": [DISCORD, TEAMS]}}}},
         "settings: general_settings.alert_to_webhook_url.budget_alerts[0]",
+    ),
+    "an MCP server's auth_value": (
+        {
+            "settings": {
+                "mcp_servers": {"github": {"url": "https://api.githubcopilot.com/mcp", "auth_value": MCP_TOKEN}}
+            }
+        },
+        "settings: mcp_servers.github.auth_value",
     ),
     "a Teams webhook under any key": (
         {"settings": {"callback_settings": {"teams": {"url": TEAMS}}}},
@@ -215,6 +225,9 @@ LEGACY = {
         "LANGFUSE_HOST": "https://cloud.langfuse.com",
         "UI_PASSWORD": UI_PASSWORD,
     },
+    "mcp_servers": {
+        "github": {"url": "https://api.githubcopilot.com/mcp", "auth_type": "bearer_token", "auth_value": MCP_TOKEN}
+    },
 }
 
 
@@ -252,6 +265,8 @@ def test_import_moves_every_form_to_env_under_litellm_names(project: Project) ->
         TEAMS,
     }
     assert env["UI_PASSWORD"] == UI_PASSWORD
+    assert written["settings"]["mcp_servers"]["github"]["auth_value"].startswith("os.environ/")
+    assert MCP_TOKEN in env.values()
     assert OPENROUTER_KEY in env.values() and OTHER_KEY in env.values()
     assert stat.S_IMODE((project.root / ".env").stat().st_mode) == 0o600
     assert "LITELLM_MASTER_KEY" in done.stdout and "REDIS_PASSWORD" in done.stdout  # the names, never the values

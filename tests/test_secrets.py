@@ -152,6 +152,8 @@ LITERALS = (OPENROUTER_KEY, MASTER_KEY, DB_PASSWORD, BEARER.split()[1], AZURE_AD
         ("dangerously_permit_weak_or_unset_master_key", True, False),
         ("input_cost_per_audio_token", 1e-06, False),
         ("time_to_first_token", 0.4, False),
+        ("auth_value", "ghp_mcpToken", True),  # an MCP server's credential (mcp_servers)
+        ("auth_type", "bearer_token", False),
         # URLs that carry a token in their path, whatever their key.
         ("url", "https://hooks.slack.com/services/T0/B0/abc", True),
         ("url", "https://discord.com/api/webhooks/123/abc", True),

@@ -77,3 +77,25 @@ def test_a_bad_value_in_dotenv_is_refused_too_and_help_still_shows(project: Proj
     done = project.cli("--check", installed=True)
     assert done.returncode == 2 and "MODELSYNC_RETRIES='many'" in done.stderr
     assert project.cli("--help", installed=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("MODELSYNC_MAX_PRICE_FACTOR", "nan", "a finite number"),  # NaN compares false: no jump would be held
+        ("MODELSYNC_MAX_PRICE_FACTOR", "inf", "a finite number"),
+        ("MODELSYNC_MAX_PRICE_FACTOR", "1", "greater than 1"),
+        ("MODELSYNC_MAX_REMOVED_SHARE", "1.5", "less than or equal to 1"),
+        ("MODELSYNC_MAX_REMOVED_SHARE", "-0.1", "greater than or equal to 0"),
+        ("MODELSYNC_READ_TIMEOUT", "0", "greater than 0"),
+        ("MODELSYNC_RETRIES", "-1", "greater than or equal to 0"),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_like_one_that_is_not_a_number(
+    project: Project, name: str, value: str, says: str
+) -> None:
+    before = project.snapshot_files()
+    done = project.cli("--offline", env={name: value})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"error: {name}='{value}': Input should be") and says in done.stderr
+    assert project.snapshot_files() == before

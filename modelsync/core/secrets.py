@@ -27,7 +27,7 @@ ENV_REFERENCE = "os.environ/"
 # Keys (lower case, `-` read as `_`) whose value is a credential, whatever its type.
 SECRET_KEY = re.compile(
     r"(^|_)(api_key|key|secret|password|passwd|access_key_id|secret_access_key|credentials?|master_key"
-    r"|token|authorization|cookie|dsn|webhook|webhook_url|webhook_urls)$"
+    r"|token|authorization|cookie|dsn|webhook|webhook_url|webhook_urls|auth_value|passphrase)$"
 )
 # Prices and timings named after tokens: `input_cost_per_audio_token`, `time_to_first_token`.
 NOT_SECRET_KEY = re.compile(r"(^|_)(cost|per|first)(_|$)")

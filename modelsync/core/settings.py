@@ -47,6 +47,23 @@ class Settings:
     max_price_factor: float = 10.0
 
 
+# What each value may be, as pydantic's bounds (checked only when a variable names one); no NaN or
+# infinity anywhere: `MODELSYNC_MAX_PRICE_FACTOR=nan` would otherwise hold no price jump at all.
+RANGES: dict[str, dict[str, float]] = {
+    "freshness_hours": {"ge": 0},
+    "connect_timeout": {"gt": 0},
+    "read_timeout": {"gt": 0},
+    "total_timeout": {"gt": 0},
+    "retries": {"ge": 0},
+    "backoff_base": {"ge": 0},
+    "backoff_cap": {"ge": 0},
+    "retry_after_cap": {"ge": 0},
+    "max_catalog_bytes": {"gt": 0},
+    "max_removed_share": {"ge": 0, "le": 1},
+    "max_price_factor": {"gt": 1},
+}
+
+
 def load_settings() -> Settings:
     """The settings as the environment and `.env` give them; a value that is not one is exit 2."""
     named = [*os.environ, *_dotenv().keys()]
