@@ -230,3 +230,25 @@ def test_remove_says_nothing_about_the_line_it_deletes(project: Project) -> None
     done = project.cli("remove", "openrouter:google/gemini-2.5-flash-lite")
     assert done.returncode == 0, done.stderr
     assert "rmp" not in done.stderr and "gemini-2.5-flash-lite" not in done.stderr, done.stderr
+
+
+def test_two_entries_that_each_stop_the_run_go_together(project: Project) -> None:
+    """Two models their catalog dropped, and no config.yaml that served them: each stops the run the
+    other's removal would make, so `remove` takes both at once, and says so when given one."""
+    project.config.unlink()
+    project.write_overrides(
+        {
+            "providers": {"openrouter": {}},
+            "models": ["openrouter:gone/one", "openrouter:gone/two", "openrouter:anthropic/claude-haiku-4.5"],
+        }
+    )
+    assert project.cli("--offline").returncode == 2
+    before = project.snapshot_files()
+    one = project.cli("remove", "openrouter:gone/one")
+    assert one.returncode == 2, one.stderr
+    assert "gone/two" in one.stderr and "remove them together" in one.stderr and "nothing was removed" in one.stderr
+    assert project.snapshot_files() == before
+    both = project.cli("remove", "openrouter:gone/one", "openrouter:gone/two")
+    assert both.returncode == 0, both.stderr
+    assert "gone/" not in project.overrides.read_text()
+    assert project.cli("--offline").returncode == 0

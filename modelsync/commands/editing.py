@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import logging
 import re
+import shlex
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -203,17 +204,27 @@ def _check_in_catalog(paths: Paths, providers: dict[str, Provider], ref: ModelRe
         )
 
 
-def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[list[str], Result]:
-    """Drop the matching items from overrides.yaml (unless dry_run) and regenerate; say which went."""
+def remove(paths: Paths, targets: list[str], name: str | None, dry_run: bool) -> tuple[list[str], Result]:
+    """Drop the matching items from overrides.yaml (unless dry_run) and regenerate; say which went.
+
+    Several targets go in one edit: two retired models may each stop the run the other's removal makes.
+    """
     from .overrides_edit import remove_items
 
     with quietly():  # not a word on the line being deleted: the run after the edit warns about what stays
         inputs = load_inputs(paths)
-    models, entries = _matches(inputs, target, name)
-    if not models and not entries:
-        raise member_error(paths, inputs, target) or InputError(
-            f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name)
-        )
+    models: list[int] = []
+    entries: list[int] = []
+    for target in targets:
+        found_models, found_entries = _matches(inputs, target, name)
+        if not found_models and not found_entries:
+            raise member_error(paths, inputs, target) or InputError(
+                f"remove {target}: {shown(paths.overrides)} has no such model", _hint(inputs, target, name)
+            )
+        models += [i for i in found_models if i not in models]
+        entries += [i for i in found_entries if i not in entries]
+    models.sort()
+    entries.sort()
     old_text = read_overrides(paths)
     new_text = old_text
     for section, indexes in (("models", models), ("entries", entries)):
@@ -229,7 +240,16 @@ def remove(paths: Paths, target: str, name: str | None, dry_run: bool) -> tuple[
     overrides = inputs.overrides
     removed = [_label(overrides.models[i].id, overrides.models[i].name) for i in models]
     removed += [_label(f"entries[{i}]", overrides.entries[i].model_name) for i in entries]
-    return removed, regenerate_with(paths, old_text, new_text, dry_run)
+    try:
+        return removed, regenerate_with(paths, old_text, new_text, dry_run)
+    except InputError as exc:  # the edit was undone: another entry stops the run as well
+        together = " ".join(shlex.quote(t) for t in targets)
+        raise InputError(
+            f"{exc.what} (so nothing was removed)",
+            f"{exc.fix}; if that entry must go too, remove them together: "
+            f"`python generate.py remove {together} <that entry>`",
+            exc.loc,
+        ) from None
 
 
 def _label(what: str, name: str | None) -> str:

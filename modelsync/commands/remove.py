@@ -23,7 +23,12 @@ def register(commands: Commands) -> None:
         "picks one); a bare NAME removes every deployment of that model_name, from models: and entries:. "
         "Comments and the order of the file stay; config.yaml is regenerated offline and the change shown.",
     )
-    p.add_argument("target", metavar="PROVIDER:ID|NAME", help="like openrouter:anthropic/claude-haiku-4.5, or a group")
+    p.add_argument(
+        "targets",
+        nargs="+",
+        metavar="PROVIDER:ID|NAME",
+        help="like openrouter:anthropic/claude-haiku-4.5, or a group; several go in one edit",
+    )
     p.add_argument("--name", help="with PROVIDER:ID: only the entry of this model_name")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     volume_options(p, verbose=False)
@@ -35,6 +40,6 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     from .editing import remove  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
-    removed, result = remove(paths, args.target, args.name, args.dry_run)
+    removed, result = remove(paths, args.targets, args.name, args.dry_run)
     what = ", ".join(removed)
     return edited(args, paths, result, f"removed {what} from", f"would remove {what} from")
