@@ -186,3 +186,11 @@ def test_add_speaks_our_words_not_pydantics(
     assert project.run("add", "openrouter:anthropic/claude-haiku-4.5", *args, "--dry-run") == 2
     err = capsys.readouterr().err
     assert said in err and "String should" not in err and "Value error" not in err
+
+
+def test_a_missing_overrides_file_points_to_import_and_init(project: Project) -> None:
+    project.overrides.unlink()
+    done = project.cli("--offline")
+    assert done.returncode == 2
+    assert "overrides.yaml does not exist" in done.stderr and "import config.yaml" in done.stderr, done.stderr
+    assert "init" in done.stderr

@@ -44,12 +44,21 @@ class UniqueKeyLoader(SAFE_LOADER):  # type: ignore[valid-type,misc]
         return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
 
+# What to do about a missing file, where a plain "create it" is not the best advice.
+MISSING = {
+    "overrides": "`python generate.py import config.yaml` adopts a config you keep by hand, `python generate.py "
+    "init` writes a new project's; or point --overrides at yours",
+}
+
+
 def load_yaml(path: Path, what: str) -> Any:
     """Parse a user's YAML file, turning syntax errors and repeated keys into `file:line:column` sentences."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path} does not exist", f"create it, or point --{what} at yours") from None
+        raise InputError(
+            f"{path} does not exist", MISSING.get(what, f"create it, or point --{what} at yours")
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
     except UnicodeDecodeError:
