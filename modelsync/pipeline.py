@@ -19,6 +19,7 @@ from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .targets.ownership import same_models
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
     # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
@@ -43,6 +44,7 @@ class Options:
     only: tuple[str, ...] = ()  # fetch only these providers
     accept_held: bool = False  # take catalog changes the guards would hold
     progress: Progress | None = None  # told when each provider's fetch starts and ends
+    previous: str | None = None  # compare with this model list (a target's, as YAML), not config.yaml; never write
 
 
 @dataclass
@@ -104,12 +106,12 @@ def _run(
     from .model.retirements import Current, locate
     from .outputs.render import render
 
-    writes = not (options.check or options.dry_run)
+    writes = not (options.check or options.dry_run or options.previous is not None)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
     catalogs = load_catalogs(inputs, store)
     fetched = {o.provider for o in outcomes if o.catalog is not None}
     brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
-    old_file = _read_config(paths.config)
+    old_file = _read_config(paths.config) if options.previous is None else options.previous
     old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
@@ -128,7 +130,8 @@ def _run(
         held = _hold(old, merged, inputs, settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
-    result = Result(text, old != text, merged, outcomes=outcomes, held=held)
+    changed = old != text if options.previous is None else not same_models(old, text)
+    result = Result(text, changed, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .outputs.report import compare
 

@@ -17,6 +17,7 @@ from ..core.schema import Strict, dotted, explain, load_yaml
 from ..core.secrets import refuse_literals
 from ..core.yamlfile import line_of
 from ..sources.providers import Provider, check_name_rule
+from .targets import Targets
 
 log = logging.getLogger("modelsync")
 Tokens = Annotated[int, Field(gt=0)]
@@ -257,6 +258,7 @@ class Overrides(Strict):
     models: list[ModelRef] = []
     entries: list[Entry] = []
     settings: dict[str, Any] = {}  # top-level sections of config.yaml, passed through as written
+    targets: Targets = Targets()  # where `push` sends the model list besides config.yaml
 
     _check_settings = field_validator("settings")(check_sections)
 
