@@ -65,7 +65,7 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     target = ProxyTarget(AdminApi(settings))
     try:
         rows = target.current()
-        previous = _as_config(target, rows, overrides.sections())
+        previous = _retired_lines(paths) + _as_config(target, rows, overrides.sections())
         offline = args.offline or args.check
         options = Options(check=args.check, offline=offline, accept_held=args.accept_held, previous=previous)
         result = run(paths, options)
@@ -81,6 +81,19 @@ def _as_config(target: ProxyTarget, rows: list[Row], sections: dict[str, Any]) -
     sections are overrides.yaml's own, so the report shows models only.
     """
     return yaml.safe_dump({**sections, "model_list": target.previous(rows)}, sort_keys=False)
+
+
+def _retired_lines(paths: Paths) -> str:
+    """config.yaml's `# retired:` lines: the proxy keeps no row for a retired model, so a push
+    remembers retirements where generate does (a push-only project meets the typo error instead,
+    whose advice is the same: delete the overrides.yaml line)."""
+    from ..model.retirements import RETIRED_LINE
+
+    try:
+        text = paths.config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return "".join(match.group(0) + "\n" for match in RETIRED_LINE.finditer(text))
 
 
 def _finish(args: argparse.Namespace, paths: Paths, target: ProxyTarget, rows: list[Row], result: Result) -> int:
