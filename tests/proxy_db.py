@@ -19,10 +19,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -180,9 +182,12 @@ class Proxy:
                 self.process.wait(timeout=5)
 
 
-def start_proxy(cluster: Cluster, client: Path, home: Path, key: str, port: int | None = None) -> Proxy:
-    """Start the real app on 127.0.0.1 over `cluster`, with store_model_in_db; wait until it answers."""
-    port = port or free_port()
+def start_proxy(cluster: Cluster, client: Path, home: Path, key: str, reload_seconds: int = 30) -> Proxy:
+    """Start the real app on 127.0.0.1 over `cluster`, with store_model_in_db; wait until it answers.
+
+    `reload_seconds`: how often it re-reads the model table (LiteLLM's default is 30).
+    """
+    port = free_port()
     config = home / "proxy-config.yaml"
     config.write_text("model_list: []\ngeneral_settings:\n  store_model_in_db: true\n")
     path = os.pathsep.join(filter(None, [str(client), str(HERE), os.environ.get("PYTHONPATH", "")]))
@@ -195,6 +200,7 @@ def start_proxy(cluster: Cluster, client: Path, home: Path, key: str, port: int 
         "LITELLM_MASTER_KEY": key,
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "LITELLM_LOG": "ERROR",
+        "PROXY_CONFIG_RELOAD_INTERVAL_SECONDS": str(reload_seconds),
     }
     log = home / f"proxy-{port}.log"
     with log.open("w") as out:
@@ -264,3 +270,54 @@ class Fleet:
         """Delete every database model through the API, so the proxy's router forgets them too."""
         for row in self.table():
             self.admin("POST", "/model/delete", json={"id": row[0]})
+
+
+# --- a relay in front of the proxy that fails the writes a test picks --------------------------
+
+Fault = Callable[[str, str, int], "str | None"]  # (method, path, write number) -> "500", "drop" or None
+
+
+@contextmanager
+def relay(upstream: str, fault: Fault) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 passing requests to `upstream`; each write (not GET) may fail:
+    "500" answers 500 without passing it on, "drop" passes it on and then closes the connection
+    without an answer (the write landed; its caller cannot know)."""
+    writes = [0]
+
+    class Relay(BaseHTTPRequestHandler):
+        def _pass(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            kind = None
+            if self.command != "GET":
+                writes[0] += 1
+                kind = fault(self.command, self.path, writes[0])
+            if kind == "500":
+                self._answer(500, b'{"error": {"message": "relay: injected failure"}}')
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
+            reply = httpx.request(self.command, upstream + self.path, content=body, headers=headers, timeout=60)
+            if kind == "drop":
+                self.close_connection = True
+                return
+            self._answer(reply.status_code, reply.content)
+
+        do_GET = do_POST = do_PATCH = _pass
+
+        def _answer(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
