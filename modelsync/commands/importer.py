@@ -71,6 +71,7 @@ def import_config(
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     now: datetime | None = None,
+    legacy: dict[str, Any] | None = None,
 ) -> Imported:
     """Write paths.overrides from the legacy config at `source`; refuse to overwrite unless forced.
 
@@ -81,7 +82,7 @@ def import_config(
     if target.exists() and not force:
         raise InputError(f"{target} already exists", "pass --force to replace it, or --overrides to write elsewhere")
     providers = load_providers(paths.providers)
-    legacy = _read_legacy(source)
+    legacy = _read_legacy(source) if legacy is None else legacy  # given: read from a running proxy
     items = legacy.get("model_list") or []
     used = sorted({name for item in items if (name := _provider_of(item, providers))})
     store = Store(paths.cache_dir)
