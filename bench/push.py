@@ -58,7 +58,11 @@ def main(count: int) -> None:
             env = {**os.environ, "LITELLM_MASTER_KEY": key}
             print(f"push: {count} deployments to the real LiteLLM 1.106.2 app over PostgreSQL, on 127.0.0.1")
             for what in TARGETS:
-                elapsed, out = timed_push(project.path_args(), env)
+                try:
+                    elapsed, out = timed_push(project.path_args(), env)
+                except SystemExit:
+                    print(proxy.log.read_text()[-6000:], file=sys.stderr)
+                    raise
                 requests = re.search(r"(\d+) request\(s\)", out)
                 summary = out.strip().splitlines()[-2]
                 met = "met" if elapsed <= TARGETS[what] else "NOT MET"
