@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..core.errors import ExitCode, InputError
 from ..core.paths import Paths
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
@@ -80,6 +78,8 @@ def _as_config(target: ProxyTarget, rows: list[Row], sections: dict[str, Any]) -
     The proxy's settings are not in its model table and push does not change them: the
     sections are overrides.yaml's own, so the report shows models only.
     """
+    import yaml  # loaded only to push: building the command line imports no heavy library
+
     return yaml.safe_dump({**sections, "model_list": target.previous(rows)}, sort_keys=False)
 
 
@@ -97,6 +97,8 @@ def _retired_lines(paths: Paths) -> str:
 
 
 def _finish(args: argparse.Namespace, paths: Paths, target: ProxyTarget, rows: list[Row], result: Result) -> int:
+    import yaml
+
     wanted: list[dict[str, Any]] = yaml.safe_load(result.text).get("model_list") or []
     plan = target.plan(rows, wanted)
     # The report names the proxy where it would name config.yaml.
