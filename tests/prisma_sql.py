@@ -47,10 +47,10 @@ class Column:
 class Database:
     """One autocommit connection, used by one event loop: calls run one at a time under a lock."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, columns: dict[str, dict[str, Column]] | None = None) -> None:
         self.connection = psycopg.connect(url, autocommit=True, row_factory=dict_row)
         self.lock = threading.RLock()
-        self.columns = self._columns()
+        self.columns = columns or self._columns()
 
     def _columns(self) -> dict[str, dict[str, Column]]:
         rows = self.run(
@@ -300,8 +300,9 @@ class Table:
 class Adapter:
     """Stands in for `PrismaClient.db`: tables by prisma's instance names, raw SQL, transactions."""
 
-    def __init__(self, url: str) -> None:
-        self._database = Database(url)
+    def __init__(self, url: str, database: Database | None = None) -> None:
+        self._url = url
+        self._database = database or Database(url)
         self._tables = {name.lower(): name for name in prisma.metadata.PRISMA_MODELS if name in self._database.columns}
 
     def __getattr__(self, name: str) -> Any:
@@ -336,5 +337,11 @@ class Adapter:
 
     @asynccontextmanager
     async def tx(self, *args: Any, **kwargs: Any) -> AsyncIterator[Adapter]:
-        with self._database.lock, self._database.connection.transaction():
-            yield self
+        """An interactive transaction on a connection of its own, as Prisma's engine gives one: the
+        proxy's other work (its periodic reload) goes on beside it, not inside it."""
+        database = Database(self._url, self._database.columns)
+        try:
+            with database.connection.transaction():
+                yield Adapter(self._url, database)
+        finally:
+            database.connection.close()

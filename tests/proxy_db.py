@@ -274,15 +274,18 @@ class Fleet:
 
 # --- a relay in front of the proxy that fails the writes a test picks --------------------------
 
-Fault = Callable[[str, str, int], "str | None"]  # (method, path, write number) -> "500", "drop" or None
+Fault = Callable[[str, str, int], "str | None"]  # (method, path, write number) -> "500", "drop", "slow" or None
 
 
 @contextmanager
 def relay(upstream: str, fault: Fault) -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 passing requests to `upstream`; each write (not GET) may fail:
     "500" answers 500 without passing it on, "drop" passes it on and then closes the connection
-    without an answer (the write landed; its caller cannot know)."""
+    without an answer (the write landed; its caller cannot know), "slow" passes it on and answers
+    8 s late (past the client's timeout). A read waits for any write being passed on, so a caller
+    that looks for its write finds it once it has landed."""
     writes = [0]
+    passing = threading.Lock()
 
     class Relay(BaseHTTPRequestHandler):
         def _pass(self) -> None:
@@ -295,10 +298,13 @@ def relay(upstream: str, fault: Fault) -> Iterator[str]:
                 self._answer(500, b'{"error": {"message": "relay: injected failure"}}')
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
-            reply = httpx.request(self.command, upstream + self.path, content=body, headers=headers, timeout=60)
+            with passing:
+                reply = httpx.request(self.command, upstream + self.path, content=body, headers=headers, timeout=60)
             if kind == "drop":
                 self.close_connection = True
                 return
+            if kind == "slow":
+                time.sleep(8)
             self._answer(reply.status_code, reply.content)
 
         do_GET = do_POST = do_PATCH = _pass

@@ -20,10 +20,10 @@ from tests.proxy_db import DATABASE, Fleet, free_port, relay
 pytestmark = pytest.mark.litellm
 
 
-def targeting(project: Project, url: str) -> Project:
-    """The example project, pushing to the proxy at `url` with the key in LITELLM_MASTER_KEY."""
+def targeting(project: Project, url: str, **more: Any) -> Project:
+    """The project, pushing to the proxy at `url` with the key in LITELLM_MASTER_KEY."""
     text = project.overrides.read_text(encoding="utf-8")
-    target = {"targets": {"proxy": {"url": url, "master_key": "os.environ/LITELLM_MASTER_KEY"}}}
+    target = {"targets": {"proxy": {"url": url, "master_key": "os.environ/LITELLM_MASTER_KEY", **more}}}
     project.overrides.write_text(text + "\n" + yaml.safe_dump(target), encoding="utf-8")
     return project
 
@@ -186,9 +186,10 @@ def test_a_dry_run_reports_against_the_proxy_and_writes_nothing(fleet: Fleet, ei
 def test_a_push_that_fails_half_way_says_what_it_applied_and_the_next_converges(fleet: Fleet, project: Project) -> None:
     project.write_overrides({"models": [f"openrouter:{m}" for m in MODELS]})
     catalog(project)
-    # The 4th create lands but its answer is lost (verified, not retried); the 6th gets a 500.
-    with relay(fleet.url, lambda method, path, n: {4: "drop", 6: "500"}.get(n)) as url:
-        targeting(project, url)
+    # The 2nd create lands but is answered after the client gave up (timeout: 5 s), the 4th lands but its answer
+    # is lost: both are verified by id, not retried; the 6th gets a 500 and the push stops.
+    with relay(fleet.url, lambda method, path, n: {2: "slow", 4: "drop", 6: "500"}.get(n)) as url:
+        targeting(project, url, timeout=5)
         failed = project.cli("push", "--offline")
     assert failed.returncode == 2, failed.stderr
     assert "push stopped after 5 created, 0 updated, 0 deleted of 8 write(s)" in failed.stderr
