@@ -7,6 +7,10 @@ schema (tests/proxy_db.py); `push` runs as a user runs it, a child process on a 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import threading
 import time
 from typing import Any
 
@@ -14,7 +18,7 @@ import pytest
 import yaml
 
 from modelsync.targets.ownership import deployment_id
-from tests.helpers import Project, openrouter_entry
+from tests.helpers import ROOT, Project, openrouter_entry
 from tests.proxy_db import DATABASE, Fleet, free_port, relay
 
 pytestmark = pytest.mark.litellm
@@ -264,3 +268,33 @@ def test_a_push_through_one_proxy_is_served_by_another_on_the_same_database(flee
         assert len(served) == 7
     finally:
         other.stop()
+
+
+def test_ctrl_c_during_a_push_leaves_whole_rows_says_what_was_applied_and_the_next_converges(
+    fleet: Fleet, project: Project
+) -> None:
+    project.write_overrides({"models": [f"openrouter:{m}" for m in MODELS]})
+    catalog(project)
+    third = threading.Event()
+
+    def hold_the_third(method: str, path: str, n: int) -> str | None:
+        if n == 3:
+            third.set()
+            return "slow"
+        return None
+
+    with relay(fleet.url, hold_the_third) as url:
+        targeting(project, url)
+        command = [sys.executable, str(ROOT / "generate.py"), "push", "--offline", *project.path_args()]
+        child = subprocess.Popen(command, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert third.wait(60), "the push never reached its third write"
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "push stopped after 2 created, 0 updated, 0 deleted of 8 write(s)" in err
+    for row in fleet.models():  # the third landed or not; no row is half-written
+        assert row["litellm_params"]["input_cost_per_token"] == pytest.approx(1e-06)
+    project.overrides.write_text(project.overrides.read_text().replace(url, fleet.url))
+    assert project.cli("push", "--offline").returncode == 0
+    assert len(fleet.table()) == 8
+    assert project.cli("push", "--check").returncode == 0
