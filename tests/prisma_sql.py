@@ -17,16 +17,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import threading
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import prisma.errors
 import prisma.fields
-import prisma.metadata
 import prisma.models
 import psycopg
 from psycopg.rows import dict_row
@@ -70,17 +66,6 @@ class Database:
             except psycopg.errors.UniqueViolation as exc:
                 raise prisma.errors.UniqueViolationError({"user_facing_error": {"message": str(exc)}}) from exc
             return cursor.fetchall() if cursor.description else [{"__rowcount__": cursor.rowcount}]
-
-
-def _raw(query: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
-    """Prisma's `$1` placeholders as psycopg's `%s`, args in the order they appear."""
-    order: list[Any] = []
-
-    def placeholder(match: re.Match[str]) -> str:
-        order.append(args[int(match.group(1)) - 1])
-        return "%s"
-
-    return re.sub(r"\$(\d+)", placeholder, query.replace("%", "%%")), order
 
 
 class Table:
@@ -295,53 +280,3 @@ class Table:
             if column.data_type == "jsonb" and row.get(name) is not None:
                 row[name] = json.dumps(row[name])
         return model.model_validate(row)
-
-
-class Adapter:
-    """Stands in for `PrismaClient.db`: tables by prisma's instance names, raw SQL, transactions."""
-
-    def __init__(self, url: str, database: Database | None = None) -> None:
-        self._url = url
-        self._database = database or Database(url)
-        self._tables = {name.lower(): name for name in prisma.metadata.PRISMA_MODELS if name in self._database.columns}
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._tables:
-            table = Table(self._database, self._tables[name])
-            setattr(self, name, table)
-            return table
-        raise Unknown(f"PrismaClient.db.{name}")
-
-    def is_connected(self) -> bool:
-        return True
-
-    async def connect(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    async def disconnect(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    async def query_raw(self, query: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        sql, params = _raw(query, args)
-        rows = self._database.run(sql, params)
-        return [] if rows and "__rowcount__" in rows[0] else rows
-
-    async def query_first(self, query: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        rows = await self.query_raw(query, *args)
-        return rows[0] if rows else None
-
-    async def execute_raw(self, query: str, *args: Any, **kwargs: Any) -> int:
-        sql, params = _raw(query, args)
-        rows = self._database.run(sql, params)
-        return int(rows[0].get("__rowcount__", len(rows))) if rows else 0
-
-    @asynccontextmanager
-    async def tx(self, *args: Any, **kwargs: Any) -> AsyncIterator[Adapter]:
-        """An interactive transaction on a connection of its own, as Prisma's engine gives one: the
-        proxy's other work (its periodic reload) goes on beside it, not inside it."""
-        database = Database(self._url, self._database.columns)
-        try:
-            with database.connection.transaction():
-                yield Adapter(self._url, database)
-        finally:
-            database.connection.close()

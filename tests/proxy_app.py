@@ -15,7 +15,7 @@ def main(port: int, url: str) -> None:
     import uvicorn
     from litellm.proxy import proxy_server
     from litellm.proxy.utils import PrismaClient
-    from prisma_sql import Adapter
+    from prisma_adapter import Adapter
 
     client = PrismaClient(database_url=url, proxy_logging_obj=proxy_server.proxy_logging_obj)
     client.db = Adapter(url)  # type: ignore[assignment]

@@ -8,7 +8,7 @@ unifies the two.
 
 The proxy cannot reach Prisma's query engine here (it is downloaded at run time), so
 tests/proxy_app.py starts the real `litellm.proxy.proxy_server:app` with a `PrismaClient` whose
-`.db` is tests/prisma_sql.py: prisma-client-py's table calls run as SQL on this cluster.
+`.db` is tests/prisma_adapter.py (tests/prisma_sql.py): prisma-client-py's table calls run as SQL on this cluster.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -270,60 +268,3 @@ class Fleet:
         """Delete every database model through the API, so the proxy's router forgets them too."""
         for row in self.table():
             self.admin("POST", "/model/delete", json={"id": row[0]})
-
-
-# --- a relay in front of the proxy that fails the writes a test picks --------------------------
-
-Fault = Callable[[str, str, int], "str | None"]  # (method, path, write number) -> "500", "drop", "slow" or None
-
-
-@contextmanager
-def relay(upstream: str, fault: Fault) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 passing requests to `upstream`; each write (not GET) may fail:
-    "500" answers 500 without passing it on, "drop" passes it on and then closes the connection
-    without an answer (the write landed; its caller cannot know), "slow" passes it on and answers
-    8 s late (past the client's timeout). A read waits for any write being passed on, so a caller
-    that looks for its write finds it once it has landed."""
-    writes = [0]
-    passing = threading.Lock()
-
-    class Relay(BaseHTTPRequestHandler):
-        def _pass(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            kind = None
-            if self.command != "GET":
-                writes[0] += 1
-                kind = fault(self.command, self.path, writes[0])
-            if kind == "500":
-                self._answer(500, b'{"error": {"message": "relay: injected failure"}}')
-                return
-            headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
-            with passing:
-                reply = httpx.request(self.command, upstream + self.path, content=body, headers=headers, timeout=60)
-            if kind == "drop":
-                self.close_connection = True
-                return
-            if kind == "slow":
-                time.sleep(8)
-            self._answer(reply.status_code, reply.content)
-
-        do_GET = do_POST = do_PATCH = _pass
-
-        def _answer(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Relay)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -19,7 +19,8 @@ import yaml
 
 from modelsync.targets.ownership import deployment_id
 from tests.helpers import ROOT, Project, openrouter_entry
-from tests.proxy_db import DATABASE, Fleet, free_port, relay
+from tests.proxy_db import DATABASE, Fleet, free_port
+from tests.proxy_relay import relay
 
 pytestmark = pytest.mark.litellm
 
