@@ -21,7 +21,7 @@ log = logging.getLogger("modelsync")
 
 # In the order `--help` lists them. Imported only to parse a command line: they load the
 # pipeline (yaml, jinja2, pydantic), which an up-to-date --check does without.
-COMMANDS = ("generate", "list_models", "add", "remove", "import_config", "init", "audit", "usage")
+COMMANDS = ("generate", "list_models", "add", "remove", "import_config", "init", "audit", "usage", "push")
 
 
 def _command(name: str) -> ModuleType:

@@ -21,6 +21,7 @@ from .outputs import said, stamp
 from .outputs.ownership import replace_config, taken_over
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .targets.ownership import same_models
 from .usage.load import usage_or_none
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
@@ -47,6 +48,7 @@ class Options:
     accept_held: bool = False  # take catalog changes the guards would hold
     asked_to_empty: bool = False  # `remove` of the last model: no deployment left is what was asked
     progress: Progress | None = None  # told when each provider's fetch starts and ends
+    previous: str | None = None  # compare with this model list (a target's, as YAML), not config.yaml; never write
 
 
 @dataclass
@@ -103,7 +105,7 @@ def _run(
     heard: said.Heard,
 ) -> Result:
     inputs = load_inputs(paths)
-    writes = not (options.check or options.dry_run)
+    writes = not (options.check or options.dry_run or options.previous is not None)
     hand_kept = writes and taken_over(paths.config, paths.overrides)  # before a fetch: refused, it costs none
     store = Store(paths.cache_dir)
     outcomes: list[Outcome] = []
@@ -124,7 +126,7 @@ def _run(
     catalogs = load_catalogs(inputs, store)
     fetched = {o.provider for o in outcomes if o.catalog is not None}
     brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
-    old_file = _read_config(paths.config)
+    old_file = _read_config(paths.config) if options.previous is None else options.previous
     old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
     try:
         merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
@@ -150,7 +152,8 @@ def _run(
             merged.retired = mark_held(merged.retired, {h.key for h in held})
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     _warn_retirements(merged)  # after the guards: a held retirement is still served
-    result = Result(text, old != text, merged, outcomes=outcomes, held=held)
+    changed = old != text if options.previous is None else not same_models(old, text)
+    result = Result(text, changed, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .outputs import dollars
         from .outputs.report import compare

@@ -12,6 +12,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from tests.helpers import Project, guarded, make_project
 from tests.litellm_db import Cluster, running_cluster
 from tests.netguard import sitecustomize as netguard
+from tests.proxy_db import Fleet
 
 
 class YamlSnapshot(SingleFileSnapshotExtension):
@@ -107,3 +108,27 @@ def litellm_database() -> Iterator[Cluster]:
     """A real PostgreSQL with LiteLLM's schema, for the whole session; removed at the end."""
     with running_cluster() as cluster:
         yield cluster
+
+
+def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    """A real PostgreSQL with LiteLLM's schema, LiteLLM's Prisma client generated offline, and one
+    real proxy app serving over them; shared by every test that pushes (starting one takes ~30 s)."""
+    from tests.proxy_db import Fleet, generate_client, master_key, running_cluster, start_proxy
+
+    with running_cluster() as cluster:
+        home = tmp_path_factory.mktemp("fleet")
+        client = generate_client(home)
+        key = master_key()
+        proxy = start_proxy(cluster, client, home, key)
+        try:
+            yield Fleet(cluster, client, home, key, proxy)
+        finally:
+            proxy.stop()
+
+
+@pytest.fixture
+def fleet(fleet_db: Fleet, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fleet]:
+    """The shared proxy, its key in LITELLM_MASTER_KEY, and its model table emptied after the test."""
+    monkeypatch.setenv("LITELLM_MASTER_KEY", fleet_db.key)
+    yield fleet_db
+    fleet_db.empty()

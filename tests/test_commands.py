@@ -13,7 +13,7 @@ import modelsync
 from modelsync.cli import COMMANDS, parser
 from tests.helpers import ROOT, Project
 
-NAMES = ["generate", "check", "list", "add", "remove", "import", "init", "audit", "usage"]
+NAMES = ["generate", "check", "list", "add", "remove", "import", "init", "audit", "usage", "push"]
 
 
 def _help(*args: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import shlex
 from pathlib import Path
+from typing import Any
 
-from ..core.errors import ExitCode
+from ..core.errors import ExitCode, InputError
 from ..core.output import shown
 from ..core.paths import Paths
 from . import PATH_OPTIONS, Commands, command, path_options, paths_of, verbosity, volume_options
@@ -24,7 +25,14 @@ def register(commands: Commands) -> None:
         "(unless --offline), and what could not be matched is listed with the reason. "
         "Then `--offline --dry-run` shows how today's catalogs differ from it.",
     )
-    p.add_argument("source", type=Path, metavar="CONFIG", help="the LiteLLM config.yaml to import")
+    p.add_argument("source", type=Path, metavar="CONFIG", nargs="?", help="the LiteLLM config.yaml to import")
+    p.add_argument(
+        "--from-proxy",
+        metavar="URL",
+        help="import a running proxy's database models instead (store_model_in_db), read with the master key "
+        "in LITELLM_MASTER_KEY (or --master-key-env)",
+    )
+    p.add_argument("--master-key-env", default="LITELLM_MASTER_KEY", metavar="VAR", help="with --from-proxy")
     p.add_argument("--force", action="store_true", help="replace an existing overrides.yaml")
     p.add_argument(
         "--offline",
@@ -40,7 +48,11 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     from .importer import import_config
 
     paths = paths_of(args, home)
-    imported = import_config(paths, args.source, args.force, args.offline, args.me)
+    legacy = _from_proxy(args) if getattr(args, "from_proxy", None) else None
+    if legacy is None and args.source is None:
+        raise InputError("import needs a CONFIG to read, or --from-proxy URL", f"see `{args.me} import --help`")
+    args.source = args.source or Path("proxy-models.yaml")  # how the header names a proxy's models
+    imported = import_config(paths, args.source, args.force, args.offline, args.me, legacy=legacy)
     if verbosity(args) < 0:
         return ExitCode.OK
     print(
@@ -68,3 +80,23 @@ def _compared_with(args: argparse.Namespace, paths: Paths) -> str:
     if args.source.resolve() != paths.config.resolve():  # a dry run compares with --config: the old file
         options.append(f"--config {shlex.quote(shown(args.source))}")
     return "".join(f" {option}" for option in options)
+
+
+def _from_proxy(args: argparse.Namespace) -> dict[str, Any]:
+    """The proxy's database models as a config.yaml's content."""
+    from ..model.targets import ProxyTarget as Settings
+    from ..targets.admin_api import AdminApi
+    from ..targets.proxy import ProxyTarget
+    from ..targets.pull import as_legacy_config
+
+    try:
+        settings = Settings(url=args.from_proxy, master_key=f"os.environ/{args.master_key_env}")
+    except ValueError as exc:
+        raise InputError(
+            f"--from-proxy {args.from_proxy}: not a proxy's address", "give it like http://HOST:4000"
+        ) from exc
+    target = ProxyTarget(AdminApi(settings))
+    try:
+        return as_legacy_config(target)
+    finally:
+        target.api.close()

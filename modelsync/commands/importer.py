@@ -75,6 +75,7 @@ def import_config(
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     now: datetime | None = None,
+    legacy: dict[str, Any] | None = None,
 ) -> Imported:
     """Write paths.overrides from the legacy config at `source`; refuse to overwrite unless forced.
 
@@ -85,7 +86,7 @@ def import_config(
     if target.exists() and not force:
         raise InputError(f"{target} already exists", "pass --force to replace it, or --overrides to write elsewhere")
     providers = load_providers(paths.providers)
-    legacy = _read_legacy(source)
+    legacy = _read_legacy(source) if legacy is None else legacy  # given: read from a running proxy
     dotenv = target.parent / ".env"
     held = envfile.read(dotenv)  # first: a .env we may not write to stops the import before anything is written
     items = legacy.get("model_list") or []

@@ -18,6 +18,7 @@ from ..core.secrets import refuse_literals
 from ..core.yamlfile import line_of
 from ..sources.providers import Provider, check_name_rule
 from ..usage.config import GuardsConfig, UsageConfig
+from .targets import Targets
 
 log = logging.getLogger("modelsync")
 Tokens = Annotated[int, Field(gt=0)]
@@ -262,6 +263,7 @@ class Overrides(Strict):
     settings: dict[str, Any] = {}  # top-level sections of config.yaml, passed through as written
     usage: UsageConfig | None = None  # where the proxy's usage comes from, for the report's dollars
     guards: GuardsConfig = GuardsConfig()
+    targets: Targets = Targets()  # where `push` sends the model list besides config.yaml
 
     _check_settings = field_validator("settings")(check_sections)
 

@@ -1,0 +1,1 @@
+"""Where the plan lands besides config.yaml: a running proxy's model table (`push`)."""
