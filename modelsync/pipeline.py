@@ -6,25 +6,25 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .core.catalog import Catalog
 from .core.errors import GenerateError, InputError
-from .core.files import check_writable, write_atomic
-from .core.lock import exclusive
 from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .targets import Plan, Target
+from .targets.config_file import ConfigFile
 
 if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; merging and
     # rendering (jinja2) only once the inputs are loaded: a refresh imports them while it waits
     import httpx
 
     from .core.settings import Settings
+    from .model.deployed import Deployed
     from .model.groups import GroupChange
     from .model.guards import Held
     from .model.merge import Merged
@@ -72,15 +72,18 @@ def run(
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> Result:
     """Do what the command line asked; return what was rendered and what it changes.
 
-    `settings` (timeouts, guard limits) are read from the environment when first needed.
+    `settings` (timeouts, guard limits) are read from the environment when first needed; `target`
+    is where the deployment lives, config.yaml unless another is given.
     """
+    target = target or ConfigFile(paths.config)
     if options.check:  # reads only: no lock, so a check never waits for or blocks a run
-        return _run(paths, options, settings, client, now)
-    with exclusive(paths.config):
-        return _run(paths, options, settings, client, now)
+        return _run(paths, options, settings, client, now, target)
+    with target.exclusive():
+        return _run(paths, options, settings, client, now, target)
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -90,7 +93,12 @@ def _settings(settings: Settings | None) -> Settings:
 
 
 def _run(
-    paths: Paths, options: Options, settings: Settings | None, client: httpx.Client | None, now: datetime | None
+    paths: Paths,
+    options: Options,
+    settings: Settings | None,
+    client: httpx.Client | None,
+    now: datetime | None,
+    target: Target,
 ) -> Result:
     inputs = load_inputs(paths)
     store = Store(paths.cache_dir)
@@ -101,7 +109,7 @@ def _run(
         outcomes, before = _refresh(inputs, store, settings, options, client, now)
     from .model.groups import eligible_ids
     from .model.merge import merge
-    from .model.retirements import Current, locate
+    from .model.retirements import locate
     from .outputs.render import render
 
     writes = not (options.check or options.dry_run)
@@ -109,10 +117,9 @@ def _run(
     catalogs = load_catalogs(inputs, store)
     fetched = {o.provider for o in outcomes if o.catalog is not None}
     brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
-    old_file = _read_config(paths.config)
-    old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
+    deployed = target.current()
     try:
-        merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
+        merged = merge(inputs.providers, inputs.overrides, catalogs, deployed)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
@@ -123,32 +130,30 @@ def _run(
     sections = inputs.overrides.sections()
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
-    if old is not None and old != text and not options.accept_held:  # only a change can need holding
+    if deployed.exists and deployed.rendered != text and not options.accept_held:  # only a change can need holding
         settings = _settings(settings)
-        held = _hold(old, merged, inputs, settings, brought)
+        held = _hold(deployed, merged, inputs, settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
-    result = Result(text, old != text, merged, outcomes=outcomes, held=held)
+    result = Result(text, deployed.rendered != text, merged, outcomes=outcomes, held=held)
     if result.changed or held:
         from .outputs.report import compare
 
-        result.report = compare(old, merged.deployments, sections, inputs.providers)
+        result.report = compare(deployed, merged.deployments, sections, inputs.providers)
         result.report.skipped = merged.skipped
         result.report.held = held
         result.report.changed = result.changed
         result.report.retired, result.report.retiring = merged.retired, merged.retiring
-        result.report.group_changes = _group_changes(old, merged, inputs)
+        result.report.group_changes = _group_changes(deployed, merged, inputs)
     if writes:
-        new_file = text
         # A digest only for a pure render of inputs that stood still while this run read them: not
-        # when held changes or retirements made the output depend on the previous config.yaml too.
-        if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
-            new_file = stamp.stamped(text, digest_before, len(merged.deployments), _warnings_shown(merged))
-        if result.changed:
-            _write(paths.config, old_file, new_file)
-        elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
-            check_writable(paths.config)  # the same config with a new digest line: no backup needed
-            write_atomic(paths.config, new_file)
+        # when held changes or retirements made the output depend on what was deployed too, nor
+        # on an unchanged config when every fetch failed (then every file stays as it was).
+        pure = not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before
+        renew = result.changed or not _failed_refresh(outcomes)
+        digest = digest_before if pure and renew else None
+        deployments, retired = tuple(merged.deployments), tuple(merged.retired)
+        target.apply(Plan(text, deployments, sections, retired, result.changed, digest, _warnings_shown(merged)))
         store.remember()
     return result
 
@@ -175,14 +180,12 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
     return nothing_refreshed(outcomes)
 
 
-def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
+def _group_changes(deployed: Deployed, merged: Merged, inputs: Inputs) -> list[GroupChange]:
     if not merged.groups:
         return []
     from .model.groups import group_changes
-    from .outputs.report import parse_config
 
-    old_list = parse_config(old).get("model_list")
-    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
+    return group_changes(deployed, merged.deployments, merged.groups, inputs.providers)
 
 
 def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]:
@@ -206,15 +209,14 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
+    deployed: Deployed, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
 ) -> list[Held]:
     """Apply the change guards to `merged`; return what they held back."""
     from .model.guards import Limits, guard
-    from .outputs.report import parse_config
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
     deployments, held = guard(
-        parse_config(old), merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
+        deployed, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
     if held:
         merged.deployments = deployments
@@ -274,20 +276,3 @@ def _refresh(
     finally:
         if own_client:
             client.close()
-
-
-def _read_config(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}", "check the file, or delete it to write it anew") from None
-
-
-def _write(path: Path, old: str | None, text: str) -> None:
-    """Keep the previous config.yaml as config.yaml.bak, then replace it atomically."""
-    check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
-    if old is not None:
-        write_atomic(path.with_name(path.name + ".bak"), old)
-    write_atomic(path, text)

@@ -8,7 +8,7 @@ import math
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +21,8 @@ import yaml
 
 from modelsync.cli import main
 from modelsync.core.paths import Paths
+from modelsync.model.deployed import NOTHING, Deployed
+from modelsync.targets import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT.parent / "shared" / "catalogs"
@@ -110,6 +112,26 @@ class Project:
             for p in sorted(self.root.rglob("*"))
             if p.is_file()
         }
+
+
+class MemoryTarget:
+    """A deployment held in memory: the pipeline's second target, proving it needs no file."""
+
+    def __init__(self) -> None:
+        self.deployed = NOTHING
+        self.plans: list[Plan] = []
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def current(self) -> Deployed:
+        return self.deployed
+
+    def apply(self, plan: Plan) -> None:
+        self.plans.append(plan)
+        if plan.changed:
+            retired = (item.id for item in plan.retired)
+            self.deployed = Deployed.of(plan.deployments, plan.sections, retired, plan.text)
 
 
 def make_project(tmp_path: Path) -> Project:

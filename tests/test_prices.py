@@ -13,6 +13,7 @@ import pytest
 from modelsync.core.catalog import Catalog, Document, Tier, Window
 from modelsync.core.errors import InputError
 from modelsync.core.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
+from modelsync.model.deployed import Deployed
 from modelsync.model.guards import Limits, guard
 from modelsync.model.merge import Deployment, merge
 from modelsync.model.overrides import Overrides, load_overrides
@@ -214,7 +215,7 @@ def _deployment(params: dict[str, Any], info: dict[str, Any] | None = None) -> D
     ],
 )
 def test_guards_watch_every_dimension_tiers_included(old: Deployment, new: Deployment, reason: str) -> None:
-    kept, held = guard({"model_list": [old.as_dict()]}, [new], Overrides(), PROVIDERS, Limits())
+    kept, held = guard(Deployed.of([old], {}, (), ""), [new], Overrides(), PROVIDERS, Limits())
     assert [h.reason for h in held] == [reason] and kept == [old]
 
 

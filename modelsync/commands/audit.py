@@ -81,13 +81,13 @@ def execute(args: argparse.Namespace, home: Path) -> int:
 
 
 def _model_list(paths: Paths) -> list[dict[str, Any]]:
-    from ..outputs.report import parse_config
+    from ..targets.config_file import parse_config
 
     try:
         text = paths.config.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{paths.config} does not exist", "run `python generate.py` first, then audit it") from None
-    model_list = parse_config(text).get("model_list")
+    model_list = parse_config(text)[0].get("model_list")
     if not isinstance(model_list, list):
         raise InputError(f"{paths.config}: no model_list to audit", "point --config at a LiteLLM config.yaml")
     return [item for item in model_list if isinstance(item, dict)]

@@ -9,7 +9,8 @@ import json
 from typing import Any
 
 from ..core.prices import per_unit_label
-from .report import _ABSENT, SIGNS, FieldChange, Key, ModelChange, Report, label, shown_base
+from ..model.deployment import Key
+from .report import _ABSENT, SIGNS, FieldChange, ModelChange, Report, label, shown_base
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body

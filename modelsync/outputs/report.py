@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from ..core.prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
-from ..core.schema import SAFE_LOADER
 from ..core.secrets import mask_at, redact_url
+from ..model.deployed import Deployed
+from ..model.deployment import PINNED, UNPRICED, Deployment, Key
 from ..model.groups import GroupChange
-from ..model.merge import PINNED, UNPRICED, Deployment, deployment_key
 from ..sources.providers import Provider, identify
 from .render import scalar
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
-Key = tuple[str, str, str]  # (model_name, litellm_params.model, api_base or "")
 SIGNS = {"+": "added", "-": "removed", "~": "changed"}
 
 
@@ -159,13 +157,11 @@ _ABSENT = _Absent()
 
 
 def compare(
-    old_text: str | None, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
+    deployed: Deployed, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
 ) -> Report:
-    """The report of what replacing `old_text` with the rendering of `new` changes."""
-    report = Report(after=len(new), changed=True)
-    old_config = parse_config(old_text, report)
-    old = keyed_deployments(old_config.get("model_list"))
-    report.before = None if report.note else len(old)
+    """The report of what replacing what is `deployed` with `new` changes."""
+    report = Report(before=deployed.count, after=len(new), note=deployed.note, changed=True)
+    old = deployed.model_list
     fresh = {d.key(): d for d in new}
     group_of = {key: d.provider or HAND_WRITTEN for key, d in fresh.items()}
     for key, body in old.items():
@@ -187,7 +183,7 @@ def compare(
             if fields:
                 groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
     report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
-    report.settings = settings_changes(old_config, new_settings)
+    report.settings = settings_changes(deployed.sections, new_settings)
     report.ambiguous = ambiguous_pairs([*fresh, *old])
     return report
 
@@ -279,7 +275,7 @@ def _one_search_price(found: list[FieldChange]) -> list[FieldChange]:
     return kept + [FieldChange(path, old, new) for path, (old, new) in same.items()]
 
 
-def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+def settings_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
     """What changed in the top-level sections; a section that appears or goes is one change."""
     changes: list[FieldChange] = []
     names = [n for n in [*SECTIONS, *sorted(set(old) | set(new))] if n != "model_list"]
@@ -296,37 +292,6 @@ def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChan
         elif before != after:
             changes += [FieldChange(f"{name}.{c.path}", c.old, c.new) for c in field_changes(before, after)]
     return changes
-
-
-def parse_config(text: str | None, report: Report | None = None) -> dict[str, Any]:
-    """config.yaml as data; {} when it is missing or unreadable (and the report says so)."""
-    if text is None:
-        if report:
-            report.note = "config.yaml does not exist yet"
-        return {}
-    try:
-        loaded = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError:
-        if report:
-            report.note = "the current config.yaml is not valid YAML; it is replaced whole"
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:
-    """Deployments keyed by (model_name, litellm_params.model, api_base); a repeated key gets a #n suffix."""
-    keyed: dict[Key, dict[str, Any]] = {}
-    for item in model_list if isinstance(model_list, list) else []:
-        if not isinstance(item, dict):
-            continue
-        params = item["litellm_params"] if isinstance(item.get("litellm_params"), dict) else {}
-        name, model, api_base = deployment_key(item.get("model_name", ""), params)
-        key, n = (name, model, api_base), 1
-        while key in keyed:
-            n += 1
-            key = (name, f"{model}#{n}", api_base)
-        keyed[key] = item
-    return keyed
 
 
 def _path(parts: list[Any]) -> str:
