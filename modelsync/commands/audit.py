@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExitCode, InputError
-from ..core.output import ProgressPrinter, shown
+from ..core.output import shown
 from ..core.paths import Paths
 from ..sources.litellm_map import DOCUMENT as LITELLM_DOC
 from ..sources.litellm_map import LABEL as LITELLM
 from ..sources.models_dev import DOCUMENT as MODELS_DEV_DOC
 from ..sources.models_dev import SOURCE as MODELS_DEV
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # every command is imported to parse a command line: the audit's own load when it runs
     from ..sources.store import Store
@@ -58,8 +59,8 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..outputs import audit_formats
     from ..sources.store import Store
+    from . import audit_formats
     from .auditing import audit
 
     paths = paths_of(args, home)

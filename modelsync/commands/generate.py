@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import ExitCode, InputError
-from ..core.output import ProgressPrinter, as_invoked, shown
+from ..core.output import as_invoked, shown
 from ..core.paths import Paths
 from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # the pipeline loads yaml, jinja2 and pydantic: only a run that renders needs it
     from ..pipeline import Result

@@ -17,6 +17,7 @@ from ..core.schema import Strict, dotted, explain, load_yaml
 from ..core.secrets import refuse_literals
 from ..core.yamlfile import line_of
 from ..sources.providers import Provider, check_name_rule
+from .typos import Block, misspelt_keys
 
 log = logging.getLogger("modelsync")
 Tokens = Annotated[int, Field(gt=0)]
@@ -331,9 +332,7 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
 
 def _warn_close_misses(overrides: Overrides, path: Path) -> None:
     """A key LiteLLM does not know but nearly does is most likely a typo: say so, with the key meant."""
-    from .typos import misspelt_keys
-
-    for loc, key, meant in misspelt_keys(overrides):
+    for loc, key, meant in misspelt_keys(_free_blocks(overrides)):
         log.warning(
             "%s:%s: %s: %r is not a key LiteLLM knows — did you mean %r?",
             path,
@@ -353,3 +352,18 @@ def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...]
         if isinstance(ref.order, dict):
             found += [(("models", i, "order", name), name) for name in ref.order]
     return found
+
+
+def _free_blocks(overrides: Overrides) -> list[Block]:
+    """overrides.yaml's params and model_info blocks, each with where it is: keys LiteLLM reads as they are."""
+    blocks: list[Block] = []
+    for name, selection in overrides.providers.items():
+        blocks += [(("providers", name, "params"), "litellm_params", selection.params)]
+        blocks += [(("providers", name, "model_info"), "model_info", selection.model_info)]
+    for index, ref in enumerate(overrides.models):
+        blocks += [(("models", index, "params"), "litellm_params", ref.params)]
+        blocks += [(("models", index, "model_info"), "model_info", ref.model_info)]
+    for index, entry in enumerate(overrides.entries):
+        blocks += [(("entries", index, "litellm_params"), "litellm_params", entry.litellm_params)]
+        blocks += [(("entries", index, "model_info"), "model_info", entry.model_info)]
+    return blocks

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..commands.auditing import Audit, Disagreement
+from .auditing import Audit, Disagreement
 
 SCHEMA_VERSION = 1
 
