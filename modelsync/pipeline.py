@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .core.catalog import Catalog
@@ -14,6 +14,7 @@ from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
 from .outputs import stamp
+from .sources.driver import Sources
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
 from .targets import Plan, Target
@@ -80,33 +81,20 @@ def run(
     is where the deployment lives, config.yaml unless another is given.
     """
     target = target or ConfigFile(paths.config)
-    if options.check:  # reads only: no lock, so a check never waits for or blocks a run
-        return _run(paths, options, settings, client, now, target)
-    with target.exclusive():
-        return _run(paths, options, settings, client, now, target)
+    with Sources(paths.cache_dir, settings, client, now) as sources:
+        if options.check:  # reads only: no lock, so a check never waits for or blocks a run
+            return _run(paths, options, sources, target)
+        with target.exclusive():
+            return _run(paths, options, sources, target)
 
 
-def _settings(settings: Settings | None) -> Settings:
-    from .core.settings import load_settings
-
-    return settings or load_settings()
-
-
-def _run(
-    paths: Paths,
-    options: Options,
-    settings: Settings | None,
-    client: httpx.Client | None,
-    now: datetime | None,
-    target: Target,
-) -> Result:
+def _run(paths: Paths, options: Options, sources: Sources, target: Target) -> Result:
     inputs = load_inputs(paths)
-    store = Store(paths.cache_dir)
+    store = sources.store
     outcomes: list[Outcome] = []
     before: dict[str, frozenset[str]] = {}
     if not (options.check or options.offline):
-        settings = _settings(settings)
-        outcomes, before = _refresh(inputs, store, settings, options, client, now)
+        outcomes, before = _refresh(inputs, sources, options)
     from .model.groups import eligible_ids
     from .model.merge import merge
     from .model.retirements import locate
@@ -131,8 +119,7 @@ def _run(
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
     if deployed.exists and deployed.rendered != text and not options.accept_held:  # only a change can need holding
-        settings = _settings(settings)
-        held = _hold(deployed, merged, inputs, settings, brought)
+        held = _hold(deployed, merged, inputs, sources.settings, brought)
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
     result = Result(text, deployed.rendered != text, merged, outcomes=outcomes, held=held)
@@ -230,49 +217,24 @@ def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
     return catalogs
 
 
-def _refresh(
-    inputs: Inputs,
-    store: Store,
-    settings: Settings,
-    options: Options,
-    client: httpx.Client | None,
-    now: datetime | None,
-) -> tuple[list[Outcome], dict[str, frozenset[str]]]:
+def _refresh(inputs: Inputs, sources: Sources, options: Options) -> tuple[list[Outcome], dict[str, frozenset[str]]]:
     """Refresh the catalogs; while they are on their way, do what needs none of them.
 
     Returns the outcomes, and the ids groups could take from each catalog before the refresh.
     """
-    from .sources.fetch import make_client
-    from .sources.refresh import start
-
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
         raise InputError(
             f"--provider {unknown[0]}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
         )
     names = options.only or sorted(inputs.overrides.enabled())
-    targets = [inputs.providers[name] for name in names]
-    own_client = client is None
-    client = client or make_client(settings)
-    try:
-        refreshing = start(
-            targets,
-            settings,
-            store,
-            client,
-            now or datetime.now(UTC),
-            force=options.refresh,
-            write=not options.dry_run,
-            progress=options.progress,
-        )
-        # While they are on their way, what needs no new catalog: the groups' ids from before, the
-        # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
-        before = _group_candidates(inputs, store)
-        for name in inputs.overrides.enabled():
-            _remembered(store, inputs.providers[name])
-        from .outputs import render  # noqa: F401
+    wanted = [inputs.providers[name] for name in names]
+    refreshing = sources.refresh(wanted, force=options.refresh, write=not options.dry_run, progress=options.progress)
+    # While they are on their way, what needs no new catalog: the groups' ids from before, the
+    # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
+    before = _group_candidates(inputs, sources.store)
+    for name in inputs.overrides.enabled():
+        _remembered(sources.store, inputs.providers[name])
+    from .outputs import render  # noqa: F401
 
-        return refreshing.finish(), before
-    finally:
-        if own_client:
-            client.close()
+    return refreshing.finish(), before

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from . import Commands, command, path_options, paths_of, verbosity, volume_optio
 from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # every command is imported to parse a command line: the audit's own load when it runs
+    from ..sources.driver import Sources
     from ..sources.store import Store
     from .auditing import Opinion
 
@@ -59,7 +59,7 @@ def register(commands: Commands) -> None:
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..sources.store import Store
+    from ..sources.driver import Sources
     from . import audit_formats
     from .auditing import audit
 
@@ -67,10 +67,10 @@ def execute(args: argparse.Namespace, home: Path) -> int:
     if args.tolerance < 0:
         raise InputError(f"--tolerance {args.tolerance:g}: a tolerance is not negative", "give a percentage like 1")
     model_list = _model_list(paths)
-    store = Store(paths.cache_dir)
-    if not args.offline:
-        _refresh(paths, store, verbosity(args), args.refresh)
-    result = audit(model_list, _opinions(paths, store), args.tolerance / 100)
+    with Sources(paths.cache_dir) as sources:
+        if not args.offline:
+            _refresh(paths, sources, verbosity(args), args.refresh)
+    result = audit(model_list, _opinions(paths, sources.store), args.tolerance / 100)
     name = shown(paths.config)
     if args.report == "json":
         sys.stdout.write(audit_formats.as_json(result, name))
@@ -115,15 +115,10 @@ def _opinions(paths: Paths, store: Store) -> dict[str, Opinion]:
     return opinions
 
 
-def _refresh(paths: Paths, store: Store, level: int, force: bool) -> None:
-    from ..core.settings import load_settings
-    from ..sources.fetch import make_client
+def _refresh(paths: Paths, sources: Sources, level: int, force: bool) -> None:
     from ..sources.providers import load_sources
-    from ..sources.refresh import refresh_sources
 
-    sources = load_sources(paths.providers)
-    urls = {name: sources[name].url for name in SECOND_SOURCES if name in sources}
-    settings = load_settings()
+    listed = load_sources(paths.providers)
+    urls = {name: listed[name].url for name in SECOND_SOURCES if name in listed}
     progress = ProgressPrinter() if level > 0 or (level == 0 and sys.stderr.isatty()) else None
-    with make_client(settings) as client:
-        refresh_sources(urls, settings, store, client, datetime.now(UTC), force=force, progress=progress)
+    sources.refresh_shared(urls, force=force, progress=progress)
