@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,7 @@ class Options:
     progress: Progress | None = None  # told when each provider's fetch starts and ends
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     text: str
     changed: bool
@@ -54,6 +54,21 @@ class Result:
     report: Report | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What this run's refresh did, and the ids groups could take from each catalog before it."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    before: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def brought(self, catalogs: dict[str, Catalog]) -> dict[str, frozenset[str]]:
+        """Per provider this run fetched, the ids its new catalog offers groups that the old one did not."""
+        from .model.groups import eligible_ids
+
+        fetched = {o.provider for o in self.outcomes if o.catalog is not None}
+        return {n: frozenset(eligible_ids(catalogs[n])) - ids for n, ids in self.before.items() if n in fetched}
 
 
 @dataclass(frozen=True)
@@ -89,60 +104,67 @@ def run(
 
 
 def _run(paths: Paths, options: Options, sources: Sources, target: Target) -> Result:
+    """The stages, each a record built once: inputs, catalogs, merged, guarded, rendered, report."""
     inputs = load_inputs(paths)
-    store = sources.store
-    outcomes: list[Outcome] = []
-    before: dict[str, frozenset[str]] = {}
-    if not (options.check or options.offline):
-        outcomes, before = _refresh(inputs, sources, options)
-    from .model.groups import eligible_ids
-    from .model.merge import merge
-    from .model.retirements import locate
+    refreshed = Refreshed() if options.check or options.offline else _refresh(inputs, sources, options)
     from .outputs.render import render
 
     writes = not (options.check or options.dry_run)
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
-    catalogs = load_catalogs(inputs, store)
-    fetched = {o.provider for o in outcomes if o.catalog is not None}
-    brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
+    catalogs = load_catalogs(inputs, sources.store)
     deployed = target.current()
-    try:
-        merged = merge(inputs.providers, inputs.overrides, catalogs, deployed)
-    except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
-        line = line_of(paths.overrides, exc.loc) if exc.loc else None
-        raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
-    merged.retired = locate(merged.retired, paths.overrides)
-    for warning in merged.warnings:
-        log.warning("%s", warning)
-    _warn_retirements(merged)
+    merged = _merge(paths, inputs, catalogs, deployed)
     sections = inputs.overrides.sections()
     text = render(paths.templates, merged.deployments, sections, merged.retired)
     held: list[Held] = []
     if deployed.exists and deployed.rendered != text and not options.accept_held:  # only a change can need holding
-        held = _hold(deployed, merged, inputs, sources.settings, brought)
+        merged, held = _hold(deployed, merged, inputs, sources.settings, refreshed.brought(catalogs))
         if held:
             text = render(paths.templates, merged.deployments, sections, merged.retired)
-    result = Result(text, deployed.rendered != text, merged, outcomes=outcomes, held=held)
-    if result.changed or held:
-        from .outputs.report import compare
-
-        result.report = compare(deployed, merged.deployments, sections, inputs.providers)
-        result.report.skipped = merged.skipped
-        result.report.held = held
-        result.report.changed = result.changed
-        result.report.retired, result.report.retiring = merged.retired, merged.retiring
-        result.report.group_changes = _group_changes(deployed, merged, inputs)
+    changed = deployed.rendered != text
+    report = _report(deployed, merged, inputs, held, changed) if changed or held else None
     if writes:
         # A digest only for a pure render of inputs that stood still while this run read them: not
         # when held changes or retirements made the output depend on what was deployed too, nor
         # on an unchanged config when every fetch failed (then every file stays as it was).
         pure = not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before
-        renew = result.changed or not _failed_refresh(outcomes)
-        digest = digest_before if pure and renew else None
+        digest = digest_before if pure and (changed or not _failed_refresh(refreshed.outcomes)) else None
         deployments, retired = tuple(merged.deployments), tuple(merged.retired)
-        target.apply(Plan(text, deployments, sections, retired, result.changed, digest, _warnings_shown(merged)))
-        store.remember()
-    return result
+        target.apply(Plan(text, deployments, sections, retired, changed, digest, _warnings_shown(merged)))
+        sources.store.remember()
+    return Result(text, changed, merged, report, refreshed.outcomes, held)
+
+
+def _merge(paths: Paths, inputs: Inputs, catalogs: dict[str, Catalog], deployed: Deployed) -> Merged:
+    """The merge, its errors located in overrides.yaml, and its warnings logged."""
+    from .model.merge import merge
+    from .model.retirements import locate
+
+    try:
+        merged = merge(inputs.providers, inputs.overrides, catalogs, deployed)
+    except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
+        line = line_of(paths.overrides, exc.loc) if exc.loc else None
+        raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
+    merged = replace(merged, retired=locate(merged.retired, paths.overrides))
+    for warning in merged.warnings:
+        log.warning("%s", warning)
+    _warn_retirements(merged)
+    return merged
+
+
+def _report(deployed: Deployed, merged: Merged, inputs: Inputs, held: list[Held], changed: bool) -> Report:
+    from .outputs.report import compare
+
+    compared = compare(deployed, merged.deployments, inputs.overrides.sections(), inputs.providers)
+    return replace(
+        compared,
+        skipped=merged.skipped,
+        held=held,
+        changed=changed,
+        retired=merged.retired,
+        retiring=merged.retiring,
+        group_changes=_group_changes(deployed, merged, inputs),
+    )
 
 
 def _warn_retirements(merged: Merged) -> None:
@@ -197,17 +219,15 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 def _hold(
     deployed: Deployed, merged: Merged, inputs: Inputs, settings: Settings, brought: dict[str, frozenset[str]]
-) -> list[Held]:
-    """Apply the change guards to `merged`; return what they held back."""
+) -> tuple[Merged, list[Held]]:
+    """The change guards applied to `merged`: the deployments they let through, and what they held back."""
     from .model.guards import Limits, guard
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
     deployments, held = guard(
         deployed, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
     )
-    if held:
-        merged.deployments = deployments
-    return held
+    return (replace(merged, deployments=deployments) if held else merged), held
 
 
 def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
@@ -217,11 +237,8 @@ def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
     return catalogs
 
 
-def _refresh(inputs: Inputs, sources: Sources, options: Options) -> tuple[list[Outcome], dict[str, frozenset[str]]]:
-    """Refresh the catalogs; while they are on their way, do what needs none of them.
-
-    Returns the outcomes, and the ids groups could take from each catalog before the refresh.
-    """
+def _refresh(inputs: Inputs, sources: Sources, options: Options) -> Refreshed:
+    """Refresh the catalogs; while they are on their way, do what needs none of them."""
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
         raise InputError(
@@ -237,4 +254,4 @@ def _refresh(inputs: Inputs, sources: Sources, options: Options) -> tuple[list[O
         _remembered(sources.store, inputs.providers[name])
     from .outputs import render  # noqa: F401
 
-    return refreshing.finish(), before
+    return Refreshed(refreshing.finish(), before)

@@ -33,7 +33,7 @@ __all__ = ["FREE", "Deployment", "Merged", "deploy", "merge", "merge_provider", 
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
-@dataclass
+@dataclass(frozen=True)
 class Merged:
     """The merge's result: the deployments, and what was left out and why."""
 
@@ -61,9 +61,9 @@ def merge(
     merged = Merged([], groups=resolved.groups)
     for name in sorted(overrides.enabled()):
         merge_provider(providers[name], overrides, catalogs[name], merged, current)
-    merged.deployments += [_entry(entry) for entry in overrides.entries]
+    merged.deployments.extend(_entry(entry) for entry in overrides.entries)
     _refuse_clashes(merged.deployments)
-    merged.warnings += unreachable_members(merged.deployments)
+    merged.warnings.extend(unreachable_members(merged.deployments))
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 

@@ -119,7 +119,7 @@ def shown_base(api_base: str) -> str:
     return redact_url(api_base) if "://" in api_base else api_base
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     groups: dict[str, list[ModelChange]] = field(default_factory=dict)
     settings: list[FieldChange] = field(default_factory=list)
@@ -160,7 +160,6 @@ def compare(
     deployed: Deployed, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
 ) -> Report:
     """The report of what replacing what is `deployed` with `new` changes."""
-    report = Report(before=deployed.count, after=len(new), note=deployed.note, changed=True)
     old = deployed.model_list
     fresh = {d.key(): d for d in new}
     group_of = {key: d.provider or HAND_WRITTEN for key, d in fresh.items()}
@@ -182,10 +181,15 @@ def compare(
             fields = field_changes(old[was], body)
             if fields:
                 groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
-    report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
-    report.settings = settings_changes(deployed.sections, new_settings)
-    report.ambiguous = ambiguous_pairs([*fresh, *old])
-    return report
+    return Report(
+        groups={name: sorted(groups[name], key=_order) for name in sorted(groups)},
+        settings=settings_changes(deployed.sections, new_settings),
+        before=deployed.count,
+        after=len(new),
+        note=deployed.note,
+        changed=True,
+        ambiguous=ambiguous_pairs([*fresh, *old]),
+    )
 
 
 def price_note(deployment: Deployment) -> str:
