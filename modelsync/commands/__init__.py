@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -85,6 +86,14 @@ class Help(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         split = super()._split_lines
         return [line for part in text.splitlines() for line in split(part, width)]
+
+
+def edit_options(p: argparse.ArgumentParser, run: Callable[[argparse.Namespace, Path], int]) -> None:
+    """add's and remove's shared tail: --dry-run, -q and the files, then what runs them."""
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    volume_options(p, verbose=False)
+    path_options(p)
+    p.set_defaults(run=run)
 
 
 def edited(args: argparse.Namespace, paths: Paths, result: Result, done: str, would: str) -> int:
