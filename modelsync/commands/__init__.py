@@ -39,6 +39,14 @@ def path_options(p: argparse.ArgumentParser) -> None:
         group.add_argument(f"--{name}", type=Path, metavar="PATH", help=what)
 
 
+FORMS = ("text", "markdown", "json")  # every report's forms: text for terminals, the others for tools
+
+
+def report_option(p: argparse._ActionsContainer, what: str) -> None:
+    """--report: the one option every command with a report takes."""
+    p.add_argument("--report", choices=FORMS, default="text", help=what)
+
+
 def volume_options(p: argparse._ActionsContainer, verbose: bool = True) -> None:
     volume = p.add_mutually_exclusive_group()
     if verbose:

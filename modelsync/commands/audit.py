@@ -19,7 +19,7 @@ from ..sources.litellm_map import DOCUMENT as LITELLM_DOC
 from ..sources.litellm_map import LABEL as LITELLM
 from ..sources.models_dev import DOCUMENT as MODELS_DEV_DOC
 from ..sources.models_dev import SOURCE as MODELS_DEV
-from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from . import Commands, command, path_options, paths_of, report_option, verbosity, volume_options
 from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # every command is imported to parse a command line: the audit's own load when it runs
@@ -52,7 +52,7 @@ def register(commands: Commands) -> None:
         metavar="PERCENT",
         help="how far a source may differ before it counts as a disagreement (default: 1)",
     )
-    p.add_argument("--report", choices=("text", "markdown", "json"), default="text", help="the audit's form")
+    report_option(p, "the audit's form")
     volume_options(p)
     path_options(p)
     p.set_defaults(run=execute)
@@ -72,10 +72,8 @@ def execute(args: argparse.Namespace, home: Path) -> int:
             _refresh(paths, sources, verbosity(args), args.refresh)
     result = audit(model_list, _opinions(paths, sources.store), args.tolerance / 100)
     name = shown(paths.config)
-    if args.report == "json":
-        sys.stdout.write(audit_formats.as_json(result, name))
-    elif args.report == "markdown":
-        sys.stdout.write(audit_formats.markdown(result, name))
+    if args.report != "text":
+        sys.stdout.write(audit_formats.FOR_TOOLS[args.report](result, name))
     elif verbosity(args) >= 0 or result.disagreements:
         sys.stdout.write(audit_formats.text(result, name, verbose=verbosity(args) > 0))
     return ExitCode.WOULD_CHANGE if result.disagreements else ExitCode.OK

@@ -6,6 +6,7 @@ The JSON form follows `report.schema.json` at the repo root.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..core.prices import per_unit_label
@@ -323,3 +324,7 @@ def _field(change: FieldChange) -> dict[str, Any]:
         "old_shown": None if change.old is _ABSENT else change.shown(change.old),
         "new_shown": None if change.new is _ABSENT else change.shown(change.new),
     }
+
+
+# The forms for tools, by the name --report gives them; text, for terminals, takes options of its own.
+FOR_TOOLS: dict[str, Callable[[Report, str], str]] = {"markdown": markdown, "json": as_json}
