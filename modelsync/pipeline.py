@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; me
     from .model.guards import Held
     from .model.merge import Merged
     from .outputs.report import Report
-    from .sources.refresh import Outcome, Progress
+    from .sources.arrivals import Outcome, Progress
 
 log = logging.getLogger("modelsync")
 
@@ -184,7 +184,7 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
     """Whether this run fetched and every fetch failed: then it leaves every file as it was."""
     if not outcomes:
         return False
-    from .sources.refresh import nothing_refreshed  # loaded already: the run fetched
+    from .sources.arrivals import nothing_refreshed  # loaded already: the run fetched
 
     return nothing_refreshed(outcomes)
 

@@ -167,7 +167,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
 
 
 def _nothing_refreshed(result: Result) -> bool:
-    from ..sources.refresh import nothing_refreshed  # httpx loads only on runs that fetch
+    from ..sources.arrivals import nothing_refreshed  # httpx loads only on runs that fetch
 
     return nothing_refreshed(result.outcomes)
 

@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from ..sources.refresh import Outcome
+    from ..sources.arrivals import Outcome
 
 
 class ProgressPrinter:

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import httpx
 
     from ..core.settings import Settings
+    from .arrivals import Outcome, Progress
     from .providers import Provider
-    from .refresh import Outcome, Progress, Refreshing
+    from .refresh import Refreshing
 
 
 class Sources:
