@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from modelsync.outputs import formats
+from modelsync.outputs import formats, json_report
 from modelsync.pipeline import Options, Result, run
 from tests.helpers import ROOT, Project, openrouter_entry, serve
 
@@ -78,7 +78,7 @@ def test_only_selected_models_are_reported_as_skipped(result: Result) -> None:
 
 def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertion) -> None:
     assert result.report
-    document = json.loads(formats.as_json(result.report))
+    document = json.loads(json_report.as_json(result.report))
     jsonschema.validate(document, json.loads((ROOT / "report.schema.json").read_text()))
     assert document["totals"] == {
         "added": 31,
@@ -91,7 +91,7 @@ def test_json_follows_its_schema(result: Result, text_snapshot: SnapshotAssertio
         "deployments_before": 8,
         "skipped": 1,
     }
-    assert formats.as_json(result.report) == text_snapshot
+    assert json_report.as_json(result.report) == text_snapshot
 
 
 def test_cli_prints_markdown_and_json_even_when_up_to_date(

@@ -18,7 +18,8 @@ from modelsync.model.guards import Limits, guard
 from modelsync.model.merge import Deployment, merge
 from modelsync.model.overrides import Overrides, load_overrides
 from modelsync.model.placement import UNBILLED_KEY, place, placed_by_levels
-from modelsync.outputs.report import FieldChange, summarise
+from modelsync.outputs.changes import FieldChange
+from modelsync.outputs.report import summarise
 from modelsync.sources.normalisers import NORMALISERS
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, openrouter_entry, real_catalog
@@ -264,7 +265,7 @@ def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pi
 
 
 def test_a_web_search_price_change_is_reported_once_not_per_search_size() -> None:
-    from modelsync.outputs.report import field_changes
+    from modelsync.outputs.changes import field_changes
 
     web = "search_context_cost_per_query"
     old = _deployment({}, {web: place("chat", {"web_search": 0.01}).info[web]})

@@ -1,22 +1,16 @@
-"""The change report in three forms: text for terminals, Markdown for pull requests, JSON for tools.
-
-The JSON form follows `report.schema.json` at the repo root.
-"""
+"""The change report in three forms: text for terminals, Markdown for pull requests, JSON (json_report.py) for tools."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
-from ..core.prices import per_unit_label
 from ..model.deployment import Key
-from .report import _ABSENT, SIGNS, FieldChange, ModelChange, Report, label, shown_base
+from .json_report import as_json
+from .report import SIGNS, ModelChange, Report, label
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
 COLOURS = {"+": "32", "-": "31", "~": "33", "!": "1;31"}
-SCHEMA_VERSION = 2
 
 
 def _label(key: Key, report: Report | None = None) -> str:
@@ -247,83 +241,6 @@ def _cell(value: str) -> str:
 
 def _code(value: str) -> str:
     return f"`{_cell(value)}`" if "`" not in value else _cell(value)
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-def as_json(report: Report, config_name: str = "config.yaml") -> str:
-    """The report as JSON, in the shape `report.schema.json` describes."""
-    counts = report.counts()
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "config": config_name,
-        "changed": report.changed,
-        "note": report.note or None,
-        "totals": {
-            **counts,
-            "held": len(report.held),
-            "retired": len(report.retired),
-            "retiring": len(report.retiring),
-            "deployments": report.after,
-            "deployments_before": report.before,
-            "skipped": sum(len(items) for items in report.skipped.values()),
-        },
-        "held": [{"provider": h.provider, **_deployment(h.key), "reason": h.reason} for h in report.held],
-        "retired": [
-            {"provider": r.provider, "id": r.id, **_deployment(r.key), "overrides_line": r.line, "delete": r.text}
-            for r in report.retired
-        ],
-        "retiring": [{"provider": r.provider, **_deployment(r.key), "date": r.date} for r in report.retiring],
-        "providers": {group: _group(report, group) for group in sorted(set(report.groups) | set(report.skipped))},
-        "settings": [_field(f) for f in report.settings],
-        "groups": [
-            {
-                "name": c.name,
-                "new": c.new,
-                "joined": [{"provider": p, "model": route} for p, route in c.joined],
-                "left": [{"provider": p, "model": route} for p, route in c.left],
-                "ties": list(c.ties),
-            }
-            for c in report.group_changes
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
-
-
-def _group(report: Report, group: str) -> dict[str, Any]:
-    changes = report.groups.get(group, [])
-    return {
-        "added": [{**_deployment(c.key), "summary": list(c.summary), **_note(c)} for c in changes if c.sign == "+"],
-        "removed": [_deployment(c.key) for c in changes if c.sign == "-"],
-        "changed": [
-            {**_deployment(c.key), "fields": [_field(f) for f in c.fields], **_note(c)}
-            for c in changes
-            if c.sign == "~"
-        ],
-        "skipped": [{"id": model_id, "reason": reason} for model_id, reason in sorted(report.skipped.get(group, []))],
-    }
-
-
-def _note(change: ModelChange) -> dict[str, str]:
-    return {"price_note": change.note} if change.note else {}
-
-
-def _deployment(key: Key) -> dict[str, str | None]:
-    return {"model_name": key[0], "model": key[1], "api_base": shown_base(key[2]) or None}
-
-
-def _field(change: FieldChange) -> dict[str, Any]:
-    return {
-        "path": change.path,
-        "kind": change.kind,
-        "old": None if change.old is _ABSENT else change.old,
-        "new": None if change.new is _ABSENT else change.new,
-        "percent": change.percent(),
-        "unit": per_unit_label(change.unit) if change.unit else None,
-        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
-        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
-    }
 
 
 # The forms for tools, by the name --report gives them; text, for terminals, takes options of its own.
