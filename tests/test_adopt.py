@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from modelsync.model.deployment import keyed_deployments
-from modelsync.model.overrides import COST_KEYS
+from modelsync.model.pins import COST_KEYS
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, make_project, serve
 

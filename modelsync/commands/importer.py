@@ -25,7 +25,8 @@ from ..core.files import write_atomic
 from ..core.paths import Paths
 from ..core.schema import explain, load_yaml
 from ..model.merge import deploy
-from ..model.overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
+from ..model.overrides import ModelRef, Overrides, ProviderSelection
+from ..model.pins import COST_KEYS, PIN_KEYS
 from ..sources.driver import Sources
 from ..sources.providers import Provider, apply_name_rule, identify, load_providers
 from ..sources.store import Store

@@ -19,7 +19,8 @@ from ..sources.providers import Provider, identify
 from .deployed import Deployed
 from .deployment import Deployment, Key
 from .groups import Group
-from .overrides import COST_KEYS, Overrides
+from .overrides import Overrides
+from .pins import COST_KEYS
 from .placement import FREE, UNBILLED_KEY
 
 PRICE_KEYS = frozenset({*COST_KEYS, UNBILLED_KEY})  # what a held deployment keeps from the old config
