@@ -66,3 +66,10 @@ def test_no_import_points_back_up_the_pipeline() -> None:
 
 def test_the_package_top_shows_the_pipeline_in_a_few_modules() -> None:
     assert len([p for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]) <= 10
+
+
+def test_no_module_outgrows_300_lines() -> None:
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")
+    }
+    assert {path: n for path, n in sizes.items() if n > 300} == {}
