@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import InputError
-from . import list_models
 
 
 def options(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +16,8 @@ def options(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG", help="the same as the import command")
     p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
+    from . import list_models  # only to build the whole parser: an up-to-date --check never does
+
     list_models.filter_options(parser, "filters for --list")
 
 

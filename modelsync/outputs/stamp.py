@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.paths import Paths
-from ..sources import cache
+from ..sources import layout
 
 FORMAT = "1"  # bump when what is hashed changes, so every old line stops matching
 PREFIX = "# digest of the inputs and this file, for a fast --check:"
@@ -138,7 +138,7 @@ def _inputs(paths: Paths) -> Iterator[tuple[str, str]]:
     yield "providers.yaml", _read(paths.providers)
     yield "overrides.yaml", _read(paths.overrides)
     yield from _tree("templates", paths.templates, lambda name: True)
-    yield from _hashed("cache", paths.cache_dir, cache.documents(paths.cache_dir))  # the Store's layout, not ours
+    yield from _hashed("cache", paths.cache_dir, layout.documents(paths.cache_dir))  # the Store's layout, not ours
     yield from _settings()
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from ..core.catalog import Catalog, Document
 from ..core.errors import CacheError, CatalogError, FetchError, GenerateError
 from ..core.files import WriteError
-from . import cache
+from . import cache, layout
 from .litellm_map import DOCUMENT as LITELLM_DOC
 from .litellm_map import check_map
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
@@ -236,7 +236,7 @@ def _fallback(
     if oldest is None:
         raise FetchError(
             f"{error.what}, and there is no cached catalog to fall back on",
-            f"{error.fix}; or save the catalog to {cache.body_path(store.cache_dir, provider.name)}",
+            f"{error.fix}; or save the catalog to {layout.body_path(store.cache_dir, provider.name)}",
         )
     detail = f"{error.what}; using the cached catalog from {describe_age(now - oldest)}"
     return Outcome(provider.name, status, detail, warning=f"{detail} — {error.fix}")

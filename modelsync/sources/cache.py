@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +19,9 @@ from ..core.catalog import Document
 from ..core.errors import CacheError
 from ..core.files import write_atomic
 from ..core.secrets import redact_url
+from .layout import CONFIRMED, body_path, meta_path
 
 FORMAT = 1
-CONFIRMED = ".confirmed.json"
-META_SUFFIX = ".meta.json"  # fetch metadata (URL, time, validators): never read to render
 
 
 @dataclass(frozen=True)
@@ -35,26 +33,6 @@ class Meta:
     sha256: str
     etag: str | None = None
     last_modified: str | None = None
-
-
-def body_path(cache_dir: Path, name: str) -> Path:
-    return cache_dir / f"{name}.json"
-
-
-def meta_path(cache_dir: Path, name: str) -> Path:
-    return cache_dir / f"{name}{META_SUFFIX}"
-
-
-def documents(cache_dir: Path) -> list[Path]:
-    """Every document under cache/, in a fixed order: what a render can read, and nothing else.
-
-    Not the metadata beside them, nor hidden files and folders (the memo, confirmations, temp files).
-    """
-    found = []
-    for folder, subfolders, files in os.walk(cache_dir):
-        subfolders[:] = [s for s in subfolders if not s.startswith(".") and s != "__pycache__"]
-        found += [os.path.join(folder, f) for f in files if not f.startswith(".") and not f.endswith(META_SUFFIX)]
-    return [Path(path) for path in sorted(found)]
 
 
 def _fix(name: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..core.catalog import Catalog, Document
 from ..core.errors import CacheError
 from ..core.files import WriteError
-from . import cache, memo
+from . import cache, layout, memo
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import catalog as models_dev_catalog
 from .models_dev import check_document, price_listed
@@ -47,7 +47,7 @@ class Store:
         """A document's bytes (fetched this run, else cached), or None when there are none."""
         if name not in self._raw:
             self._raw[name] = cache.read_bytes(self.cache_dir, name)
-            self._sources[name] = str(cache.body_path(self.cache_dir, name))
+            self._sources[name] = str(layout.body_path(self.cache_dir, name))
         return self._raw[name]
 
     def digest(self, name: str) -> str:
@@ -173,7 +173,7 @@ class Store:
 
     def _missing(self, provider: Provider, name: str) -> CacheError:
         return CacheError(
-            f"no cached catalog for {provider.name}: {cache.body_path(self.cache_dir, name)} does not exist",
+            f"no cached catalog for {provider.name}: {layout.body_path(self.cache_dir, name)} does not exist",
             f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
         )
 
