@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from .deployment import Deployment, Key, keyed_deployments
 
 
 @dataclass(frozen=True)
-class Deployed:
-    """The deployments a target serves, keyed by identity, with the sections beside them.
-
-    Read once per run by the target (`Target.current()`); nothing downstream reads config.yaml.
-    """
+class Listing:
+    """The deployments a target serves, keyed by identity, with the sections beside them."""
 
     model_list: Mapping[Key, dict[str, Any]] = field(default_factory=dict)  # a repeated key has a #n suffix
     sections: Mapping[str, Any] = field(default_factory=dict)  # router_settings and the rest, as deployed
     retired_ids: frozenset[str] = frozenset()  # provider:id of named models already retired
-    rendered: str | None = None  # the deployment as last rendered; None when nothing is deployed yet
-    digest: str | None = None  # the inputs digest it was rendered from, when the target keeps one
     note: str = ""  # why there is no model list to compare against (missing, unreadable)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What a target serves now. Read once per run (`Target.current()`); nothing downstream reads config.yaml.
+
+    The listing is read when first asked for: a run whose rendering matches `rendered` never needs it.
+    """
+
+    rendered: str | None = None  # the deployment as last rendered; None when nothing is deployed yet
+    digest: str | None = None  # the digest the target recorded beside it, when it keeps one
+    read: Callable[[], Listing] = field(default=Listing, repr=False, compare=False)  # the target's reader
 
     @classmethod
     def of(
@@ -30,7 +37,27 @@ class Deployed:
     ) -> Deployed:
         """What a target holds once a plan is applied to it."""
         keyed = keyed_deployments([d.as_dict() for d in deployments])
-        return cls(keyed, dict(sections), frozenset(retired_ids), rendered)
+        return cls(rendered, read=partial(Listing, keyed, dict(sections), frozenset(retired_ids)))
+
+    @cached_property
+    def listing(self) -> Listing:
+        return self.read()
+
+    @property
+    def model_list(self) -> Mapping[Key, dict[str, Any]]:
+        return self.listing.model_list
+
+    @property
+    def sections(self) -> Mapping[str, Any]:
+        return self.listing.sections
+
+    @property
+    def retired_ids(self) -> frozenset[str]:
+        return self.listing.retired_ids
+
+    @property
+    def note(self) -> str:
+        return self.listing.note
 
     @property
     def exists(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from ..core.errors import InputError
 from ..core.files import check_writable, write_atomic
 from ..core.lock import exclusive
 from ..core.schema import SAFE_LOADER
-from ..model.deployed import Deployed
+from ..model.deployed import Deployed, Listing
 from ..model.deployment import keyed_deployments
 from ..outputs import stamp
 from . import Plan
@@ -38,9 +38,9 @@ class ConfigFile:
     def current(self) -> Deployed:
         self._read = _read_config(self.path)
         if self._read is None:
-            return Deployed(note=MISSING)
+            return Deployed(read=partial(Listing, note=MISSING))
         found, body = stamp.split(self._read.encode("utf-8"))  # as rendered: its digest line is no content
-        return replace(read_deployed(body.decode("utf-8")), digest=found.digest if found else None)
+        return read_deployed(body.decode("utf-8"), found.digest if found else None)
 
     def apply(self, plan: Plan) -> None:
         new_file = plan.text
@@ -53,12 +53,16 @@ class ConfigFile:
             write_atomic(self.path, new_file)
 
 
-def read_deployed(text: str) -> Deployed:
-    """A rendered config.yaml as the record the pipeline compares against."""
+def read_deployed(text: str, digest: str | None = None) -> Deployed:
+    """A rendered config.yaml as the record the pipeline compares against; parsed only when asked."""
+    return Deployed(text, digest, read=partial(_listing, text))
+
+
+def _listing(text: str) -> Listing:
     config, note = parse_config(text)
     sections = {name: value for name, value in config.items() if name != "model_list"}
     retired = frozenset(RETIRED_LINE.findall(text))
-    return Deployed(keyed_deployments(config.get("model_list")), sections, retired, text, note=note)
+    return Listing(keyed_deployments(config.get("model_list")), sections, retired, note)
 
 
 def parse_config(text: str) -> tuple[dict[str, Any], str]:
