@@ -30,8 +30,8 @@ from ..model.merge import missing_model_hint
 from ..model.overrides import ModelRef, Overrides
 from ..outputs.ownership import backup_path
 from ..pipeline import Inputs, Options, Result, load_inputs, run
+from ..sources.driver import Sources
 from ..sources.providers import Provider, apply_name_rule
-from ..sources.store import Store
 from .adding import Addition, check_sold, deployed_nothing, deploys, item_of, warn_other_model
 from .group_member import member_error
 
@@ -195,7 +195,7 @@ def _check_in_catalog(paths: Paths, providers: dict[str, Provider], ref: ModelRe
         raise InputError(
             f"add {model}: unknown provider {ref.provider!r}", f"known providers: {', '.join(sorted(providers))}"
         )
-    offers = Store(paths.cache_dir).catalog(provider).by_id()
+    offers = Sources(paths.cache_dir).store.catalog(provider).by_id()
     if ref.model_id not in offers:
         raise InputError(
             f"add {model}: {ref.model_id} is not in the cached {provider.name} catalog",

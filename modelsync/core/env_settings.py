@@ -1,24 +1,25 @@
-"""pydantic-settings reading `Settings` from `MODELSYNC_*` variables and `.env`, validated.
+"""pydantic-settings reading a settings dataclass from `PREFIX*` variables and `.env`, validated.
 
 Imported only when the environment or `.env` names one of them (settings.load_settings); the
-fields are made from `Settings` itself, so the two cannot drift apart.
+fields are made from the dataclass it is given, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import Any, get_type_hints
 
 from pydantic import create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .settings import ENV_FILE, PREFIX, Settings
 
+def from_environment(settings: type[Any], prefix: str, env_file: Path) -> dict[str, Any]:
+    """The values of `settings`' fields as the environment and `env_file` give them; raises ValidationError."""
 
-class _FromEnvironment(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=ENV_FILE, extra="ignore", frozen=True)
+    class FromEnvironment(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix=prefix, env_file=env_file, extra="ignore", frozen=True)
 
-
-_TYPES = get_type_hints(Settings)
-_FIELDS: dict[str, Any] = {f.name: (_TYPES[f.name], f.default) for f in fields(Settings)}
-EnvSettings = create_model("EnvSettings", __base__=_FromEnvironment, **_FIELDS)
+    types = get_type_hints(settings)
+    found: dict[str, Any] = {f.name: (types[f.name], f.default) for f in fields(settings)}
+    return create_model("EnvSettings", __base__=FromEnvironment, **found)().model_dump()
