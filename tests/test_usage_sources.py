@@ -92,7 +92,7 @@ def test_database_faults_are_sentences_with_the_url_masked(litellm_database: Clu
         "no-table": litellm_database.url_with(database="other"),
         "closed-port": f"postgresql://litellm:{PASSWORD}@127.0.0.1:1/litellm",
     }[url]
-    with pytest.raises(GenerateError) as raised:
+    with pytest.raises(GenerateError, match="—") as raised:
         read_database(target, START, END)
     message = str(raised.value)
     assert says in message and "—" in message
