@@ -40,6 +40,7 @@ from modelsync.outputs.report import compare  # noqa: E402
 from modelsync.pipeline import Options, run  # noqa: E402
 from modelsync.sources.normalisers import normalise_openrouter  # noqa: E402
 from modelsync.sources.providers import load_providers  # noqa: E402
+from modelsync.targets.config_file import read_deployed  # noqa: E402
 
 CATALOGS = ROOT.parent / "shared" / "catalogs"
 PYTHON = sys.executable
@@ -234,8 +235,8 @@ def bench_report(work: Path) -> None:
     old, new = deployments("2025-05-23"), deployments("2026-08-19")
     providers = load_providers(ROOT / "providers.yaml")
     old_text = render(ROOT / "templates", old, {})
-    ours = median_time(lambda: compare(old_text, new, {}, providers), runs=7)
-    counts = compare(old_text, new, {}, providers).counts()
+    ours = median_time(lambda: compare(read_deployed(old_text), new, {}, providers), runs=7)
+    counts = compare(read_deployed(old_text), new, {}, providers).counts()
     old_list, new_list = [d.as_dict() for d in old], [d.as_dict() for d in new]
     baseline = median_time(lambda: DeepDiff(old_list, new_list, ignore_order=True), runs=3)
     print(f"2. change report 2025-05-23 → 2026-08-19, all models ({len(old)} → {len(new)} deployments, {counts})")

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import __version__
-from .commands import Help, quick_check, verbosity
+from .commands import Help, legacy, quick_check, verbosity
 from .core.errors import ExitCode, GenerateError, InputError
 from .core.output import as_invoked, setup_logging
 from .core.paths import ROOT
@@ -65,20 +65,9 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     for name in COMMANDS:
         _command(name).register(commands)
     _command("generate").options(p, "options of generate, the default command")
-    _legacy_options(p)
+    legacy.options(p)
     _share_options(p, commands.choices.values())
     return p
-
-
-def _legacy_options(parser: argparse.ArgumentParser) -> None:
-    """`--list` and `--import`, the spellings from before the commands; they still work."""
-    p = parser.add_argument_group("the list and import commands as options (older spellings, still working)")
-    p.add_argument(
-        "--list", nargs="+", metavar=("PROVIDER", "GLOB"), help="the same as the list command: %(prog)s list --help"
-    )
-    p.add_argument("--import", dest="import_from", type=Path, metavar="CONFIG", help="the same as the import command")
-    p.add_argument("--force", action="store_true", help="with --import: replace an existing overrides.yaml")
-    _command("list_models").filter_options(parser, "filters for --list")
 
 
 def _share_options(top: argparse.ArgumentParser, subcommands: Iterable[argparse.ArgumentParser]) -> None:
@@ -143,42 +132,21 @@ def _check_settings() -> int:
 
 
 def _dispatch(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path) -> int:
+    """Run the command given, an older spelling's, or generate; refuse a top-level option that would do nothing."""
     if args.command is not None:
         sub = _subparser(top, args.command)
-        own = {action.dest for action in sub._actions} | set(sub._defaults)
-        _refuse_given(top, args, own, f"the {args.command} command")
+        _refuse_given(
+            top, args, {action.dest for action in sub._actions} | set(sub._defaults), f"the {args.command} command"
+        )
         run: Callable[[argparse.Namespace, Path], int] = args.run
         return run(args, home)
-    if args.list:
-        return _legacy_list(top, args, home)
-    if args.import_from:
-        _refuse_given(top, args, {"import_from", "force", "offline", "quiet", *_PATHS}, "--import")
-        args.source = args.import_from
-        from .commands import import_config
-
-        return import_config.execute(args, home)
-    _refuse_given(top, args, {*_GENERATE_DESTS, *_PATHS}, "generating config.yaml")
-    from .commands import generate
-
-    return generate.execute(args, home)
-
-
-_PATHS = ("config", "overrides", "providers", "cache_dir", "templates")
-_LIST_DESTS = ("list", "free", "max_input_price", "max_output_price", "capability", *_PATHS)
-_GENERATE_DESTS = ("check", "dry_run", "offline", "refresh", "provider", "accept_held", "report", "verbose", "quiet")
-
-
-def _legacy_list(top: argparse.ArgumentParser, args: argparse.Namespace, home: Path) -> int:
-    _refuse_given(top, args, set(_LIST_DESTS), "--list")
-    if len(args.list) > 2:
-        raise InputError(
-            f"--list takes a provider and at most one glob, not {len(args.list)} words",
-            "quote the glob, like --list openrouter 'google/*'",
-        )
-    args.provider, args.pattern = args.list[0], args.list[1] if len(args.list) > 1 else "*"
-    from .commands import list_models
-
-    return list_models.execute(args, home)
+    name, dest, context = legacy.command_of(args) or ("generate", "", "generating config.yaml")
+    sub = _subparser(top, name)
+    _refuse_given(top, args, {action.dest for action in sub._actions if action.option_strings} | {dest}, context)
+    if dest:
+        legacy.as_command(args)
+    run = sub._defaults["run"]
+    return run(args, home)
 
 
 def _refuse_given(top: argparse.ArgumentParser, args: argparse.Namespace, allowed: set[str], context: str) -> None:

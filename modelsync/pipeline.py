@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .core.catalog import Catalog
 from .core.clock import Until
 from .core.errors import GenerateError, InputError
-from .core.files import check_writable, write_atomic
-from .core.lock import exclusive
 from .core.paths import Paths
 from .core.yamlfile import line_of
 from .model.overrides import Overrides, load_overrides
 from .outputs import said, stamp
-from .outputs.ownership import replace_config, taken_over
+from .sources.driver import Sources
 from .sources.providers import Provider, load_providers
 from .sources.store import Store
+from .targets import Plan, Target
+from .targets.config_file import ConfigFile, read_deployed
 from .targets.ownership import same_models
 from .usage.load import usage_or_none
 
@@ -29,13 +28,16 @@ if TYPE_CHECKING:  # httpx and deepdiff load only on the paths that use them; me
     import httpx
 
     from .core.settings import Settings
+    from .model.deployed import Deployed
     from .model.groups import GroupChange
     from .model.guards import Held
     from .model.merge import Merged
     from .outputs.report import Report
-    from .sources.refresh import Outcome, Progress
+    from .sources.arrivals import Outcome, Progress
+    from .usage.record import Usage
 
 log = logging.getLogger("modelsync")
+Brought = dict[str, frozenset[str]]  # per provider fetched, the ids its new catalog offers groups that its old did not
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Options:
     previous: str | None = None  # compare with this model list (a target's, as YAML), not config.yaml; never write
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     text: str
     changed: bool
@@ -59,6 +61,21 @@ class Result:
     report: Report | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What this run's refresh did, and the ids groups could take from each catalog before it."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    before: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def brought(self, catalogs: dict[str, Catalog]) -> dict[str, frozenset[str]]:
+        """Per provider this run fetched, the ids its new catalog offers groups that the old one did not."""
+        from .model.groups import eligible_ids
+
+        fetched = {o.provider for o in self.outcomes if o.catalog is not None}
+        return {n: frozenset(eligible_ids(catalogs[n])) - ids for n, ids in self.before.items() if n in fetched}
 
 
 @dataclass(frozen=True)
@@ -78,109 +95,103 @@ def run(
     settings: Settings | None = None,
     client: httpx.Client | None = None,
     now: datetime | None = None,
+    target: Target | None = None,
 ) -> Result:
     """Do what the command line asked; return what was rendered and what it changes.
 
-    `settings` (timeouts, guard limits) are read from the environment when first needed.
+    `settings` (timeouts, guard limits) are read from the environment when first needed; `target`
+    is where the deployment lives, config.yaml unless another is given.
     """
-    with said.listening(paths) as heard:  # what this run warns, for an up-to-date check to say again
+    target = target or ConfigFile(paths.config, paths.overrides)
+    with said.listening(paths) as heard, Sources(paths.cache_dir, settings, client, now) as sources:
         if options.check:  # reads only: no lock, so a check never waits for or blocks a run
-            return _run(paths, options, settings, client, now, heard)
-        with exclusive(paths.config):
-            return _run(paths, options, settings, client, now, heard)
+            return _run(paths, options, sources, target, heard)
+        with target.exclusive():
+            return _run(paths, options, sources, target, heard)
 
 
-def _settings(settings: Settings | None) -> Settings:
-    from .core.settings import load_settings
-
-    return settings or load_settings()
-
-
-def _run(
-    paths: Paths,
-    options: Options,
-    settings: Settings | None,
-    client: httpx.Client | None,
-    now: datetime | None,
-    heard: said.Heard,
-) -> Result:
+def _run(paths: Paths, options: Options, sources: Sources, target: Target, heard: said.Heard) -> Result:
+    """The stages, each a record built once: inputs, catalogs, merged, guarded, rendered, report."""
     inputs = load_inputs(paths)
-    writes = not (options.check or options.dry_run or options.previous is not None)
-    hand_kept = writes and taken_over(paths.config, paths.overrides)  # before a fetch: refused, it costs none
-    store = Store(paths.cache_dir)
-    outcomes: list[Outcome] = []
-    before: dict[str, frozenset[str]] = {}
+    writes = not (options.check or options.dry_run or options.previous is not None)  # push: never
+    if writes:
+        target.claim()  # before a fetch: what apply would refuse, refused when it costs none
+    refreshed = Refreshed()
     if not (options.check or options.offline):
-        settings = _settings(settings)
         with heard.paused():  # what a fetch says, a check does not
-            outcomes, before = _refresh(inputs, store, settings, options, client, now)
-    from .model.catalogs import uncached_warnings
-    from .model.groups import eligible_ids
-    from .model.merge import merge
-    from .model.money import hold_increase
-    from .model.retirements import Current, locate, mark_held
+            refreshed = _refresh(inputs, sources, options)
     from .outputs.render import render
     from .outputs.unchanged import record_of
 
     digest_before = stamp.inputs_digest(paths) if writes else ""  # of the inputs this run renders
-    catalogs = load_catalogs(inputs, store)
-    fetched = {o.provider for o in outcomes if o.catalog is not None}
-    brought = {name: frozenset(eligible_ids(catalogs[name])) - ids for name, ids in before.items() if name in fetched}
-    old_file = _read_config(paths.config) if options.previous is None else options.previous
-    old = None if old_file is None else stamp.strip(old_file)  # as rendered: its digest line is no content
+    catalogs = load_catalogs(inputs, sources.store)
+    deployed = target.current() if options.previous is None else read_deployed(stamp.strip(options.previous))
+    merged = _merge(paths, inputs, catalogs, deployed, refreshed)
+    sections = inputs.overrides.sections()
+    text = render(paths.templates, merged.deployments, sections, merged.retired)
+    deployed = deployed.rendering(text, merged.deployments)  # its listing, where it repeats `text`, read from ours
+    held: list[Held] = []
+    changing = deployed.exists and deployed.rendered != text and not options.check  # --check reads no usage source
+    usage = usage_or_none(inputs.overrides.usage, paths.overrides.parent) if changing else None
+    if deployed.exists and deployed.rendered != text and not options.accept_held:  # only a change can need holding
+        brought = refreshed.brought(catalogs)
+        merged, held = _hold(deployed, merged, inputs, sources.settings, brought, usage, options.asked_to_empty)
+        if held:
+            text = render(paths.templates, merged.deployments, sections, merged.retired)
+    _warn_retirements(merged)  # after the guards: a held retirement is still served
+    changed = deployed.rendered != text if options.previous is None else not same_models(deployed.rendered, text)
+    report = _report(deployed, merged, inputs, held, changed, usage) if changed or held else None
+    if writes:
+        # A digest only for a pure render of inputs that stood still while this run read them: not
+        # when held changes or retirements made the output depend on what was deployed too, nor
+        # on an unchanged config when every fetch failed (then every file stays as it was).
+        pure = not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before
+        digest = digest_before if pure and (changed or not _failed_refresh(refreshed.outcomes)) else None
+        record = record_of(merged, heard, paths.config) if pure else None  # what an up-to-date check says
+        deployments, retired = tuple(merged.deployments), tuple(merged.retired)
+        target.apply(Plan(text, deployments, sections, retired, changed, digest, len(heard.said), record))
+        sources.store.remember()
+    return Result(text, changed, merged, report, refreshed.outcomes, held)
+
+
+def _merge(
+    paths: Paths, inputs: Inputs, catalogs: dict[str, Catalog], deployed: Deployed, refreshed: Refreshed
+) -> Merged:
+    """The merge, its errors located in overrides.yaml, and its warnings logged."""
+    from .model.catalogs import uncached_warnings
+    from .model.merge import merge
+    from .model.retirements import locate
+
     try:
-        merged = merge(inputs.providers, inputs.overrides, catalogs, Current(old))
+        merged = merge(inputs.providers, inputs.overrides, catalogs, deployed)
     except InputError as exc:  # the merge finds what overrides.yaml asks that the catalogs lack
         line = line_of(paths.overrides, exc.loc) if exc.loc else None
         raise InputError(f"{paths.overrides}{f':{line}' if line else ''}: {exc.what}", exc.fix) from None
-    merged.retired = locate(merged.retired, paths.overrides)
-    merged.warnings += uncached_warnings(
-        catalogs, inputs.providers, frozenset(o.provider for o in outcomes if o.warning)
-    )
+    warned = frozenset(o.provider for o in refreshed.outcomes if o.warning)
+    uncached = uncached_warnings(catalogs, inputs.providers, warned)
+    merged = replace(merged, retired=locate(merged.retired, paths.overrides), warnings=merged.warnings + uncached)
     for warning in merged.warnings:
         log.warning("%s", warning)
-    sections = inputs.overrides.sections()
-    text = render(paths.templates, merged.deployments, sections, merged.retired)
-    held: list[Held] = []
-    changing = old is not None and old != text and not options.check  # --check never reads a usage source
-    usage = usage_or_none(inputs.overrides.usage, paths.overrides.parent) if changing else None
-    if old is not None and old != text and not options.accept_held:  # only a change can need holding
-        settings = _settings(settings)
-        held = _hold(old, text, merged, inputs, settings, brought, options.asked_to_empty)
-        held += hold_increase(old, merged, usage, inputs.overrides.guards.max_monthly_increase, held)
-        if held:
-            merged.retired = mark_held(merged.retired, {h.key for h in held})
-            text = render(paths.templates, merged.deployments, sections, merged.retired)
-    _warn_retirements(merged)  # after the guards: a held retirement is still served
-    changed = old != text if options.previous is None else not same_models(old, text)
-    result = Result(text, changed, merged, outcomes=outcomes, held=held)
-    if result.changed or held:
-        from .outputs import dollars
-        from .outputs.report import compare
+    return merged
 
-        result.report = compare(old, merged.deployments, sections, inputs.providers)
-        result.report.skipped = merged.skipped
-        result.report.held = held
-        result.report.changed = result.changed
-        result.report.retired, result.report.retiring = merged.retired, merged.retiring
-        result.report.group_changes = _group_changes(old, merged, inputs)
-        dollars.attach(result.report, usage, old, merged.deployments)
-    if writes:
-        new_file, record = text, None
-        # A digest only for a pure render of inputs that stood still while this run read them: not
-        # when held changes or retirements made the output depend on the previous config.yaml too.
-        if not (held or merged.retired) and stamp.inputs_digest(paths) == digest_before:
-            record = record_of(merged, heard, paths.config)
-            new_file = stamp.stamped(text, digest_before, len(merged.deployments), len(heard.said), said.digest(record))
-        if result.changed:
-            replace_config(paths.config, old_file, new_file, hand_kept)
-        elif new_file not in (text, old_file) and not _failed_refresh(outcomes):
-            check_writable(paths.config)  # the same config with a new digest line: no backup needed
-            write_atomic(paths.config, new_file)
-        if result.changed or (record is not None and not _failed_refresh(outcomes)):
-            said.write(paths.config, record)  # after config.yaml: a failed write of it leaves this too
-        store.remember()
-    return result
+
+def _report(
+    deployed: Deployed, merged: Merged, inputs: Inputs, held: list[Held], changed: bool, usage: Usage | None
+) -> Report:
+    from .outputs import dollars
+    from .outputs.report import compare
+
+    compared = compare(deployed, merged.deployments, inputs.overrides.sections(), inputs.providers)
+    report = replace(
+        compared,
+        skipped=merged.skipped,
+        held=held,
+        changed=changed,
+        retired=merged.retired,
+        retiring=merged.retiring,
+        group_changes=_group_changes(deployed, merged, inputs),
+    )
+    return dollars.attach(report, usage, deployed, merged.deployments)
 
 
 def _warn_retirements(merged: Merged) -> None:
@@ -195,19 +206,17 @@ def _failed_refresh(outcomes: list[Outcome]) -> bool:
     """Whether this run fetched and every fetch failed: then it leaves every file as it was."""
     if not outcomes:
         return False
-    from .sources.refresh import nothing_refreshed  # loaded already: the run fetched
+    from .sources.arrivals import nothing_refreshed  # loaded already: the run fetched
 
     return nothing_refreshed(outcomes)
 
 
-def _group_changes(old: str | None, merged: Merged, inputs: Inputs) -> list[GroupChange]:
+def _group_changes(deployed: Deployed, merged: Merged, inputs: Inputs) -> list[GroupChange]:
     if not merged.groups:
         return []
     from .model.groups import group_changes
-    from .outputs.report import parse_config
 
-    old_list = parse_config(old).get("model_list")
-    return group_changes(old_list, merged.deployments, merged.groups, inputs.providers)
+    return group_changes(deployed, merged.deployments, merged.groups, inputs.providers)
 
 
 def _group_candidates(inputs: Inputs, store: Store) -> dict[str, frozenset[str]]:
@@ -231,30 +240,20 @@ def _remembered(store: Store, provider: Provider) -> None:
 
 
 def _hold(
-    old: str,
-    new: str,
+    deployed: Deployed,
     merged: Merged,
     inputs: Inputs,
     settings: Settings,
-    brought: dict[str, frozenset[str]],
+    brought: Brought,
+    usage: Usage | None,
     empty_ok: bool,
-) -> list[Held]:
-    """Apply the change guards to `merged` (rendered as `new`); return what they held back."""
-    from .model.empty_guard import hold_emptying
-    from .model.guards import Limits, guard
-    from .outputs.reparse import old_config
+) -> tuple[Merged, list[Held]]:
+    """The change guards applied to `merged`: the deployments they let through, and what they held back."""
+    from .model.guards import Limits
+    from .model.holding import hold
 
     limits = Limits(settings.max_removed_share, settings.max_price_factor)
-    previous = old_config(old, new, merged.deployments)
-    deployments, held = guard(
-        previous, merged.deployments, inputs.overrides, inputs.providers, limits, merged.groups, brought
-    )
-    if not empty_ok:  # `remove` of the last model asked for a config with none
-        deployments, emptying = hold_emptying(previous, deployments, inputs.providers)
-        held += emptying
-    if held:
-        merged.deployments = deployments
-    return held
+    return hold(deployed, merged, inputs.overrides, inputs.providers, limits, brought, usage, empty_ok)
 
 
 def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
@@ -267,21 +266,9 @@ def load_catalogs(inputs: Inputs, store: Store) -> dict[str, Catalog]:
     return catalogs
 
 
-def _refresh(
-    inputs: Inputs,
-    store: Store,
-    settings: Settings,
-    options: Options,
-    client: httpx.Client | None,
-    now: datetime | None,
-) -> tuple[list[Outcome], dict[str, frozenset[str]]]:
-    """Refresh the catalogs; while they are on their way, do what needs none of them.
-
-    Returns the outcomes, and the ids groups could take from each catalog before the refresh.
-    """
+def _refresh(inputs: Inputs, sources: Sources, options: Options) -> Refreshed:
+    """Refresh the catalogs; while they are on their way, do what needs none of them."""
     from .model.catalogs import renders_from_pins
-    from .sources.fetch import make_client
-    from .sources.refresh import start
 
     unknown = [name for name in options.only if name not in inputs.providers]
     if unknown:
@@ -289,38 +276,16 @@ def _refresh(
             f"--provider {unknown[0]}: unknown provider", f"known providers: {', '.join(sorted(inputs.providers))}"
         )
     names = options.only or sorted(inputs.overrides.enabled())
-    targets = [inputs.providers[name] for name in names]
-    own_client = client is None
-    client = client or make_client(settings)
-    try:
-        refreshing = start(
-            targets,
-            settings,
-            store,
-            client,
-            now or datetime.now(UTC),
-            force=options.refresh,
-            write=not options.dry_run,
-            progress=options.progress,
-            need_cache=frozenset(name for name in names if not renders_from_pins(name, inputs.overrides)),
-        )
-        # While they are on their way, what needs no new catalog: the groups' ids from before, the
-        # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
-        before = _group_candidates(inputs, store)
-        for name in inputs.overrides.enabled():
-            _remembered(store, inputs.providers[name])
-        from .outputs import render  # noqa: F401
+    wanted = [inputs.providers[name] for name in names]
+    need_cache = frozenset(name for name in names if not renders_from_pins(name, inputs.overrides))
+    refreshing = sources.refresh(
+        wanted, force=options.refresh, write=not options.dry_run, progress=options.progress, need_cache=need_cache
+    )
+    # While they are on their way, what needs no new catalog: the groups' ids from before, the
+    # cached catalogs the memo holds (kept when a document comes back byte for byte), jinja2.
+    before = _group_candidates(inputs, sources.store)
+    for name in inputs.overrides.enabled():
+        _remembered(sources.store, inputs.providers[name])
+    from .outputs import render  # noqa: F401
 
-        return refreshing.finish(), before
-    finally:
-        if own_client:
-            client.close()
-
-
-def _read_config(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}", "check the file, or delete it to write it anew") from None
+    return Refreshed(refreshing.finish(), before)

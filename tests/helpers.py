@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +24,8 @@ import yaml
 
 from modelsync.cli import main
 from modelsync.core.paths import Paths
+from modelsync.model.deployed import NOTHING, Deployed
+from modelsync.targets import Plan
 from tests.netguard import sitecustomize as netguard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,6 +186,29 @@ def run_generate(project: Project, *args: str, env: dict[str, str] | None = None
         cwd=project.root,
         env=guarded({"PATH": "/usr/bin:/bin", "MODELSYNC_RETRIES": "0", **(env or {})}),
     )
+
+
+class MemoryTarget:
+    """A deployment held in memory: the pipeline's second target, proving it needs no file."""
+
+    def __init__(self) -> None:
+        self.deployed = NOTHING
+        self.plans: list[Plan] = []
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def claim(self) -> None:
+        return None
+
+    def current(self) -> Deployed:
+        return self.deployed
+
+    def apply(self, plan: Plan) -> None:
+        self.plans.append(plan)
+        if plan.changed:
+            retired = (item.id for item in plan.retired)
+            self.deployed = Deployed.of(plan.deployments, plan.sections, retired, plan.text)
 
 
 def make_project(tmp_path: Path) -> Project:

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from modelsync.model.overrides import COST_KEYS
-from modelsync.outputs.report import keyed_deployments
+from modelsync.model.deployment import keyed_deployments
+from modelsync.model.pins import COST_KEYS
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, Project, make_project, serve, without_stable_id
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from modelsync.core.catalog import Document
 from modelsync.pipeline import Options, run
 from modelsync.sources import memo
 from modelsync.sources.normalisers import normalise_openrouter
-from tests.helpers import Project, openrouter_entry, real_catalog
+from tests.helpers import ROOT, Project, openrouter_entry, real_catalog
 
 
 def _refuse_normalising(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,3 +62,20 @@ def test_a_recalled_catalog_equals_the_normalised_one_tiers_and_windows_included
     assert any(o.tiers for o in catalog.offers) and any(o.windows for o in catalog.offers)
     memo.remember(tmp_path, catalog, "key")
     assert memo.recall(tmp_path, "openrouter", "key") == catalog
+
+
+def _code_digest(root: Path) -> str:
+    probe = "from modelsync.sources import memo; print(memo.code_digest())"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, check=True)
+    return done.stdout.strip()
+
+
+def test_code_anywhere_in_the_package_keys_the_memo(tmp_path: Path) -> None:
+    """A helper a normaliser calls may live in any module: a new or changed one invalidates the memo."""
+    shutil.copytree(ROOT / "modelsync", tmp_path / "modelsync", ignore=shutil.ignore_patterns("__pycache__"))
+    before = _code_digest(tmp_path)
+    (tmp_path / "modelsync" / "model" / "helpers_moved_here.py").write_text("RATE = 2\n")
+    added = _code_digest(tmp_path)
+    merge = tmp_path / "modelsync" / "model" / "merge.py"
+    merge.write_text(merge.read_text() + "\n# changed\n")
+    assert len({before, added, _code_digest(tmp_path)}) == 3

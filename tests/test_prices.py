@@ -13,11 +13,13 @@ import pytest
 from modelsync.core.catalog import Catalog, Document, Tier, Window
 from modelsync.core.errors import InputError
 from modelsync.core.prices import BY_NAME, DIMENSIONS, INFO, PARAMS, PER_UNIT_IMAGE, TOKEN
+from modelsync.model.deployed import Deployed
 from modelsync.model.guards import Limits, guard
 from modelsync.model.merge import Deployment, merge
 from modelsync.model.overrides import Overrides, load_overrides
 from modelsync.model.placement import UNBILLED_KEY, place, placed_by_levels
-from modelsync.outputs.report import FieldChange, summarise
+from modelsync.outputs.changes import FieldChange
+from modelsync.outputs.report import summarise
 from modelsync.sources.normalisers import NORMALISERS
 from modelsync.sources.providers import load_providers
 from tests.helpers import ROOT, openrouter_entry, real_catalog
@@ -214,7 +216,7 @@ def _deployment(params: dict[str, Any], info: dict[str, Any] | None = None) -> D
     ],
 )
 def test_guards_watch_every_dimension_tiers_included(old: Deployment, new: Deployment, reason: str) -> None:
-    kept, held = guard({"model_list": [old.as_dict()]}, [new], Overrides(), PROVIDERS, Limits())
+    kept, held = guard(Deployed.of([old], {}, (), ""), [new], Overrides(), PROVIDERS, Limits())
     assert [h.reason for h in held] == [reason] and kept == [old]
 
 
@@ -263,7 +265,7 @@ def test_a_rerank_model_listed_at_zero_is_not_free_and_deploys_on_a_per_query_pi
 
 
 def test_a_web_search_price_change_is_reported_once_not_per_search_size() -> None:
-    from modelsync.outputs.report import field_changes
+    from modelsync.outputs.changes import field_changes
 
     web = "search_context_cost_per_query"
     old = _deployment({}, {web: place("chat", {"web_search": 0.01}).info[web]})

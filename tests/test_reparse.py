@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from modelsync.outputs import report
 from modelsync.outputs.reparse import old_config
 from modelsync.pipeline import Options, Result, run
+from modelsync.targets.config_file import read_deployed
 from tests.helpers import make_project, real_catalog
 
 ITEM = "\n  - model_name: openrouter/"
@@ -48,14 +48,13 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Result]:
 def test_the_swap_gives_what_a_full_parse_gives(edit: str, changed: tuple[str, Result]) -> None:
     old, result = changed
     text = EDITS[edit](old)
-    report.remember_parsed("", {})  # nothing remembered from before
-    full = report.parse_config(text)
-    report.remember_parsed("", {})
-    assert old_config(text, result.text, result.merged.deployments) == full
+    full = read_deployed(text).listing
+    assert read_deployed(text).rendering(result.text, result.merged.deployments).listing == full
 
 
-def test_the_swap_is_what_the_report_then_reads(changed: tuple[str, Result]) -> None:
+def test_the_swap_is_what_the_guards_and_the_report_then_read(changed: tuple[str, Result]) -> None:
     old, result = changed
     assert len(result.merged.deployments) > 300
-    swapped = old_config(old, result.text, result.merged.deployments)
-    assert report.parse_config(old) is swapped, "remembered: the report does not parse the file again"
+    assert old_config(old, result.text, result.merged.deployments) is not None, "the swap holds"
+    deployed = read_deployed(old).rendering(result.text, result.merged.deployments)
+    assert deployed.model_list is deployed.model_list, "read once: the report does not parse the file again"

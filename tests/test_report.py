@@ -13,6 +13,7 @@ from modelsync.outputs.formats import text
 from modelsync.outputs.render import scalar
 from modelsync.outputs.report import compare
 from modelsync.sources.providers import load_providers
+from modelsync.targets.config_file import read_deployed
 from tests.helpers import ROOT, Project, real_catalog
 
 SELECTION = ["anthropic/*", "google/*", "*:free"]
@@ -64,12 +65,12 @@ def _config(cost: float) -> str:
 
 
 def test_float_noise_is_not_a_change() -> None:
-    report = compare(_config(2.55e-06), [_deployment(2.5500000000000003e-06)], {}, PROVIDERS)
+    report = compare(read_deployed(_config(2.55e-06)), [_deployment(2.5500000000000003e-06)], {}, PROVIDERS)
     assert not report.has_changes()
 
 
 def test_a_price_move_says_old_new_and_percent() -> None:
-    report = compare(_config(1.0e-06), [_deployment(1.25e-06)], {}, PROVIDERS)
+    report = compare(read_deployed(_config(1.0e-06)), [_deployment(1.25e-06)], {}, PROVIDERS)
     (change,) = report.groups["openrouter"]
     assert [f.describe() for f in change.fields] == ["input_cost_per_token: $1/M → $1.25/M (+25%)"]
 
@@ -77,13 +78,16 @@ def test_a_price_move_says_old_new_and_percent() -> None:
 def test_hand_written_entries_and_settings_have_their_own_groups() -> None:
     entry = Deployment(None, "az", {"model": "azure/gpt-4o"}, {})
     report = compare(
-        "model_list: []\n", [entry], {"router_settings": {"routing_strategy": "simple-shuffle"}}, PROVIDERS
+        read_deployed("model_list: []\n"),
+        [entry],
+        {"router_settings": {"routing_strategy": "simple-shuffle"}},
+        PROVIDERS,
     )
     assert [c.label() for c in report.groups["entries"]] == ["az (azure/gpt-4o)"]
     assert [f.describe() for f in report.settings] == ["router_settings: added {'routing_strategy': 'simple-shuffle'}"]
 
 
 def test_an_unreadable_old_config_is_reported_as_replaced() -> None:
-    report = compare("model_list: [\n", [_deployment(1e-06)], {}, PROVIDERS)
+    report = compare(read_deployed("model_list: [\n"), [_deployment(1e-06)], {}, PROVIDERS)
     assert "not valid YAML" in report.note and report.before is None
     assert "total: 1 added" in text(report)

@@ -25,9 +25,10 @@ def test_without_a_modelsync_variable_the_defaults_come_without_pydantic_setting
 
 
 def test_the_defaults_are_what_pydantic_settings_reads_from_nothing() -> None:
-    from modelsync.core.env_settings import EnvSettings
+    from modelsync.core.env_settings import from_environment
+    from modelsync.core.settings import ENV_FILE, PREFIX
 
-    assert EnvSettings().model_dump() == asdict(Settings())
+    assert from_environment(Settings, PREFIX, ENV_FILE) == asdict(Settings())
 
 
 def test_the_environment_and_dotenv_set_them_whatever_the_case(monkeypatch: pytest.MonkeyPatch) -> None:

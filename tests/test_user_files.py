@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from modelsync.outputs.report import keyed_deployments
+from modelsync.model.deployment import keyed_deployments
 from tests.helpers import ROOT, Project, make_project, modelsync, serve
 
 ADOPT = Path(__file__).parent / "fixtures" / "adopt"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -36,6 +37,14 @@ def path_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("files (default: the project's own)")
     for name, what in PATH_OPTIONS:
         group.add_argument(f"--{name}", type=Path, metavar="PATH", help=what)
+
+
+FORMS = ("text", "markdown", "json")  # every report's forms: text for terminals, the others for tools
+
+
+def report_option(p: argparse._ActionsContainer, what: str) -> None:
+    """--report: the one option every command with a report takes."""
+    p.add_argument("--report", choices=FORMS, default="text", help=what)
 
 
 def volume_options(p: argparse._ActionsContainer, verbose: bool = True) -> None:
@@ -85,6 +94,14 @@ class Help(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         split = super()._split_lines
         return [line for part in text.splitlines() for line in split(part, width)]
+
+
+def edit_options(p: argparse.ArgumentParser, run: Callable[[argparse.Namespace, Path], int]) -> None:
+    """add's and remove's shared tail: --dry-run, -q and the files, then what runs them."""
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    volume_options(p, verbose=False)
+    path_options(p)
+    p.set_defaults(run=run)
 
 
 def edited(args: argparse.Namespace, paths: Paths, result: Result, done: str, would: str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import Commands, command, edited, path_options, paths_of, volume_options
+from . import Commands, command, edit_options, edited, paths_of
 
 
 def register(commands: Commands) -> None:
@@ -54,10 +54,7 @@ def register(commands: Commands) -> None:
         metavar="PROVIDER",
         help="with a bare id: a provider its group must not take the model from (repeatable)",
     )
-    p.add_argument("--dry-run", action="store_true", help="only show what would change")
-    volume_options(p, verbose=False)
-    path_options(p)
-    p.set_defaults(run=execute)
+    edit_options(p, execute)
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:

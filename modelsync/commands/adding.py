@@ -116,10 +116,10 @@ def check_sold(paths: Paths, inputs: Inputs, ref: ModelRef) -> None:
     """A bare id must be sold by a provider in use; a typo gets the bare ids it was likely meant as."""
     from ..model.groups import eligible_ids, resolve_group, retire_unsold, searched
     from ..pipeline import load_catalogs
-    from ..sources.store import Store
+    from ..sources.driver import Sources
 
     overrides = inputs.overrides.model_copy(update={"models": [*inputs.overrides.models, ref]})
-    catalogs = load_catalogs(inputs, Store(paths.cache_dir))
+    catalogs = load_catalogs(inputs, Sources(paths.cache_dir).store)
     try:
         group = resolve_group(len(overrides.models) - 1, ref, overrides, catalogs)
         retire_unsold(group, overrides, catalogs, None, inputs.providers)  # raises: a new entry retires nothing

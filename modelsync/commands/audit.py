@@ -9,20 +9,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExitCode, InputError
-from ..core.output import ProgressPrinter, shown
+from ..core.output import shown
 from ..core.paths import Paths
 from ..sources.litellm_map import DOCUMENT as LITELLM_DOC
 from ..sources.litellm_map import LABEL as LITELLM
 from ..sources.models_dev import DOCUMENT as MODELS_DEV_DOC
 from ..sources.models_dev import SOURCE as MODELS_DEV
-from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from . import Commands, command, path_options, paths_of, report_option, verbosity, volume_options
+from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # every command is imported to parse a command line: the audit's own load when it runs
+    from ..sources.driver import Sources
     from ..sources.store import Store
     from .auditing import Opinion
 
@@ -51,42 +52,40 @@ def register(commands: Commands) -> None:
         metavar="PERCENT",
         help="how far a source may differ before it counts as a disagreement (default: 1)",
     )
-    p.add_argument("--report", choices=("text", "markdown", "json"), default="text", help="the audit's form")
+    report_option(p, "the audit's form")
     volume_options(p)
     path_options(p)
     p.set_defaults(run=execute)
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from ..outputs import audit_formats
-    from ..sources.store import Store
+    from ..sources.driver import Sources
+    from . import audit_formats
     from .auditing import audit
 
     paths = paths_of(args, home)
     if args.tolerance < 0:
         raise InputError(f"--tolerance {args.tolerance:g}: a tolerance is not negative", "give a percentage like 1")
     model_list = _model_list(paths)
-    store = Store(paths.cache_dir)
-    tried = None if args.offline else _refresh(paths, store, verbosity(args), args.refresh)
-    result = audit(model_list, _opinions(paths, store, tried), args.tolerance / 100)
+    with Sources(paths.cache_dir) as sources:
+        tried = None if args.offline else _refresh(paths, sources, verbosity(args), args.refresh)
+    result = audit(model_list, _opinions(paths, sources.store, tried), args.tolerance / 100)
     name = shown(paths.config)
-    if args.report == "json":
-        sys.stdout.write(audit_formats.as_json(result, name))
-    elif args.report == "markdown":
-        sys.stdout.write(audit_formats.markdown(result, name))
+    if args.report != "text":
+        sys.stdout.write(audit_formats.FOR_TOOLS[args.report](result, name))
     elif verbosity(args) >= 0 or result.disagreements:
         sys.stdout.write(audit_formats.text(result, name, verbose=verbosity(args) > 0))
     return ExitCode.WOULD_CHANGE if result.disagreements else ExitCode.OK
 
 
 def _model_list(paths: Paths) -> list[dict[str, Any]]:
-    from ..outputs.report import parse_config
+    from ..targets.config_file import parse_config
 
     try:
         text = paths.config.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{paths.config} does not exist", "run `python generate.py` first, then audit it") from None
-    model_list = parse_config(text).get("model_list")
+    model_list = parse_config(text)[0].get("model_list")
     if not isinstance(model_list, list):
         raise InputError(f"{paths.config}: no model_list to audit", "point --config at a LiteLLM config.yaml")
     return [item for item in model_list if isinstance(item, dict)]
@@ -122,17 +121,12 @@ def _helps(paths: Paths, name: str, tried: dict[str, str] | None) -> str:
     return f"it could not be fetched {where} (see above): check the network, or save the document as {saved}"
 
 
-def _refresh(paths: Paths, store: Store, level: int, force: bool) -> dict[str, str]:
+def _refresh(paths: Paths, sources: Sources, level: int, force: bool) -> dict[str, str]:
     """Fetch the second sources that are stale; return the URLs they come from."""
-    from ..core.settings import load_settings
-    from ..sources.fetch import make_client
     from ..sources.providers import load_sources
-    from ..sources.refresh import refresh_sources
 
-    sources = load_sources(paths.providers)
-    urls = {name: sources[name].url for name in SECOND_SOURCES if name in sources}
-    settings = load_settings()
+    listed = load_sources(paths.providers)
+    urls = {name: listed[name].url for name in SECOND_SOURCES if name in listed}
     progress = ProgressPrinter() if level > 0 or (level == 0 and sys.stderr.isatty()) else None
-    with make_client(settings) as client:
-        refresh_sources(urls, settings, store, client, datetime.now(UTC), force=force, progress=progress)
+    sources.refresh_shared(urls, force=force, progress=progress)
     return urls

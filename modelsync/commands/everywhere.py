@@ -8,8 +8,8 @@ from ..core.paths import Paths
 from ..model.groups import eligible_ids
 from ..model.matching import Match, match_everywhere
 from ..pipeline import load_inputs
+from ..sources.driver import Sources
 from ..sources.providers import Provider
-from ..sources.store import Store
 from .listing import per_million, table
 
 HEADER = ("provider", "id", "in $/M", "out $/M", "context", "how it matched")
@@ -41,7 +41,7 @@ def list_everywhere(paths: Paths, name: str) -> str:
 def _cached_catalogs(paths: Paths, providers: dict[str, Provider]) -> tuple[dict[str, Catalog], list[str]]:
     """Every provider's cached catalog, and the providers that have none."""
     catalogs, missing = {}, []
-    store = Store(paths.cache_dir)
+    store = Sources(paths.cache_dir).store
     for provider in sorted(providers):
         try:
             catalogs[provider] = store.catalog(providers[provider])

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import ExitCode, InputError
-from ..core.output import ProgressPrinter, as_invoked, shown
+from ..core.output import as_invoked, shown
 from ..core.paths import Paths
-from . import Commands, command, path_options, paths_of, verbosity, volume_options
+from . import Commands, command, path_options, paths_of, report_option, verbosity, volume_options
+from .progress import ProgressPrinter
 
 if TYPE_CHECKING:  # the pipeline loads yaml, jinja2 and pydantic: only a run that renders needs it
     from ..pipeline import Result
@@ -40,7 +41,7 @@ def options(parser: argparse.ArgumentParser, title: str = "options") -> None:
         help="fetch only this provider (repeatable); the others come from cache/",
     )
     accept_held_option(p)
-    report_option(p)
+    change_report_option(p)
     volume_options(p)
     path_options(parser)
 
@@ -53,12 +54,10 @@ def accept_held_option(p: argparse._ActionsContainer) -> None:
     )
 
 
-def report_option(p: argparse._ActionsContainer) -> None:
-    p.add_argument(
-        "--report",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="the change report's form: text for terminals (colour on a tty unless NO_COLOR), "
+def change_report_option(p: argparse._ActionsContainer) -> None:
+    report_option(
+        p,
+        "the change report's form: text for terminals (colour on a tty unless NO_COLOR), "
         "markdown for pull requests, json for tools (see report.schema.json)",
     )
 
@@ -83,7 +82,7 @@ def register(commands: Commands) -> None:
         "1 (with the report) if not. Never touches the network, never writes. The same as --check.",
     )
     accept_held_option(check)
-    report_option(check)
+    change_report_option(check)
     volume_options(check)
     path_options(check)
     check.set_defaults(run=execute, check=True)
@@ -161,7 +160,7 @@ def finish(result: Result, args: argparse.Namespace, paths: Paths, level: int) -
 
 
 def _nothing_refreshed(result: Result) -> bool:
-    from ..sources.refresh import nothing_refreshed  # httpx loads only on runs that fetch
+    from ..sources.arrivals import nothing_refreshed  # httpx loads only on runs that fetch
 
     return nothing_refreshed(result.outcomes)
 
@@ -194,7 +193,7 @@ def stale_advice(paths: Paths, me: str) -> str:
 
 def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: int) -> None:
     """The report on stdout: text when something changed; Markdown and JSON always, for tools."""
-    from ..outputs import formats, report_json, unchanged
+    from ..outputs import formats, unchanged
 
     report = result.report
     if args.report == "text":
@@ -203,5 +202,4 @@ def print_report(result: Result, args: argparse.Namespace, paths: Paths, level: 
             sys.stdout.write(as_invoked(formats.text(report, verbose=level > 0, colour=colour), args.me))
         return
     report = report or unchanged.report(result.merged)
-    write = formats.markdown if args.report == "markdown" else report_json.as_json
-    sys.stdout.write(as_invoked(write(report, paths.config.name), args.me))
+    sys.stdout.write(as_invoked(formats.FOR_TOOLS[args.report](report, paths.config.name), args.me))

@@ -8,7 +8,7 @@ from ..core.output import shown
 from ..core.paths import Paths
 from ..model.groups import Group, resolve
 from ..pipeline import Inputs, load_catalogs
-from ..sources.store import Store
+from ..sources.driver import Sources
 
 
 def member_error(paths: Paths, inputs: Inputs, target: str) -> InputError | None:
@@ -28,7 +28,7 @@ def member_error(paths: Paths, inputs: Inputs, target: str) -> InputError | None
 
 def _group_with(paths: Paths, inputs: Inputs, member: tuple[str, str]) -> Group | None:
     try:
-        groups = resolve(inputs.overrides, load_catalogs(inputs, Store(paths.cache_dir))).groups
+        groups = resolve(inputs.overrides, load_catalogs(inputs, Sources(paths.cache_dir).store)).groups
     except GenerateError:  # a catalog missing or a group sold nowhere: no member to name
         return None
     return next((group for group in groups if member in group.members), None)

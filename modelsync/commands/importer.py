@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +27,10 @@ from ..core.files import write_atomic
 from ..core.paths import Paths
 from ..core.schema import explain, load_yaml
 from ..model.merge import deploy
-from ..model.overrides import COST_KEYS, PIN_KEYS, ModelRef, Overrides, ProviderSelection
+from ..model.overrides import ModelRef, Overrides, ProviderSelection
+from ..model.pins import COST_KEYS, PIN_KEYS
 from ..outputs.ownership import import_mark
+from ..sources.driver import Sources
 from ..sources.providers import Provider, apply_name_rule, identify, load_providers
 from ..sources.store import Store
 from .credentials import Credentials
@@ -91,10 +93,10 @@ def import_config(
     held = envfile.read(dotenv)  # first: a .env we may not write to stops the import before anything is written
     items = legacy.get("model_list") or []
     used = sorted({name for item in items if (name := _provider_of(item, providers))})
-    store = Store(paths.cache_dir)
-    if not offline:
-        _refresh([providers[name] for name in used], store, settings, client, now)
-    catalogs = _catalogs({name: providers[name] for name in used}, store)
+    with Sources(paths.cache_dir, settings, client, now) as sources:
+        if not offline:  # always fetched: a fresh clone's example cache looks new, but it is not today's
+            sources.refresh([providers[name] for name in used], force=True, need_cache=False).finish()
+        catalogs = _catalogs({name: providers[name] for name in used}, sources.store)
     credentials = Credentials(legacy, held)
     result = Imported()
     for index, item in enumerate(items):
@@ -132,25 +134,6 @@ def _read_legacy(source: Path) -> dict[str, Any]:
 def _provider_of(item: Any, providers: dict[str, Provider]) -> str | None:
     params = item.get("litellm_params") if isinstance(item, dict) else None
     return identify(providers, params) if isinstance(params, dict) else None
-
-
-def _refresh(
-    used: list[Provider], store: Store, settings: Settings | None, client: httpx.Client | None, now: datetime | None
-) -> None:
-    """Refresh the catalogs the config uses at once; one that fails (even with nothing cached) is only warned about."""
-    from ..core.settings import load_settings
-    from ..sources.fetch import make_client
-    from ..sources.refresh import start
-
-    settings = settings or load_settings()
-    own_client = client is None
-    client = client or make_client(settings)
-    try:
-        # Always fetched: a fresh clone's example cache looks new, but it is not today's catalog.
-        start(used, settings, store, client, now or datetime.now(UTC), force=True, need_cache=False).finish()
-    finally:
-        if own_client:
-            client.close()
 
 
 def _catalogs(providers: dict[str, Provider], store: Store) -> dict[str, Catalog]:

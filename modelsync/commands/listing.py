@@ -12,6 +12,7 @@ from ..model.groups import resolve
 from ..model.merge import Merged, merge_provider
 from ..model.overrides import Overrides
 from ..pipeline import Inputs, load_inputs
+from ..sources.driver import Sources
 from ..sources.store import Store
 from .listing_filters import Filters
 
@@ -29,7 +30,7 @@ def list_catalog(paths: Paths, provider_name: str, pattern: str = "*", filters: 
             f"list {provider_name}: unknown provider",
             f"{f'did you mean {close[0]!r}? ' if close else ''}known providers: {', '.join(sorted(inputs.providers))}",
         )
-    store = Store(paths.cache_dir)
+    store = Sources(paths.cache_dir).store
     catalog = store.catalog(provider)
     merged = Merged([])
     if provider_name in inputs.overrides.enabled():

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExitCode, InputError
 from ..core.paths import Paths
-from . import Commands, command, path_options, paths_of, verbosity, volume_options
-from .generate import accept_held_option, print_report, report_option
+from . import Commands, command, path_options, paths_of, report_option, verbosity, volume_options
+from .generate import accept_held_option, print_report
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -41,7 +41,7 @@ def register(commands: Commands) -> None:
     mode.add_argument("--dry-run", action="store_true", help="print the report against the proxy, write nothing")
     push.add_argument("--offline", action="store_true", help="use cache/ only, never fetch catalogs")
     accept_held_option(push)
-    report_option(push)
+    report_option(push, "the report's form, as generate prints it, computed against what the proxy holds")
     volume_options(push)
     path_options(push)
     push.set_defaults(run=execute)
@@ -87,7 +87,7 @@ def _retired_lines(paths: Paths) -> str:
     """config.yaml's `# retired:` lines: the proxy keeps no row for a retired model, so a push
     remembers retirements where generate does (a push-only project meets the typo error instead,
     whose advice is the same: delete the overrides.yaml line)."""
-    from ..model.retirements import RETIRED_LINE
+    from ..targets.config_file import RETIRED_LINE
 
     try:
         text = paths.config.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from typing import NoReturn
 from ..core.errors import ExitCode
 from ..core.output import SCRIPT, as_invoked, setup_logging, shown
 from . import path_options, paths_of, verbosity, volume_options
-from .generate import accept_held_option, print_state, report_option
+from .generate import accept_held_option, change_report_option, print_state
 
 log = logging.getLogger("modelsync")
 
@@ -40,7 +40,7 @@ def _parser(top_level: bool) -> argparse.ArgumentParser:
     if top_level:
         p.add_argument("--check", action="store_true", required=True)
     accept_held_option(p)
-    report_option(p)
+    change_report_option(p)
     volume_options(p)
     path_options(p)
     return p

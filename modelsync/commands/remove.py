@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import Commands, command, edited, path_options, paths_of, volume_options
+from . import Commands, command, edit_options, edited, paths_of
 
 
 def register(commands: Commands) -> None:
@@ -30,14 +30,11 @@ def register(commands: Commands) -> None:
         help="like openrouter:anthropic/claude-haiku-4.5, or a group; several go in one edit",
     )
     p.add_argument("--name", help="with PROVIDER:ID: only the entry of this model_name")
-    p.add_argument("--dry-run", action="store_true", help="only show what would change")
-    volume_options(p, verbose=False)
-    path_options(p)
-    p.set_defaults(run=execute)
+    edit_options(p, execute)
 
 
 def execute(args: argparse.Namespace, home: Path) -> int:
-    from .editing import remove  # yaml, pydantic, the pipeline: only when it runs
+    from .removing import remove  # yaml, pydantic, the pipeline: only when it runs
 
     paths = paths_of(args, home)
     removed, result = remove(paths, args.targets, args.name, args.dry_run)

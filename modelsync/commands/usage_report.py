@@ -6,15 +6,15 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.paths import Paths
-from ..outputs.report import keyed_deployments, parse_config
 from ..sources.providers import identify, load_providers
+from ..targets.config_file import read_deployed
 from ..usage.compare import UsageReport, compare
 from ..usage.record import Usage
 
 
 def report(paths: Paths, usage: Usage, tolerance: float) -> UsageReport:
     """Every deployment of config.yaml the window served, compared with what LiteLLM billed."""
-    bodies = keyed_deployments(parse_config(_read(paths.config)).get("model_list"))
+    bodies = dict(read_deployed(_read(paths.config)).model_list)
     providers = load_providers(paths.providers)
     provider_of = {
         key: name for key, body in bodies.items() if (name := identify(providers, body.get("litellm_params") or {}))

@@ -78,7 +78,7 @@ class Offer:
 
 @dataclass(frozen=True)
 class Skip:
-    """A catalog entry left out, and why."""
+    """An id left out, and why: a catalog entry no normaliser could read, or a close id a match did not take."""
 
     id: str
     reason: str

@@ -1,32 +1,37 @@
-"""pydantic-settings reading `Settings` from `MODELSYNC_*` variables and `.env`, validated.
+"""pydantic-settings reading a settings dataclass from `PREFIX*` variables and `.env`, validated.
 
 Imported only when the environment or `.env` names one of them (settings.load_settings); the
-fields are made from `Settings` itself, so the two cannot drift apart.
+fields are made from the dataclass it is given, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import Annotated, Any, get_type_hints
 
 from pydantic import Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .settings import ENV_FILE, PREFIX, RANGES, Settings
+
+def from_environment(
+    settings: type[Any], prefix: str, env_file: Path, ranges: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The values of `settings`' fields as the environment and `env_file` give them, each within its
+    range (pydantic's ge/gt/le) and finite; raises ValidationError."""
+
+    class FromEnvironment(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix=prefix, env_file=env_file, extra="ignore", frozen=True)
+
+    ranges = ranges or {}
+    types = get_type_hints(settings)
+    found: dict[str, Any] = {
+        f.name: (_bounded(types[f.name], ranges.get(f.name, {})), f.default) for f in fields(settings)
+    }
+    return create_model("EnvSettings", __base__=FromEnvironment, **found)().model_dump()
 
 
-class _FromEnvironment(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=ENV_FILE, extra="ignore", frozen=True)
-
-
-_TYPES = get_type_hints(Settings)
-
-
-def _bounded(name: str) -> Any:
+def _bounded(kind: Any, bounds: dict[str, Any]) -> Any:
     """The field's type with its range, finite where it is a float."""
-    bounds: dict[str, Any] = {**RANGES.get(name, {}), **({"allow_inf_nan": False} if _TYPES[name] is float else {})}
-    return Annotated[_TYPES[name], Field(**bounds)]
-
-
-_FIELDS: dict[str, Any] = {f.name: (_bounded(f.name), f.default) for f in fields(Settings)}
-EnvSettings = create_model("EnvSettings", __base__=_FromEnvironment, **_FIELDS)
+    finite: dict[str, Any] = {"allow_inf_nan": False} if kind is float else {}
+    return Annotated[kind, Field(**bounds, **finite)]

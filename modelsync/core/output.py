@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from .secrets import mask_text
 
-if TYPE_CHECKING:
-    from ..sources.refresh import Outcome
 log = logging.getLogger("modelsync")
 
 
@@ -66,31 +62,3 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-class ProgressPrinter:
-    """Per provider on stderr: that it is fetching, then its outcome (models, bytes, time, cache or not)."""
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream
-        self.lock = threading.Lock()  # fetches run in threads: one line at a time
-
-    def __call__(self, provider: str, outcome: Outcome | None) -> None:
-        if outcome is None:
-            line = f"{provider}: fetching…"
-        elif outcome.status in ("fetched", "not-modified"):
-            source = "unchanged (304), cache kept" if outcome.status == "not-modified" else "fetched"
-            line = f"{provider}: {source}, {outcome.detail}, {_size(outcome.size)} in {outcome.seconds:.2f} s"
-        elif outcome.status == "fresh":
-            line = f"{provider}: from cache ({outcome.detail or 'fresh'})"
-        else:
-            line = f"{provider}: from cache after a failed fetch (see the warning)"
-        with self.lock:
-            print(line, file=self.stream or sys.stderr, flush=True)
-
-
-def _size(count: int) -> str:
-    for unit, size in (("MB", 1 << 20), ("KB", 1 << 10)):
-        if count >= size:
-            return f"{count / size:.1f} {unit}"
-    return f"{count} bytes"

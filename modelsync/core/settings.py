@@ -69,18 +69,19 @@ def load_settings() -> Settings:
     named = [*os.environ, *_dotenv().keys()]
     if not any(name.upper().startswith(PREFIX) for name in named):  # the names are case-insensitive
         return Settings()
+
     from pydantic import ValidationError
 
-    from .env_settings import EnvSettings
+    from .env_settings import from_environment  # pydantic-settings: only when a variable asks for it
 
     try:
-        read = EnvSettings()
+        read = from_environment(Settings, PREFIX, ENV_FILE, RANGES)
     except ValidationError as exc:
         problems = [f"{PREFIX}{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}" for e in exc.errors()]
         raise InputError(
             "; ".join(problems), "fix it in the environment or .env, or unset it for the default"
         ) from None
-    return Settings(**read.model_dump())
+    return Settings(**read)
 
 
 def check_settings() -> None:

@@ -7,21 +7,19 @@ deployments stay as they were, the report says why, and `--accept-held` takes th
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..outputs.report import keyed_deployments
 from ..sources.providers import Provider, identify
+from .deployed import Deployed
+from .deployment import Deployment
 from .guards import Held
-from .merge import Deployment
 
 HAND_WRITTEN = "entries"  # the held "provider" of a deployment no catalog provider routes
 
 
 def hold_emptying(
-    old_config: dict[str, Any], new: list[Deployment], providers: dict[str, Provider]
+    deployed: Deployed, new: list[Deployment], providers: dict[str, Provider]
 ) -> tuple[list[Deployment], list[Held]]:
     """`new`, or, when it is empty and the old config was not, the old deployments, all held."""
-    old = keyed_deployments(old_config.get("model_list"))
+    old = deployed.model_list
     if new or not old:
         return new, []
     reason = f"config.yaml would go from {len(old)} deployments to none (is overrides.yaml as you meant it?)"

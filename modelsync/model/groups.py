@@ -8,18 +8,15 @@ references written by hand. A `provider:id` entry of the same name wins for its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from ..core.catalog import Catalog
 from ..core.errors import InputError
 from ..sources.providers import Provider, identify
+from .deployed import Deployed
+from .deployment import Deployment, Key, deployment_key
 from .matching import Match, match, match_everywhere
 from .overrides import ModelRef, Overrides
-from .retirements import Current, Retired
-
-if TYPE_CHECKING:  # merge builds deployments from what this module resolves
-    from .merge import Deployment
-
+from .retirements import Retired
 
 Member = tuple[str, str]  # (provider, catalog id)
 
@@ -115,7 +112,7 @@ def retire_unsold(
     group: Group,
     overrides: Overrides,
     catalogs: dict[str, Catalog],
-    current: Current | None,
+    current: Deployed | None,
     providers: dict[str, Provider],
 ) -> list[Retired]:
     """A group no provider sells now: retired when config.yaml served it (or lists it retired), else a typo."""
@@ -136,7 +133,9 @@ def retire_unsold(
     )
 
 
-def _retired_members(group: Group, names: list[str], current: Current, providers: dict[str, Provider]) -> list[Retired]:
+def _retired_members(
+    group: Group, names: list[str], current: Deployed, providers: dict[str, Provider]
+) -> list[Retired]:
     """The deployments config.yaml has of this group's model, each retired; or the group, listed retired before."""
     found = []
     for key in sorted(k for k in current.keys if k[0] == group.name):
@@ -181,12 +180,12 @@ class GroupChange:
 
 
 def group_changes(
-    old_model_list: Any, deployments: list[Deployment], groups: list[Group], providers: dict[str, Provider]
+    deployed: Deployed, deployments: list[Deployment], groups: list[Group], providers: dict[str, Provider]
 ) -> list[GroupChange]:
     """Each group whose members moved since the old config.yaml, or whose match was a tie."""
     changes = []
     for group in groups:
-        before = _members_in(old_model_list, group.name, providers)
+        before = _members_in(deployed, group.name, providers)
         after = {d.key(): d.provider or "entries" for d in deployments if d.model_name == group.name}
         joined = tuple(sorted((after[key], key[1]) for key in after.keys() - before.keys()))
         left = tuple(sorted((before[key], key[1]) for key in before.keys() - after.keys()))
@@ -196,13 +195,11 @@ def group_changes(
     return changes
 
 
-def _members_in(model_list: Any, name: str, providers: dict[str, Provider]) -> dict[tuple[str, str, str], str]:
-    """The old config's deployments of a group, by identity, with the provider each routes to."""
-    from .merge import deployment_key  # merge imports this module, so not at the top
-
+def _members_in(deployed: Deployed, name: str, providers: dict[str, Provider]) -> dict[Key, str]:
+    """The deployed members of a group, by identity, with the provider each routes to."""
     found = {}
-    for item in model_list if isinstance(model_list, list) else []:
-        params = item.get("litellm_params") if isinstance(item, dict) else None
+    for item in deployed.model_list.values():
+        params = item.get("litellm_params")
         if isinstance(params, dict) and item.get("model_name") == name:
             found[deployment_key(name, params)] = identify(providers, params) or "entries"
     return found

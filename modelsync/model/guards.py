@@ -15,12 +15,13 @@ from typing import Any
 
 from ..core.prices import price_paths as prices_of
 from ..core.prices import shown
-from ..outputs.report import Key, keyed_deployments
 from ..sources.providers import Provider, identify
+from .deployed import Deployed
+from .deployment import Deployment, Key
 from .groups import Group
-from .merge import FREE, Deployment
-from .overrides import COST_KEYS, Overrides
-from .placement import UNBILLED_KEY
+from .overrides import Overrides
+from .pins import COST_KEYS
+from .placement import FREE, UNBILLED_KEY
 
 PRICE_KEYS = frozenset({*COST_KEYS, UNBILLED_KEY})  # what a held deployment keeps from the old config
 
@@ -39,7 +40,7 @@ class Limits:
 
 
 def guard(
-    old_config: dict[str, Any],
+    deployed: Deployed,
     new: list[Deployment],
     overrides: Overrides,
     providers: dict[str, Provider],
@@ -51,7 +52,7 @@ def guard(
 
     `brought` holds, per provider, the ids this run's refresh added to its catalog.
     """
-    old = keyed_deployments(old_config.get("model_list"))
+    old = deployed.model_list
     result = {d.key(): d for d in new}
     held: list[Held] = []
     for key, provider, why in _new_members(old, result, groups, providers, brought or {}):
@@ -111,7 +112,7 @@ def _keep_old_costs(deployment: Deployment, old: dict[str, Any]) -> Deployment:
 
 
 def _new_members(
-    old: dict[Key, dict[str, Any]],
+    old: Mapping[Key, dict[str, Any]],
     new: dict[Key, Deployment],
     groups: Sequence[Group],
     providers: dict[str, Provider],
@@ -139,7 +140,7 @@ def _new_members(
 
 
 def _catalog_removals(
-    old: dict[Key, dict[str, Any]],
+    old: Mapping[Key, dict[str, Any]],
     new: dict[Key, Deployment],
     overrides: Overrides,
     providers: dict[str, Provider],

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..core.catalog import Skip
+
 # How close a match is, best first: the tier a candidate reached is the rule that took it.
 SAME_ID, SAME_NAME, SAME_SPELLING, SNAPSHOT, SUFFIX = range(5)
 TIER_RULES = {
@@ -112,14 +114,6 @@ def _strip_suffix(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Rejected:
-    """A close id the matcher did not take, and why."""
-
-    id: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Match:
     """What one provider's catalog holds of the model: the id taken, and what was weighed."""
 
@@ -128,7 +122,7 @@ class Match:
     free: tuple[str, ...] = ()  # free variants that join the group beside it
     tied: tuple[str, ...] = ()  # ids that matched exactly as well as the chosen one
     tie_rule: str = ""  # the rule that chose among them
-    rejected: tuple[Rejected, ...] = ()
+    rejected: tuple[Skip, ...] = ()
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -151,15 +145,15 @@ def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset(),
     names = tuple(parse(model_id) for model_id in near)
     sizes = _sizes(names)
     scored: list[tuple[int, Name]] = []
-    rejected: list[Rejected] = []
+    rejected: list[Skip] = []
     for name in names:
         found = tier(wanted, name, lone_size=sizes.get(name.tokens, 0) == 1)
         if found is None:
             reason = _why_not(wanted, name, sizes) if explain else None
             if reason:
-                rejected.append(Rejected(name.raw, reason))
+                rejected.append(Skip(name.raw, reason))
         elif name.variant not in (None, FREE) and name.variant != wanted.variant:
-            rejected.append(Rejected(name.raw, f"the :{name.variant} variant, served differently"))
+            rejected.append(Skip(name.raw, f"the :{name.variant} variant, served differently"))
         else:
             scored.append((found, name))
     paid = [(t, n) for t, n in scored if n.variant != FREE or wanted.variant == FREE]
@@ -170,7 +164,7 @@ def match(query: str, ids: Iterable[str], vendors: frozenset[str] = frozenset(),
     equal = [n for t, n in pool if t == best]
     chosen, tie_rule = _break_tie(wanted, equal, vendors)
     free = tuple(sorted(n.raw for t, n in scored if n.variant == FREE and n is not chosen)) if paid else ()
-    rejected += [Rejected(n.raw, _worse(t)) for t, n in pool if t != best and n.variant != FREE] if explain else []
+    rejected += [Skip(n.raw, _worse(t)) for t, n in pool if t != best and n.variant != FREE] if explain else []
     return Match(
         chosen.raw,
         TIER_RULES[best],
@@ -272,11 +266,11 @@ def _difference(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
     return ", ".join(said) or "its parts in another order"
 
 
-def _closest(wanted: Name, rejected: list[Rejected]) -> tuple[Rejected, ...]:
+def _closest(wanted: Name, rejected: list[Skip]) -> tuple[Skip, ...]:
     """The near misses most worth showing: closest spelling first."""
     key = "-".join(wanted.tokens)
 
-    def distance(item: Rejected) -> tuple[float, str]:
+    def distance(item: Skip) -> tuple[float, str]:
         return -difflib.SequenceMatcher(None, key, "-".join(parse(item.id).tokens)).ratio(), item.id
 
     return tuple(sorted(rejected, key=distance)[:CLOSE_LIMIT])

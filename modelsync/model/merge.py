@@ -6,17 +6,19 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..core.catalog import DEPRECATED, GLOB_MODES, Catalog, Offer
 from ..core.errors import InputError
 from ..core.prices import BY_KEY, DIMENSIONS, INFO, PARAMS, TIERS_KEY, WINDOWS_KEY
 from ..core.secrets import redact_url
 from ..sources.providers import Provider, apply_name_rule
+from .deployed import Deployed
+from .deployment import PINNED, UNPRICED, Deployment, deployment_key
 from .groups import Group, resolve, retire_unsold
 from .overrides import Entry, ModelRef, Overrides, ProviderSelection
 from .placement import FREE, UNBILLED_KEY, place, source
-from .retirements import Current, Retired, Retiring
+from .retirements import Retired, Retiring
 from .stable_id import stable_id
 
 PARAMS_ORDER = ("model", "api_base", "api_key", *(d.key for d in DIMENSIONS if d.placement == PARAMS), TIERS_KEY)
@@ -29,39 +31,11 @@ INFO_ORDER = (
     WINDOWS_KEY,
     UNBILLED_KEY,
 )
-PINNED, UNPRICED = "pinned", "unpriced"  # price sources besides a catalog
 __all__ = ["FREE", "Deployment", "Merged", "deploy", "merge", "merge_provider", "missing_model_hint"]
 BY_GLOB = ModelRef(id="glob:*")  # a model taken by a glob: no name, params or pins of its own
 
 
-def deployment_key(model_name: Any, litellm_params: dict[str, Any]) -> tuple[str, str, str]:
-    """(model_name, route, api_base): one name and route may be served from two hosts."""
-    return str(model_name), str(litellm_params.get("model", "")), str(litellm_params.get("api_base") or "")
-
-
-class Deployment(NamedTuple):
-    """One model_list entry; `provider` and `model_id` are None for a hand-written entry."""
-
-    provider: str | None
-    model_name: str
-    litellm_params: dict[str, Any]
-    model_info: dict[str, Any]
-    model_id: str | None = None  # the id in the provider's catalog
-    pinned: frozenset[str] = frozenset()  # keys whose value the user pinned in overrides.yaml
-    price_source: str | None = None  # the catalog, models.dev, pinned, or unpriced (LiteLLM's map bills it)
-
-    def key(self) -> tuple[str, str, str]:
-        """A deployment's identity: name, route and api_base ("" for the route's default host)."""
-        return deployment_key(self.model_name, self.litellm_params)
-
-    def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"model_name": self.model_name, "litellm_params": self.litellm_params}
-        if self.model_info:
-            body["model_info"] = self.model_info
-        return body
-
-
-@dataclass
+@dataclass(frozen=True)
 class Merged:
     """The merge's result: the deployments, and what was left out and why."""
 
@@ -77,22 +51,22 @@ def merge(
     providers: dict[str, Provider],
     overrides: Overrides,
     catalogs: dict[str, Catalog],
-    current: Current | None = None,
+    current: Deployed | None = None,
 ) -> Merged:
     """Select, name, price and order every deployment.
 
-    `current` is the config.yaml being replaced: a named model it routes to that the catalog no
+    `current` is what is deployed now: a named model it routes to that the catalog no
     longer lists is retired; without it (or for a model it lacks) a missing model is an error.
     """
     resolved = resolve(overrides, catalogs)
     merged = Merged([], groups=resolved.groups)
     for group in resolved.groups:  # a group no provider sells any more is retired, like a named model
-        merged.retired += retire_unsold(group, overrides, catalogs, current, providers)
+        merged.retired.extend(retire_unsold(group, overrides, catalogs, current, providers))
     for name in sorted(resolved.overrides.enabled()):
         merge_provider(providers[name], resolved.overrides, catalogs[name], merged, current, overrides.models)
-    merged.deployments += [_entry(entry) for entry in overrides.entries]
+    merged.deployments.extend(_entry(entry) for entry in overrides.entries)
     _refuse_clashes(merged.deployments)
-    merged.warnings += unreachable_members(merged.deployments)
+    merged.warnings.extend(unreachable_members(merged.deployments))
     merged.deployments.sort(key=lambda d: (*d.key(), json.dumps(d.litellm_params, sort_keys=True, default=str)))
     return merged
 
@@ -102,7 +76,7 @@ def merge_provider(
     overrides: Overrides,
     catalog: Catalog,
     merged: Merged,
-    current: Current | None = None,
+    current: Deployed | None = None,
     written: list[ModelRef] | None = None,
 ) -> None:
     """Add one provider's selected models to `merged`, and what it skipped or retired.

@@ -10,30 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import GenerateError
-from ..outputs.report import keyed_deployments, parse_config
 from ..usage.bill import bill
 from ..usage.impact import money, signed
 from ..usage.join import attribute
 from ..usage.record import Key, Usage
+from .deployed import Deployed
+from .deployment import Deployment
 from .guards import Held, _keep_old_costs
-from .merge import Deployment, Merged
 
 
 def hold_increase(
-    old_text: str | None, merged: Merged, usage: Usage | None, limit: float | None, held: list[Held]
-) -> list[Held]:
-    """Hold every bill-raising price change when together they raise the bill over `limit`; return them.
+    deployed: Deployed, new: list[Deployment], usage: Usage | None, limit: float | None, held: list[Held]
+) -> tuple[list[Deployment], list[Held]]:
+    """Hold every bill-raising price change when together they raise the bill over `limit`.
 
-    `merged.deployments` keeps their old prices; `held` are the changes the other guards held already.
+    Returns `new` with their old prices kept, and them; `held` are what the other guards held already.
     """
-    if old_text is None or usage is None or limit is None:
-        return []
-    old = keyed_deployments(parse_config(old_text).get("model_list"))
+    if not deployed.exists or usage is None or limit is None:
+        return new, []
+    old = dict(deployed.model_list)
     try:
-        merged.deployments, found = _undo_rises(old, merged.deployments, usage, limit, held)
+        return _undo_rises(old, new, usage, limit, held)
     except GenerateError:  # usage of another config: the report says so, and the guard has nothing to judge
-        return []
-    return found
+        return new, []
 
 
 def _undo_rises(

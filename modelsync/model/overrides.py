@@ -4,94 +4,24 @@ from __future__ import annotations
 
 import difflib
 import logging
-import math
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..core.errors import InputError, LocatedError
-from ..core.prices import BY_KEY, DIMENSIONS, MOST_PER_TOKEN, TIERS_KEY, TOKEN, WINDOWS_KEY, per_unit_label
 from ..core.schema import Strict, dotted, explain, load_yaml
 from ..core.secrets import refuse_literals
 from ..core.yamlfile import line_of
 from ..sources.providers import Provider, check_name_rule
 from ..usage.config import GuardsConfig, UsageConfig
+from .pins import Pin, refuse_cost_params
+from .sections import check_sections
 from .targets import Targets
+from .typos import Block, misspelt_keys
 
 log = logging.getLogger("modelsync")
-Tokens = Annotated[int, Field(gt=0)]
-PIN_KEYS = tuple(d.key for d in DIMENSIONS)  # every price dimension, by its LiteLLM key
-COST_KEYS = (*PIN_KEYS, TIERS_KEY, WINDOWS_KEY)  # every key that carries a price: pinned, never a param
-
-
-def refuse_cost_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Costs belong under `pin`, where they are validated and win over the catalog."""
-    misplaced = [key for key in COST_KEYS if key in params]
-    if misplaced:
-        raise ValueError(
-            f"{', '.join(misplaced)} is a cost — put it under `pin:` (next to params), where it wins over the catalog's"
-        )
-    return refuse_literals(params)
-
-
-class Pin(Strict):
-    """Values that win over the catalog's: limits, and a price for any dimension by its LiteLLM key.
-
-    Price keys are checked against the table in prices.py (not declared as fields, which would make
-    pydantic build a validator per dimension on every start), so a new row is pinnable as it lands.
-    """
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    max_input_tokens: Tokens | None = None
-    max_output_tokens: Tokens | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _prices(cls, values: Any) -> Any:
-        if not isinstance(values, dict):
-            return values
-        return {key: value if key in cls.model_fields else _price(str(key), value) for key, value in values.items()}
-
-    def costs_both(self) -> bool:
-        """Whether the pins alone price a model: input and output per token, or (rerank) per query."""
-        extra = self.__pydantic_extra__ or {}
-        return ("input_cost_per_token" in extra and "output_cost_per_token" in extra) or "input_cost_per_query" in extra
-
-
-def _price(key: str, value: Any) -> float:
-    """A pinned price, checked: a known dimension, a number, 0 or more, and per token when it says so."""
-    dimension = BY_KEY.get(key)
-    if dimension is None:
-        allowed = ", ".join(("max_input_tokens", "max_output_tokens", *PIN_KEYS))
-        raise ValueError(f"unknown key {key!r} — use one of: {allowed}")
-    number = _number(value)
-    if number is None:
-        raise ValueError(f"{key}: {value!r} is not a price — write a number of USD per {dimension.unit}")
-    if number < 0:
-        raise ValueError(f"{key}: should be 0 or more, not {value!r} — fix that value in overrides.yaml")
-    if dimension.unit == TOKEN and number > MOST_PER_TOKEN:
-        raise ValueError(
-            f"{key}: {number:g} is USD per token, which would be ${number * 1e6:,.0f} per million tokens; "
-            f"it looks like a price per million — write {number / 1e6:.6g} "
-            f"(LiteLLM's unit is USD per token, not {per_unit_label(TOKEN)})"
-        )
-    return number
-
-
-def _number(value: Any) -> float | None:
-    """A finite number, also from text such as `1e-06` (which YAML 1.1 reads as a string)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 Order = Annotated[int, Field(ge=0)]
 
 
@@ -217,43 +147,6 @@ class Entry(Strict):
         return value
 
 
-# LiteLLM's top-level config sections (proxy_server.py reads these); any other key passes too,
-# but one a letter or two away from these is taken for a typo.
-KNOWN_SECTIONS = (
-    "general_settings",
-    "litellm_settings",
-    "router_settings",
-    "environment_variables",
-    "credential_list",
-    "guardrails",
-    "mcp_servers",
-    "mcp_tools",
-    "callback_settings",
-    "assistant_settings",
-    "files_settings",
-    "finetune_settings",
-    "vector_store_registry",
-    "search_tools",
-    "pass_through_endpoints",
-    "policies",
-    "prompts",
-    "agent_list",
-)
-
-
-def check_sections(sections: dict[str, Any]) -> dict[str, Any]:
-    """Any top-level LiteLLM section passes as written, but not model_list, a typo or a literal secret."""
-    for name in sections:
-        if name == "model_list":
-            raise ValueError(
-                "model_list is what the generator writes — put deployments under models: or entries: instead"
-            )
-        close = difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.85)
-        if name not in KNOWN_SECTIONS and close:
-            raise ValueError(f"unknown section {name!r} — did you mean {close[0]!r}?")
-    return refuse_literals(sections)
-
-
 class Overrides(Strict):
     """The whole of overrides.yaml."""
 
@@ -341,9 +234,7 @@ def load_overrides(path: Path, providers: dict[str, Provider]) -> Overrides:
 
 def _warn_close_misses(overrides: Overrides, path: Path) -> None:
     """A key LiteLLM does not know but nearly does is most likely a typo: say so, with the key meant."""
-    from .typos import misspelt_keys
-
-    for loc, key, meant in misspelt_keys(overrides):
+    for loc, key, meant in misspelt_keys(_free_blocks(overrides)):
         log.warning(
             "%s:%s: %s: %r is not a key LiteLLM knows — did you mean %r?",
             path,
@@ -363,3 +254,18 @@ def _provider_mentions(overrides: Overrides) -> list[tuple[tuple[str | int, ...]
         if isinstance(ref.order, dict):
             found += [(("models", i, "order", name), name) for name in ref.order]
     return found
+
+
+def _free_blocks(overrides: Overrides) -> list[Block]:
+    """overrides.yaml's params and model_info blocks, each with where it is: keys LiteLLM reads as they are."""
+    blocks: list[Block] = []
+    for name, selection in overrides.providers.items():
+        blocks += [(("providers", name, "params"), "litellm_params", selection.params)]
+        blocks += [(("providers", name, "model_info"), "model_info", selection.model_info)]
+    for index, ref in enumerate(overrides.models):
+        blocks += [(("models", index, "params"), "litellm_params", ref.params)]
+        blocks += [(("models", index, "model_info"), "model_info", ref.model_info)]
+    for index, entry in enumerate(overrides.entries):
+        blocks += [(("entries", index, "litellm_params"), "litellm_params", entry.litellm_params)]
+        blocks += [(("entries", index, "model_info"), "model_info", entry.model_info)]
+    return blocks

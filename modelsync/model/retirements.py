@@ -1,22 +1,19 @@
 """Retirements: models a catalog stopped listing, and models whose catalog says when they end.
 
 A model overrides.yaml names that its refreshed catalog no longer lists is *retired* when the
-current config.yaml still routes to it (or already lists it as retired): it leaves config.yaml and
+deployment still routes to it (or already lists it as retired): it leaves config.yaml and
 the report names the overrides.yaml line to delete, so a weekly job keeps running. A name the
-current config.yaml never had is a typo, and stays an error.
+deployment never had is a typo, and stays an error.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-# config.yaml lists what is retired, so the next run knows it after the deployment has gone.
-RETIRED_LINE = re.compile(r"^#\s+retired: (\S(?:.*\S)?)\s*$", re.MULTILINE)
-Key = tuple[str, str, str]
+from .deployment import Key
 
 
 @dataclass(frozen=True)
@@ -60,28 +57,6 @@ class Retiring:
     def says(self) -> str:
         """`ends 2026-06-01`, or what a catalog that gives no date says (`deprecated`)."""
         return f"ends {self.date}" if self.date[:1].isdigit() else self.date
-
-
-class Current:
-    """What the current config.yaml routes to, read only when a named model is missing."""
-
-    def __init__(self, text: str | None) -> None:
-        self.text = text
-
-    @cached_property
-    def keys(self) -> frozenset[Key]:
-        from ..outputs.report import keyed_deployments, parse_config
-
-        config = parse_config(self.text)
-        return frozenset((n, m.split("#")[0], b) for n, m, b in keyed_deployments(config.get("model_list")))
-
-    @cached_property
-    def retired_ids(self) -> frozenset[str]:
-        return frozenset(RETIRED_LINE.findall(self.text or ""))
-
-    def routed(self, model_ref_id: str, key: Key) -> bool:
-        """Whether config.yaml has this deployment now, or lists the model as retired already."""
-        return model_ref_id in self.retired_ids or key in self.keys
 
 
 def locate(retired: list[Retired], overrides: Path) -> list[Retired]:

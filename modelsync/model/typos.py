@@ -8,13 +8,13 @@ types by tools/derive_litellm_keys.py), so LiteLLM itself is no dependency of ou
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .overrides import Overrides
+Loc = tuple[str | int, ...]
+Block = tuple[Loc, str, dict[str, Any] | None]  # (where, litellm_params or model_info, its keys)
 
 SECTIONS = ("litellm_params", "model_info")
 
@@ -67,18 +67,8 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
 
 
-def misspelt_keys(overrides: Overrides) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
-    """Every (location, key, likely meant) in overrides.yaml's params and model_info blocks."""
-    blocks: list[tuple[tuple[str | int, ...], str, dict[str, Any] | None]] = []
-    for name, selection in overrides.providers.items():
-        blocks += [(("providers", name, "params"), "litellm_params", selection.params)]
-        blocks += [(("providers", name, "model_info"), "model_info", selection.model_info)]
-    for index, ref in enumerate(overrides.models):
-        blocks += [(("models", index, "params"), "litellm_params", ref.params)]
-        blocks += [(("models", index, "model_info"), "model_info", ref.model_info)]
-    for index, entry in enumerate(overrides.entries):
-        blocks += [(("entries", index, "litellm_params"), "litellm_params", entry.litellm_params)]
-        blocks += [(("entries", index, "model_info"), "model_info", entry.model_info)]
+def misspelt_keys(blocks: Iterable[Block]) -> Iterator[tuple[Loc, str, str]]:
+    """Every (location, key, likely meant) among the keys of these params and model_info blocks."""
     for loc, section, values in blocks:
         for key in values or {}:
             meant = close_miss(str(key), section)

@@ -7,32 +7,35 @@ report's three forms. Without a usage source the report has no dollar figures at
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from ..core.errors import GenerateError
-from ..model.merge import Deployment
+from ..model.deployed import Deployed
+from ..model.deployment import Deployment
 from ..usage.impact import Impact, ModelCost, money, price_changes, signed
 from ..usage.record import Usage
-from .report import Report, keyed_deployments, label, parse_config
+from .report import Report, label
 
 log = logging.getLogger("modelsync")
 
 
-def attach(report: Report, usage: Usage | None, old_text: str | None, new: list[Deployment]) -> None:
-    """Price every change of `report` that moves a price (and every added or removed model) at `usage`."""
+def attach(report: Report, usage: Usage | None, deployed: Deployed, new: list[Deployment]) -> Report:
+    """`report` with every change that moves a price (and every added or removed model) priced at `usage`."""
     if usage is None:
-        return
+        return report
     changes = [
         (provider, change.sign, change.key)
         for provider, group in report.groups.items()
         for change in group
         if change.sign != "~" or any(f.unit for f in change.fields)
     ]
-    old = keyed_deployments(parse_config(old_text).get("model_list"))
+    old = dict(deployed.model_list)
     try:
-        report.dollars = price_changes(usage, changes, old, {d.key(): d.as_dict() for d in new})
+        return replace(report, dollars=price_changes(usage, changes, old, {d.key(): d.as_dict() for d in new}))
     except GenerateError as exc:  # a snapshot of another config: the report goes on without dollars
         log.warning("usage: %s; the report goes without dollar figures", exc)
+        return report
 
 
 def text_lines(report: Report) -> list[str]:

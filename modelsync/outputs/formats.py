@@ -1,12 +1,15 @@
-"""The change report for people: text for terminals, Markdown for pull requests (JSON: report_json.py)."""
+"""The change report in three forms: text for terminals, Markdown for pull requests, JSON (report_json.py) for tools."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from ..model.deployment import Key
 from ..model.groups import GroupChange
 from . import dollars
-from .report import SIGNS, Key, ModelChange, Report, label
+from .report import SIGNS, ModelChange, Report, label, retirements
+from .report_json import as_json
 
 FOLD_AFTER = 25  # Markdown rows shown per provider; the rest fold into <details>
 PR_BODY_LIMIT = 65_536  # characters GitHub keeps of a pull request's body
@@ -80,11 +83,6 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
 
 
 HELD_RETIRED = "still served in config.yaml (held for review); `python generate.py --accept-held` retires them"
-
-
-def retirements(report: Report) -> tuple[list[Any], list[Any]]:
-    """The retired models that left config.yaml, and those the shrink guard kept there."""
-    return [r for r in report.retired if not r.held], [r for r in report.retired if r.held]
 
 
 def group_lines(report: Report) -> list[tuple[str, str]]:
@@ -266,3 +264,7 @@ def _cell(value: str) -> str:
 
 def _code(value: str) -> str:
     return f"`{_cell(value)}`" if "`" not in value else _cell(value)
+
+
+# The forms for tools, by the name --report gives them; text, for terminals, takes options of its own.
+FOR_TOOLS: dict[str, Callable[[Report, str], str]] = {"markdown": markdown, "json": as_json}

@@ -12,23 +12,26 @@ open, say), every one of them, or the whole file is parsed as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .report import parse_config, remember_parsed
+import yaml
+
+from ..core.schema import SAFE_LOADER
 
 if TYPE_CHECKING:
-    from ..model.merge import Deployment
+    from ..model.deployment import Deployment
 
 ITEM = "  - model_name: "  # how the template starts each deployment of model_list
 MARK = "\0modelsync-same"  # a key no config holds: written as "\0modelsync-same" in YAML
 
 
-def old_config(old: str | None, new: str, deployments: list[Deployment]) -> dict[str, Any]:
-    """`parse_config(old)`, faster where `old` repeats the blocks `new` rendered from `deployments`;
-    remembered, so the report's own parse_config(old) finds it done."""
+def old_config(old: str, new: str, deployments: Sequence[Deployment]) -> dict[str, Any] | None:
+    """`old` parsed, faster where it repeats the blocks `new` rendered from `deployments`; None
+    when that does not hold (then the caller parses `old` whole, as before)."""
     blocks = _blocks(new)
-    if old is None or len(blocks) != len(deployments):
-        return parse_config(old)
+    if len(blocks) != len(deployments):
+        return None
     index = {text: i for i, text in enumerate(blocks)}
     lines = old.splitlines(keepends=True)
     kept, swapped, at = [], 0, 0
@@ -38,12 +41,19 @@ def old_config(old: str | None, new: str, deployments: list[Deployment]) -> dict
         kept.append("".join(lines[at:end]) if found is None else f'  - {{"\\0modelsync-same": {found}}}\n')
         swapped += found is not None
         at = end
-    config = parse_config("".join(kept))
+    config = _parse("".join(kept))
     items = config.get("model_list")
     if not swapped or not isinstance(items, list) or not _swap(items, deployments, swapped):
-        return parse_config(old)
-    remember_parsed(old, config)
+        return None
     return config
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        loaded = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _blocks(text: str) -> list[str]:
@@ -66,7 +76,7 @@ def _block_end(lines: list[str], start: int) -> int:
     return end
 
 
-def _swap(items: list[Any], deployments: list[Deployment], expected: int) -> bool:
+def _swap(items: list[Any], deployments: Sequence[Deployment], expected: int) -> bool:
     """Put each deployment's data where its placeholder came back; False unless all of them did."""
     done = 0
     for position, item in enumerate(items):

@@ -6,94 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from ..core.prices import BY_KEY, QUERY, SEARCH_SIZES, TIERS_KEY, WINDOWS_KEY, price_of, price_paths, shown, unbilled
-from ..core.schema import SAFE_LOADER
-from ..core.secrets import mask_at, redact_url
+from ..core.prices import BY_KEY, price_paths, shown, unbilled
+from ..core.secrets import redact_url
+from ..model.deployed import Deployed
+from ..model.deployment import PINNED, UNPRICED, Deployment, Key
 from ..model.groups import GroupChange
-from ..model.merge import PINNED, UNPRICED, Deployment, deployment_key
 from ..sources.providers import Provider, identify
-from .render import scalar
+from .changes import FieldChange, field_changes, settings_changes
 
-SECTIONS = ("router_settings", "litellm_settings", "general_settings")  # the usual ones; any other passes too
 HAND_WRITTEN = "entries"  # the group of hand-written deployments
-Key = tuple[str, str, str]  # (model_name, litellm_params.model, api_base or "")
 SIGNS = {"+": "added", "-": "removed", "~": "changed"}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One value that changes; secrets in it are masked on the way in, so no report form can show them."""
-
-    path: str
-    old: Any
-    new: Any
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "old", _masked(self.path, self.old))
-        object.__setattr__(self, "new", _masked(self.path, self.new))
-
-    @property
-    def kind(self) -> str:
-        return "added" if self.old is _ABSENT else "removed" if self.new is _ABSENT else "changed"
-
-    @property
-    def unit(self) -> str | None:
-        """The unit of the price this path holds (token, image, request, query), or None."""
-        return price_unit(self.path)
-
-    def percent(self) -> float | None:
-        """The relative move of a price, in percent; None for anything else."""
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new))
-        if not numbers or self.unit is None or not self.old:
-            return None
-        return float((self.new - self.old) / self.old * 100)
-
-    def shown(self, value: Any) -> str:
-        """A value as the report writes it: prices in USD per million tokens (or per unit)."""
-        unit, key = self.unit, self.path.replace("[", ".").split(".")[-1]
-        number = price_of(key, value) if unit is not None else None
-        if number is not None and unit is not None:
-            return shown(number, unit)
-        if key == TIERS_KEY and isinstance(value, list):
-            return "; ".join(_tier_text(tier) for tier in value)
-        return _show(value)
-
-    def describe(self) -> str:
-        if self.old is _ABSENT:
-            dimension = BY_KEY.get(self.path)
-            why = (
-                f" (LiteLLM will not bill it as stated: {dimension.unbilled})"
-                if dimension and dimension.unbilled
-                else ""
-            )
-            return f"{self.path}: added {self.shown(self.new)}{why}"
-        if self.new is _ABSENT:
-            return f"{self.path}: removed (was {self.shown(self.old)})"
-        percent = self.percent()
-        return f"{self.path}: {self.shown(self.old)} → {self.shown(self.new)}" + (
-            "" if percent is None else f" ({percent:+.3g}%)"
-        )
-
-
-def _tier_text(tier: Any) -> str:
-    if not isinstance(tier, dict):
-        return _show(tier)
-    low, high = (tier.get("range") or [0, 0])[:2]
-    prices = ", ".join(f"{BY_KEY[k].label} {shown(float(v), BY_KEY[k].unit)}" for k, v in tier.items() if k in BY_KEY)
-    return f"{'up to ' + format(high, ',') if not low else 'above ' + format(low, ',')} tokens: {prices}"
-
-
-def price_unit(path: str) -> str | None:
-    """The unit of a report path that holds one price: a flat key, a tier's, a window's, a search size."""
-    parts = path.replace("[", ".").replace("]", "").split(".")
-    if parts[-1] in SEARCH_SIZES and BY_KEY["search_context_cost_per_query"].key in parts:
-        return QUERY
-    dimension = BY_KEY.get(parts[-1])
-    if dimension is None or (len(parts) > 1 and parts[0] not in (TIERS_KEY, WINDOWS_KEY)):
-        return None
-    return dimension.unit
 
 
 @dataclass(frozen=True)
@@ -121,7 +43,7 @@ def shown_base(api_base: str) -> str:
     return redact_url(api_base) if "://" in api_base else api_base
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     groups: dict[str, list[ModelChange]] = field(default_factory=dict)
     settings: list[FieldChange] = field(default_factory=list)
@@ -151,22 +73,11 @@ class Report:
         return {"added": signs.count("+"), "removed": signs.count("-"), "changed": signs.count("~")}
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-_ABSENT = _Absent()
-
-
 def compare(
-    old_text: str | None, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
+    deployed: Deployed, new: list[Deployment], new_settings: dict[str, Any], providers: dict[str, Provider]
 ) -> Report:
-    """The report of what replacing `old_text` with the rendering of `new` changes."""
-    report = Report(after=len(new), changed=True)
-    old_config = parse_config(old_text, report)
-    old = keyed_deployments(old_config.get("model_list"))
-    report.before = None if report.note else len(old)
+    """The report of what replacing what is `deployed` with `new` changes."""
+    old = deployed.model_list
     fresh = {d.key(): d for d in new}
     group_of = {key: d.provider or HAND_WRITTEN for key, d in fresh.items()}
     for key, body in old.items():
@@ -187,10 +98,20 @@ def compare(
             fields = field_changes(old[was], body)
             if fields:
                 groups[group_of[key]].append(ModelChange("~", key, fields, note=price_note(fresh[key])))
-    report.groups = {name: sorted(groups[name], key=_order) for name in sorted(groups)}
-    report.settings = settings_changes(old_config, new_settings)
-    report.ambiguous = ambiguous_pairs([*fresh, *old])
-    return report
+    return Report(
+        groups={name: sorted(groups[name], key=_order) for name in sorted(groups)},
+        settings=settings_changes(deployed.sections, new_settings),
+        before=deployed.count,
+        after=len(new),
+        note=deployed.note,
+        changed=True,
+        ambiguous=ambiguous_pairs([*fresh, *old]),
+    )
+
+
+def retirements(report: Report) -> tuple[list[Any], list[Any]]:
+    """The retired models that left config.yaml, and those the shrink guard kept there."""
+    return [r for r in report.retired if not r.held], [r for r in report.retired if r.held]
 
 
 def price_note(deployment: Deployment) -> str:
@@ -253,115 +174,6 @@ def _label(path: str) -> str:
     key, _, rest = path.partition(" ")
     dimension = BY_KEY.get(key)
     return (dimension.label if dimension else key) + (f" {rest}" if rest else "")
-
-
-def field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
-    """Every leaf that differs, numbers compared to 9 significant digits so float noise is no change."""
-    from deepdiff import DeepDiff  # only when something differs: --check's happy path never pays for it
-
-    diff = DeepDiff(old, new, significant_digits=9, number_format_notation="e", view="tree")
-    found = []
-    for kind, levels in diff.tree.items():
-        for level in levels:
-            old_value = _ABSENT if "added" in kind else level.t1
-            new_value = _ABSENT if "removed" in kind else level.t2
-            found.append(FieldChange(_path(level.path(output_format="list")), old_value, new_value))
-    return tuple(sorted(_one_search_price(found), key=lambda c: c.path))
-
-
-def _one_search_price(found: list[FieldChange]) -> list[FieldChange]:
-    """A web search price is one price written three times (per search context size): say it once."""
-    sizes = [c for c in found if c.path.rpartition(".")[2] in SEARCH_SIZES]
-    by_price: dict[str, set[tuple[Any, Any]]] = {}
-    for change in sizes:
-        by_price.setdefault(change.path.rpartition(".")[0], set()).add((change.old, change.new))
-    same = {path: moves.pop() for path, moves in by_price.items() if len(moves) == 1}
-    kept = [c for c in found if c.path.rpartition(".")[0] not in same or c not in sizes]
-    return kept + [FieldChange(path, old, new) for path, (old, new) in same.items()]
-
-
-def settings_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
-    """What changed in the top-level sections; a section that appears or goes is one change."""
-    changes: list[FieldChange] = []
-    names = [n for n in [*SECTIONS, *sorted(set(old) | set(new))] if n != "model_list"]
-    for name in dict.fromkeys(names):
-        before, after = old.get(name), new.get(name)
-        if before is None or after is None:
-            if before != after:
-                changes.append(
-                    FieldChange(name, _ABSENT if before is None else before, _ABSENT if after is None else after)
-                )
-            continue
-        if before != after and not (isinstance(before, dict) and isinstance(after, dict)):
-            changes.append(FieldChange(name, before, after))  # a list or scalar section: one change
-        elif before != after:
-            changes += [FieldChange(f"{name}.{c.path}", c.old, c.new) for c in field_changes(before, after)]
-    return changes
-
-
-def parse_config(text: str | None, report: Report | None = None) -> dict[str, Any]:
-    """config.yaml as data; {} when it is missing or unreadable (and the report says so)."""
-    if text is None:
-        if report:
-            report.note = "config.yaml does not exist yet"
-        return {}
-    try:
-        loaded = _parsed(text)
-    except yaml.YAMLError:
-        if report:
-            report.note = "the current config.yaml is not valid YAML; it is replaced whole"
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-_last_parsed: tuple[str, Any] = ("", None)  # read only: the guards and the report of a run share one parse
-
-
-def _parsed(text: str) -> Any:
-    global _last_parsed
-    if _last_parsed[0] != text or _last_parsed[1] is None:
-        _last_parsed = (text, yaml.load(text, Loader=SAFE_LOADER))
-    return _last_parsed[1]
-
-
-def remember_parsed(text: str, config: dict[str, Any]) -> None:
-    """`config` is what parsing `text` gives (outputs/reparse.py found it faster)."""
-    global _last_parsed
-    _last_parsed = (text, config)
-
-
-def keyed_deployments(model_list: Any) -> dict[Key, dict[str, Any]]:
-    """Deployments keyed by (model_name, litellm_params.model, api_base); a repeated key gets a #n suffix."""
-    keyed: dict[Key, dict[str, Any]] = {}
-    for item in model_list if isinstance(model_list, list) else []:
-        if not isinstance(item, dict):
-            continue
-        params = item["litellm_params"] if isinstance(item.get("litellm_params"), dict) else {}
-        name, model, api_base = deployment_key(item.get("model_name", ""), params)
-        key, n = (name, model, api_base), 1
-        while key in keyed:
-            n += 1
-            key = (name, f"{model}#{n}", api_base)
-        keyed[key] = item
-    return keyed
-
-
-def _path(parts: list[Any]) -> str:
-    """`litellm_params.input_cost_per_token`, with the section dropped where it adds nothing."""
-    if parts and parts[0] in ("litellm_params", "model_info") and len(parts) > 1:
-        parts = parts[1:]
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(whole value)"
-
-
-def _masked(path: str, value: Any) -> Any:
-    return value if value is _ABSENT else mask_at(path, value)
-
-
-def _show(value: Any) -> str:
-    return scalar(value) if not isinstance(value, (dict, list)) else repr(value)
 
 
 def _order(change: ModelChange) -> tuple[int, Key]:

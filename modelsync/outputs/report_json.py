@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from ..core.prices import per_unit_label
+from ..model.deployment import Key
 from . import dollars
-from .formats import retirements
-from .report import _ABSENT, FieldChange, Key, ModelChange, Report, shown_base
+from .changes import ABSENT, FieldChange
+from .report import ModelChange, Report, retirements, shown_base
 
 SCHEMA_VERSION = 2
 
@@ -83,10 +84,10 @@ def _field(change: FieldChange) -> dict[str, Any]:
     return {
         "path": change.path,
         "kind": change.kind,
-        "old": None if change.old is _ABSENT else change.old,
-        "new": None if change.new is _ABSENT else change.new,
+        "old": None if change.old is ABSENT else change.old,
+        "new": None if change.new is ABSENT else change.new,
         "percent": change.percent(),
         "unit": per_unit_label(change.unit) if change.unit else None,
-        "old_shown": None if change.old is _ABSENT else change.shown(change.old),
-        "new_shown": None if change.new is _ABSENT else change.shown(change.new),
+        "old_shown": None if change.old is ABSENT else change.shown(change.old),
+        "new_shown": None if change.new is ABSENT else change.shown(change.new),
     }

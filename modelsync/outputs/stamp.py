@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.paths import Paths
+from ..sources import layout
 
 FORMAT = "2"  # bump when what is hashed changes, so every old line stops matching
 PREFIX = "# digest of the inputs and this file, for a fast --check:"
@@ -52,7 +53,6 @@ OTHER_SETTINGS = (
     "retry_after_cap",
     "max_catalog_bytes",
 )
-METADATA_SUFFIX = ".meta.json"  # fetch metadata (URL, time, validators): never read to render
 CHUNK = 1 << 20  # characters of config.yaml hashed at a time
 
 
@@ -143,7 +143,7 @@ def _inputs(paths: Paths) -> Iterator[tuple[str, str]]:
     yield "providers.yaml", _read(paths.providers)
     yield "overrides.yaml", _read(paths.overrides)
     yield from _tree("templates", paths.templates, lambda name: True)
-    yield from _tree("cache", paths.cache_dir, lambda name: not name.endswith(METADATA_SUFFIX))
+    yield from _hashed("cache", paths.cache_dir, layout.documents(paths.cache_dir))  # the Store's layout, not ours
     yield from _settings()
 
 
@@ -162,8 +162,12 @@ def _tree(label: str, root: Path, wanted: Callable[[str], bool]) -> Iterator[tup
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [s for s in subfolders if not s.startswith(".") and s != "__pycache__"]
         found += [os.path.join(folder, f) for f in files if not f.startswith(".") and wanted(f)]
-    for path in sorted(found):
-        yield f"{label}/{os.path.relpath(path, root)}", _read(Path(path))
+    yield from _hashed(label, root, [Path(path) for path in sorted(found)])
+
+
+def _hashed(label: str, root: Path, files: list[Path]) -> Iterator[tuple[str, str]]:
+    for path in files:
+        yield f"{label}/{os.path.relpath(path, root)}", _read(path)
 
 
 def _libraries() -> Iterator[tuple[str, str]]:

@@ -19,9 +19,9 @@ from ..core.catalog import Document
 from ..core.errors import CacheError
 from ..core.files import write_atomic
 from ..core.secrets import redact_url
+from .layout import CONFIRMED, body_path, meta_path
 
 FORMAT = 1
-CONFIRMED = ".confirmed.json"
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,6 @@ class Meta:
     sha256: str
     etag: str | None = None
     last_modified: str | None = None
-
-
-def body_path(cache_dir: Path, name: str) -> Path:
-    return cache_dir / f"{name}.json"
-
-
-def meta_path(cache_dir: Path, name: str) -> Path:
-    return cache_dir / f"{name}.meta.json"
 
 
 def _fix(name: str) -> str:

@@ -22,19 +22,19 @@ FOLDER = ".normalised"
 OFFER_FIELDS = tuple(f.name for f in fields(Offer))
 
 
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of the code that turns catalogs into offers: a change there invalidates every memo."""
-    here = Path(__file__).parent
+    """A hash of every module of the package: any code a catalog may pass through, wherever it lives.
+
+    Found by walking the package, so a helper moved to a new module invalidates the memo too,
+    where a hand-kept list of files would leave stale catalogs.
+    """
     digest = hashlib.sha256()
-    made_by = [
-        here.parent / "core" / "catalog.py",
-        here.parent / "core" / "prices.py",
-        here / "models_dev.py",
-        here / "store.py",
-        *(here / "normalisers").glob("*.py"),
-    ]
-    for source in sorted(made_by):
+    for source in sorted(PACKAGE.rglob("*.py")):
+        digest.update(f"{source.relative_to(PACKAGE).as_posix()}\0".encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.catalog import Catalog
 from ..core.errors import CatalogError, GenerateError
-from . import cache
+from . import cache, layout
 from .providers import Provider
 from .store import Store
 
@@ -45,7 +45,7 @@ def failures(provider: Provider, fetched: MutableMapping[str, Any], store: Store
         error = fetched.get(name)
         if not isinstance(error, GenerateError):
             continue
-        path, when = cache.body_path(store.cache_dir, name), store.fetched_at(name)
+        path, when = layout.body_path(store.cache_dir, name), store.fetched_at(name)
         stands = (
             f"kept the cached {path} from {cache.describe_age(now - when)}"
             if when

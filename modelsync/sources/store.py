@@ -18,7 +18,7 @@ from ..core.catalog import Catalog, Document
 from ..core.errors import CacheError
 from ..core.files import WriteError
 from ..core.secrets import redact_url
-from . import cache, memo
+from . import cache, layout, memo
 from .models_dev import DOCUMENT as MODELS_DEV_DOC
 from .models_dev import catalog as models_dev_catalog
 from .models_dev import check_document, price_listed
@@ -50,7 +50,7 @@ class Store:
         """A document's bytes (fetched this run, else cached), or None when there are none."""
         if name not in self._raw:
             self._raw[name] = cache.read_bytes(self.cache_dir, name)
-            self._sources[name] = str(cache.body_path(self.cache_dir, name))
+            self._sources[name] = str(layout.body_path(self.cache_dir, name))
         return self._raw[name]
 
     def digest(self, name: str) -> str:
@@ -177,7 +177,7 @@ class Store:
         if name not in secondary or self.raw(name) is not None:
             return True
         self._absent[name] = (
-            f"{provider.name}: {cache.body_path(self.cache_dir, name)} does not exist, so the models listed at "
+            f"{provider.name}: {layout.body_path(self.cache_dir, name)} does not exist, so the models listed at "
             f"{redact_url(secondary[name])} are left out — run `python generate.py --provider {provider.name}` "
             "with network access, or save that document there"
         )
@@ -195,7 +195,7 @@ class Store:
 
     def _missing(self, provider: Provider, name: str) -> CacheError:
         return CacheError(
-            f"no cached catalog for {provider.name}: {cache.body_path(self.cache_dir, name)} does not exist",
+            f"no cached catalog for {provider.name}: {layout.body_path(self.cache_dir, name)} does not exist",
             f"run `python generate.py --provider {provider.name}` with network access, or save the catalog there",
         )
 

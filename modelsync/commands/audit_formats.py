@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..commands.auditing import Audit, Disagreement
+from .auditing import Audit, Disagreement
 
 SCHEMA_VERSION = 1
 
@@ -116,3 +116,7 @@ def as_json(result: Audit, config_name: str = "config.yaml") -> str:
 def _number(d: Disagreement, value: float | None) -> float | int | None:
     """Limits as whole tokens, prices as USD per token."""
     return int(value) if value is not None and not d.is_price() else value
+
+
+# The forms for tools, by the name --report gives them; text, for terminals, takes options of its own.
+FOR_TOOLS: dict[str, Callable[[Audit, str], str]] = {"markdown": markdown, "json": as_json}
