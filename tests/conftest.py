@@ -110,6 +110,7 @@ def litellm_database() -> Iterator[Cluster]:
         yield cluster
 
 
+@pytest.fixture(scope="session")
 def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     """A real PostgreSQL with LiteLLM's schema, LiteLLM's Prisma client generated offline, and one
     real proxy app serving over them; shared by every test that pushes (starting one takes ~30 s)."""

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers import unguarded
 from tests.litellm_proxy import VENV, litellm_executable
 
 ROLE, PASSWORD, DATABASE = "litellm", "pg-push-pass-71d2", "litellm"
@@ -133,7 +134,10 @@ def _db_extras() -> None:
     if stamp.exists() and stamp.read_text() == DB_REQUIREMENTS.read_text():
         return
     pip = [str(VENV / "bin" / "pip"), "install", "-q", "-r", str(DB_REQUIREMENTS)]
-    done = subprocess.run(pip, capture_output=True, text=True, timeout=900, check=False)
+    # The registry is the one host the suite may reach, for this install.
+    done = subprocess.run(
+        pip, capture_output=True, text=True, timeout=900, check=False, env=unguarded(dict(os.environ))
+    )
     if done.returncode:
         pytest.fail(f"could not install {DB_REQUIREMENTS.name} into {VENV}:\n{done.stderr[-3000:]}")
     stamp.write_text(DB_REQUIREMENTS.read_text())
@@ -152,7 +156,10 @@ def generate_client(into: Path) -> Path:
     stub = into / "no-engine"
     stub.write_text("#!/bin/sh\necho 'the tests run no Prisma engine' >&2\nexit 1\n")
     stub.chmod(0o755)
-    env = {**os.environ, "PRISMA_QUERY_ENGINE_BINARY": str(stub), "PRISMA_SCHEMA_ENGINE_BINARY": str(stub)}
+    # Its first run fetches the Prisma CLI from the npm registry (no engine: the stubs stand in), so
+    # the suite's network guard is off for it; Prisma's telemetry stays off.
+    engines = {"PRISMA_QUERY_ENGINE_BINARY": str(stub), "PRISMA_SCHEMA_ENGINE_BINARY": str(stub)}
+    env = {**unguarded(dict(os.environ)), **engines, "CHECKPOINT_DISABLE": "1"}
     env["PATH"] = f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     argv = [str(VENV / "bin" / "prisma"), "generate", "--schema", str(into / "schema.prisma")]
     done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=into, timeout=600, check=False)
