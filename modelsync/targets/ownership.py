@@ -14,17 +14,20 @@ import json
 from typing import Any
 
 from ..core.secrets import ENV_REFERENCE, is_secret_key
+from ..model.deployment import deployment_key
+from ..model.stable_id import stable_id
 
 MARK = "modelsync"  # model_info key holding our marker; the proxy keeps extra model_info keys
-ID_PREFIX = "modelsync-"
 Body = dict[str, Any]  # one model_list entry: model_name, litellm_params, model_info
 
 
 def deployment_id(body: Body) -> str:
-    """The row id for a deployment: the same model_name, route and api_base always give the same id."""
-    params = body["litellm_params"]
-    key = "\0".join((str(body["model_name"]), str(params.get("model", "")), str(params.get("api_base") or "")))
-    return ID_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:24]
+    """The row id for a deployment: its own `model_info.id` (the stable id every generated deployment
+    carries, or one written in overrides.yaml), else the stable id of its model_name, route and api_base."""
+    given = (body.get("model_info") or {}).get("id")
+    if given:
+        return str(given)
+    return stable_id(*deployment_key(str(body["model_name"]), body["litellm_params"]))
 
 
 def content_hash(body: Body) -> str:
