@@ -88,7 +88,8 @@ def import_config(
     if target.exists() and not force:
         raise InputError(f"{target} already exists", "pass --force to replace it, or --overrides to write elsewhere")
     providers = load_providers(paths.providers)
-    legacy = _read_legacy(source) if legacy is None else legacy  # given: read from a running proxy
+    read_from_file = legacy is None  # else given: read from a running proxy, no file to take over
+    legacy = _read_legacy(source) if legacy is None else legacy
     dotenv = target.parent / ".env"
     held = envfile.read(dotenv)  # first: a .env we may not write to stops the import before anything is written
     items = legacy.get("model_list") or []
@@ -111,7 +112,11 @@ def import_config(
     except ValidationError as exc:  # would be our bug: say where, keep the user's files as they are
         raise explain(exc, target, Overrides) from None
     text = (
-        HEADER.format(source=source.name, mark=import_mark(source.read_bytes()), me=me)
+        HEADER.format(
+            source=source.name,
+            mark=import_mark(source.read_bytes()) if read_from_file else "(read from a running proxy)",
+            me=me,
+        )
         + "\n"
         + yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True, width=10**9)
     )
