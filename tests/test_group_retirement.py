@@ -58,6 +58,7 @@ def test_a_group_every_provider_drops_is_held_then_retired_and_nothing_stops(pro
         accepted = run_generate(project, "--offline", "--accept-held")
         assert accepted.returncode == 0, accepted.stderr
         assert "retired (1)" in accepted.stdout and "claude-haiku-4.5" in accepted.stdout
+        assert "  - claude-haiku-4.5 (openrouter/anthropic/claude-haiku-4.5): delete" in accepted.stdout  # not nested
         assert "openrouter/anthropic/claude-haiku-4.5" not in _routes(project)
         assert "#   retired: claude-haiku-4.5\n" in project.config.read_text()
         for args in (["--offline"], ["--check"], ["--refresh"], ["list", "openrouter"]):  # a week later: it runs

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model.deployment import Key
 from ..model.groups import GroupChange
+from ..model.retirements import Retired
 from . import dollars
 from .report import SIGNS, ModelChange, Report, label, retirements
 from .report_json import as_json
@@ -52,10 +53,10 @@ def text(report: Report, verbose: bool = False, colour: bool = False) -> str:
     gone, kept = retirements(report)
     if gone:
         lines.append(paint("-", f"retired ({len(gone)}): no longer in their catalog, left config.yaml"))
-        lines += [paint("-", _printable(f"  - {r.id} ({_label(r.key, report)}): {r.where()}")) for r in gone]
+        lines += [paint("-", _printable(f"  - {r.id} ({_served_as(r)}): {r.where()}")) for r in gone]
     if kept:
         lines.append(paint("!", f"held retirements ({len(kept)}): no longer in their catalog, {HELD_RETIRED}"))
-        lines += [paint("!", _printable(f"  ! {r.id} ({_label(r.key, report)}): then {r.where()}")) for r in kept]
+        lines += [paint("!", _printable(f"  ! {r.id} ({_served_as(r)}): then {r.where()}")) for r in kept]
     if report.retiring:
         lines.append(paint("!", f"retiring ({len(report.retiring)}): still served; the catalog states an end"))
         lines += [
@@ -268,3 +269,9 @@ def _code(value: str) -> str:
 
 # The forms for tools, by the name --report gives them; text, for terminals, takes options of its own.
 FOR_TOOLS: dict[str, Callable[[Report, str], str]] = {"markdown": markdown, "json": as_json}
+
+
+def _served_as(retired: Retired) -> str:
+    """The deployment a retired model was, without repeating the name it is listed under."""
+    name, route, _ = retired.key
+    return route if name in (route, retired.id) else f"as {name}, {route}"
