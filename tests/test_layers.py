@@ -1,4 +1,4 @@
-"""The package's imports run one way: commands → pipeline → targets → outputs → model → sources → core."""
+"""The package's imports run one way: commands → pipeline → targets → outputs → model → usage → sources → core."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "modelsync"
-LAYERS = ("core", "sources", "model", "outputs", "targets", "pipeline", "commands", "cli")  # lowest first
+LAYERS = ("core", "sources", "usage", "model", "outputs", "targets", "pipeline", "commands", "cli")  # lowest first
 
 
 def module_name(path: Path, package: Path) -> str:
