@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.helpers import make_project, openrouter_entry  # noqa: E402
-from tests.proxy_db import generate_client, master_key, running_cluster, start_proxy  # noqa: E402
+from tests.litellm_db import running_cluster  # noqa: E402
+from tests.proxy_db import generate_client, master_key, start_proxy  # noqa: E402
 
 # What a fleet's operator can wait for: a first push of 1,000 models within two minutes, and an
 # up-to-date push (one paged read) within five seconds; requests: one per write, two pages.

@@ -114,7 +114,7 @@ def litellm_database() -> Iterator[Cluster]:
 def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     """A real PostgreSQL with LiteLLM's schema, LiteLLM's Prisma client generated offline, and one
     real proxy app serving over them; shared by every test that pushes (starting one takes ~30 s)."""
-    from tests.proxy_db import Fleet, generate_client, master_key, running_cluster, start_proxy
+    from tests.proxy_db import Fleet, generate_client, master_key, start_proxy
 
     with running_cluster() as cluster:
         home = tmp_path_factory.mktemp("fleet")

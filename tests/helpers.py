@@ -328,7 +328,7 @@ def modelsync(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def without_stable_id(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """`new` without the model_info.id modelsync adds where `old` had none (the one thing a render adds)."""
-    from modelsync.model.merge import deployment_key
+    from modelsync.model.deployment import deployment_key
     from modelsync.model.stable_id import stable_id
 
     info = dict(new.get("model_info") or {})

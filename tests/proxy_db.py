@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import socket
 import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,95 +26,12 @@ import httpx
 import pytest
 
 from tests.helpers import unguarded
-from tests.litellm_proxy import VENV, litellm_executable
+from tests.litellm_db import DATABASE, Cluster
+from tests.litellm_proxy import VENV, free_port, litellm_executable
 
-ROLE, PASSWORD, DATABASE = "litellm", "pg-push-pass-71d2", "litellm"
 HERE = Path(__file__).resolve().parent
 DB_REQUIREMENTS = HERE.parent / "requirements-litellm-db.txt"
 START_TIMEOUT = 150.0
-
-
-def _bin_dir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
-def migrations() -> list[Path]:
-    """LiteLLM's migrations in the order Prisma applies them: by folder name."""
-    root = Path(str(resources.files("litellm_proxy_extras") / "migrations"))
-    return sorted(root.glob("*/migration.sql"), key=lambda path: path.parent.name)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_owner(argv: list[str]) -> list[str]:
-    """Run a server command as `postgres` when we are root: initdb and postgres refuse root."""
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-@dataclass
-class Cluster:
-    bin: Path
-    home: Path
-    port: int = field(default_factory=free_port)
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://{ROLE}:{PASSWORD}@127.0.0.1:{self.port}/{DATABASE}"
-
-    def start(self) -> None:
-        data = self.home / "data"
-        superuser = ["--username=postgres", "--auth-local=trust", "--auth-host=scram-sha-256"]
-        self._run([str(self.bin / "initdb"), "-D", str(data), *superuser, "--no-sync", "-E", "UTF8"])
-        options = f"-k {self.home} -c listen_addresses=127.0.0.1 -p {self.port} -F"
-        log = str(self.home / "log")
-        self._run([str(self.bin / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", log, "start"])
-        self.psql(
-            "postgres", f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'; CREATE DATABASE {DATABASE} OWNER {ROLE};"
-        )
-
-    def stop(self) -> None:
-        self._run([str(self.bin / "pg_ctl"), "-D", str(self.home / "data"), "-m", "immediate", "stop"], check=False)
-
-    def apply_schema(self) -> None:
-        for path in migrations():
-            self.psql(DATABASE, path.read_text(), role=ROLE)
-
-    def psql(self, database: str, sql: str, role: str = "postgres") -> str:
-        argv = [str(self.bin / "psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", str(self.home)]
-        argv += ["-p", str(self.port), "-U", role, "-d", database, "-At", "-f", "-"]
-        done = subprocess.run(_as_owner(argv), input=sql, capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise RuntimeError(f"psql failed: {done.stderr[-2000:]}")
-        return done.stdout
-
-    def _run(self, argv: list[str], check: bool = True) -> None:
-        done = subprocess.run(_as_owner(argv), capture_output=True, text=True, check=False)
-        if check and done.returncode:
-            raise RuntimeError(f"{argv[0]} failed: {done.stderr[-2000:]}")
-
-
-@contextmanager
-def running_cluster() -> Iterator[Cluster]:
-    """A fresh cluster with LiteLLM's schema; removed with everything in it at the end."""
-    bin_dir = _bin_dir()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql; .ci/run does it)")
-    home = Path(tempfile.mkdtemp(prefix="modelsync-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(home, "postgres")
-    cluster = Cluster(bin_dir, home)
-    try:
-        cluster.start()
-        cluster.apply_schema()
-        yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 # --- the real proxy app over that database ------------------------------------------------------

@@ -19,7 +19,9 @@ import yaml
 
 from modelsync.targets.ownership import deployment_id
 from tests.helpers import ROOT, Project, openrouter_entry
-from tests.proxy_db import DATABASE, Fleet, free_port
+from tests.litellm_db import DATABASE
+from tests.litellm_proxy import free_port
+from tests.proxy_db import Fleet
 from tests.proxy_relay import relay
 
 pytestmark = pytest.mark.litellm
