@@ -84,3 +84,12 @@ def test_check_after_a_hand_edit_says_to_move_it_into_overrides(
     # Following the advice keeps the value: no difference left.
     project.write_overrides(project.overrides.read_text().replace("rpm: 60", "rpm: 100"))
     assert project.run("--check", "-q") == 0
+
+
+def test_a_project_selecting_nothing_with_a_catalog_cached_is_not_told_to_fetch_one(project: Project) -> None:
+    project.config.unlink()
+    project.write_overrides({"providers": {}})
+    done = project.cli("--offline")
+    assert done.returncode == 0, done.stderr
+    note = next(line for line in done.stdout.splitlines() if "selects no model yet" in line)
+    assert "fetch a catalog" not in note and "list " in note, note

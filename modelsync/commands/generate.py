@@ -171,11 +171,21 @@ def print_state(paths: Paths, state: str, deployments: int, report: str, me: str
     stream = sys.stdout if report == "text" else sys.stderr
     print(f"{shown(paths.config)} {state} ({deployments} deployments)", file=stream)
     if not deployments:
+        cached = _cached_providers(paths)
+        first = cached[0] if cached else "openrouter"
+        fetch = "" if cached else f"fetch a catalog with `{me} --provider openrouter`, "
         print(
-            f"note: {shown(paths.overrides)} selects no model yet — fetch a catalog with "
-            f"`{me} --provider openrouter`, find ids with `{me} list openrouter`, then `{me} add openrouter:ID`",
+            f"note: {shown(paths.overrides)} selects no model yet — {fetch}find ids with `{me} list {first}`, "
+            f"then `{me} add {first}:ID`",
             file=stream,
         )
+
+
+def _cached_providers(paths: Paths) -> list[str]:
+    """Providers whose own catalog is in cache/ (not a shared document, not metadata): no fetch needed."""
+    shared = {"models_dev", "litellm"}
+    names = {p.name.split(".")[0] for p in paths.cache_dir.glob("*.json") if not p.name.startswith(".")}
+    return sorted(names - shared)
 
 
 def stale_advice(paths: Paths, me: str) -> str:
