@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,3 +59,16 @@ def test_a_literal_master_key_is_refused_with_its_line(project: Project, capsys:
     assert "overrides.yaml:4: targets.proxy.master_key" in err
     assert "os.environ/LITELLM_MASTER_KEY" in err
     assert "sk-live-123456" not in err
+
+
+def test_the_master_key_is_read_from_dotenv_like_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelsync.model.targets import ProxyTarget as Settings
+    from modelsync.targets.admin_api import AdminApi
+
+    monkeypatch.delenv("LITELLM_MASTER_KEY", raising=False)
+    (tmp_path / ".env").write_text("LITELLM_MASTER_KEY=sk-from-dotenv-5e2d8c1b9a7f4e3d\n")
+    api = AdminApi(Settings(url="http://127.0.0.1:9", master_key="os.environ/LITELLM_MASTER_KEY"))
+    try:
+        assert api.client.headers["Authorization"] == "Bearer sk-from-dotenv-5e2d8c1b9a7f4e3d"
+    finally:
+        api.close()

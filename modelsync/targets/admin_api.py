@@ -7,13 +7,13 @@ the master key is never in one (it is also registered with the secrets module, w
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import httpx
 
 from ..core.errors import GenerateError
 from ..core.secrets import redact_url, remember
+from ..core.settings import secret
 from ..model.targets import ProxyTarget
 
 
@@ -31,7 +31,8 @@ class AdminApi:
     def __init__(self, target: ProxyTarget, client: httpx.Client | None = None) -> None:
         self.target, self.requests = target, 0
         self.where = redact_url(target.url)
-        key = os.environ.get(target.key_variable, "")
+        found = secret(target.key_variable)  # the environment, else .env, as every key is read
+        key = found.get_secret_value() if found is not None else ""
         if not key:
             raise ProxyError(
                 f"targets.proxy.master_key names {target.key_variable}, which is not set",
