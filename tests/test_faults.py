@@ -193,3 +193,15 @@ def test_no_cache_and_a_failing_provider_is_a_clear_error(provider_project: Proj
         _point_at(provider_project, base)
         with pytest.raises(FetchError, match="HTTP 503, and there is no cached catalog to fall back on"):
             run(provider_project.paths, Options(refresh=True), settings=Settings(**TIGHT))
+
+
+def test_the_total_deadline_bounds_a_server_that_never_answers(provider_project: Project) -> None:
+    """A read timeout longer than the provider's whole deadline: the deadline wins."""
+    patient = {**TIGHT, "read_timeout": 30.0, "total_timeout": 1.5, "retries": 0}
+    with serve({"/api/v1/models": _slow(20), "/api/v1/embeddings/models": EMPTY_EMBEDDINGS}) as base:
+        _point_at(provider_project, base)
+        started = time.monotonic()
+        result = run(provider_project.paths, Options(refresh=True), settings=Settings(**patient))
+        took = time.monotonic() - started
+    assert [o.status for o in result.outcomes] == ["fallback"]
+    assert took < 6, f"gave up after {took:.1f} s, not at the 1.5 s deadline"

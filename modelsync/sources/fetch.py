@@ -101,8 +101,13 @@ class Fetcher:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise _Retryable("the total deadline passed", wait=float("inf"))
+        # No wait of one request outlasts the provider's whole deadline: a server that accepts and
+        # never answers is given up on when the deadline passes, not after the full read timeout.
+        timeout = httpx.Timeout(
+            min(self.settings.read_timeout, remaining), connect=min(self.settings.connect_timeout, remaining)
+        )
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
