@@ -6,6 +6,7 @@ Each test runs the installed `modelsync` command as a real process in a folder o
 from __future__ import annotations
 
 import shutil
+import stat
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_import_takes_over_the_hand_kept_config_and_no_run_replaces_its_backup(t
     assert "config.yaml was kept by hand, then imported: it is kept as" in first.stderr
     assert (folder / "config.yaml.bak").read_bytes() == original
     assert _deployments(folder / "config.yaml") == _deployments(folder / "config.yaml.bak")
+    assert stat.S_IMODE((folder / "config.yaml.bak").stat().st_mode) == 0o600  # it may hold the literal keys
     generated = (folder / "config.yaml").read_text()
     removed = modelsync(folder, "remove", "vision-lab")  # a later run that changes config.yaml
     assert removed.returncode == 0, removed.stderr

@@ -42,8 +42,11 @@ def _immutable(path: Path) -> bool:
 CHUNK = 1 << 20  # characters encoded and written at a time
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`."""
+def write_atomic(path: Path, data: str | bytes, private: bool = False) -> None:
+    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`.
+
+    `private`: readable by its owner alone (rw-------), for a file that may hold secrets.
+    """
     import tempfile  # only runs that write pay for it
 
     check_writable(path)
@@ -51,6 +54,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = 0o644
+    mode = 0o600 if private else mode
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -94,7 +94,8 @@ def replace_config(path: Path, old: str | None, text: str, hand_kept: bool = Fal
     check_writable(path)  # before the .bak: a config.yaml we may not replace leaves every file as it was
     if old is not None:
         backup = backup_path(path)
-        write_atomic(backup, path.read_bytes() if hand_kept else old)  # a hand-kept file byte for byte
+        # A hand-kept file byte for byte, and for its owner alone: it may hold the literal keys import moved to .env.
+        write_atomic(backup, path.read_bytes() if hand_kept else old, private=hand_kept)
         if hand_kept:
             log.warning("%s was kept by hand, then imported: it is kept as %s, which no run replaces", path, backup)
     write_atomic(path, text)
