@@ -159,6 +159,8 @@ LITERALS = (OPENROUTER_KEY, MASTER_KEY, DB_PASSWORD, BEARER.split()[1], AZURE_AD
         ("url", "https://discord.com/api/webhooks/123/abc", True),
         ("url", "https://acme.webhook.office.com/webhookb2/a@b/IncomingWebhook/c/d", True),
         ("url", "https://api.telegram.org/bot123:abc/sendMessage", True),
+        ("url", "https://mcp.zapier.com/api/mcp/s/ZjQ3YTk5Nzc-secret/mcp", True),  # an MCP URL with its key
+        ("url", "https://mcp.example.com/mcp", False),
         ("url", "https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=abc", True),
         ("slack_webhook_url", "https://alerts.example/post", True),
         ("OTEL_HEADERS", "Authorization=Bearer abc123", True),

@@ -97,6 +97,8 @@ def _token_start(host: str, path: str) -> int | None:
             return len("/".join(segments[: index + 1])) + 1
         if TELEGRAM_BOT.match(segment):
             return len("/".join(segments[:index])) + 4
+        if segment == "s" and index and segments[index - 1].lower() == "mcp" and any(segments[index + 1 :]):
+            return len("/".join(segments[: index + 1])) + 1  # a hosted MCP server's URL: /api/mcp/s/<secret>/mcp
     first = path.find("/", 1)  # hooks.slack.com/services/T../B../xxx: all after the first segment
     return first + 1 if WEBHOOK_HOST.search(host) and first > 0 and path[first + 1 :] else None
 
