@@ -67,24 +67,27 @@ def running_proxy(config: Path, env: dict[str, str], log: Path) -> Iterator[str]
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_alive(base, process, log)
+        wait_alive(base, process, log)
         yield base
     finally:
         _stop(process)
 
 
-def _wait_alive(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def wait_alive(
+    base: str, process: subprocess.Popen[bytes], log: Path, name: str = "litellm", timeout: float = START_TIMEOUT
+) -> None:
+    """Until `base` answers its liveliness probe; fail with the log's tail if it exits or never does."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"litellm exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
         try:
             if httpx.get(f"{base}/health/liveliness", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    pytest.fail(f"litellm was not alive after {START_TIMEOUT:g} s:\n{log.read_text()[-4000:]}")
+    pytest.fail(f"{name} was not alive after {timeout:g} s:\n{log.read_text()[-4000:]}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

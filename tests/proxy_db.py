@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +26,7 @@ import pytest
 
 from tests.helpers import unguarded
 from tests.litellm_db import DATABASE, Cluster
-from tests.litellm_proxy import VENV, free_port, litellm_executable
+from tests.litellm_proxy import VENV, free_port, litellm_executable, wait_alive
 
 HERE = Path(__file__).resolve().parent
 DB_REQUIREMENTS = HERE.parent / "requirements-litellm-db.txt"
@@ -129,18 +128,11 @@ def start_proxy(cluster: Cluster, client: Path, home: Path, key: str, reload_sec
 
 
 def _wait_alive(proxy: Proxy) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proxy.process.poll() is not None:
-            pytest.fail(f"the proxy exited with {proxy.process.returncode}:\n{proxy.log.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{proxy.url}/health/liveliness", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proxy.stop()
-    pytest.fail(f"the proxy was not alive after {START_TIMEOUT:g} s:\n{proxy.log.read_text()[-4000:]}")
+    try:
+        wait_alive(proxy.url, proxy.process, proxy.log, "the proxy", START_TIMEOUT)
+    except BaseException:  # pytest.fail too: no proxy left running behind a failed start
+        proxy.stop()
+        raise
 
 
 def master_key() -> str:
